@@ -1,0 +1,54 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Numeric targets are optimised even in debug builds: the test suite trains small models, and
+/// unoptimised Float32 kernels are ~50x slower. Release adds the flags measured in
+/// `research/toolchain.md` (§3, §5): -Ounchecked, no exclusivity checks, and an FMA-capable CPU.
+let numericSettings: [SwiftSetting] = [
+    .unsafeFlags(["-O", "-target-cpu", "haswell"], .when(configuration: .debug)),
+    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked", "-target-cpu", "haswell"],
+                 .when(configuration: .release)),
+]
+let releaseSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked", "-target-cpu", "haswell"],
+                 .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "FlowLab",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "flowlab", targets: ["flowlab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", from: "1.19.7"),
+    ],
+    targets: [
+        // Model core: no UI.
+        .target(name: "FlowCore", swiftSettings: numericSettings),
+        .target(name: "FlowODE", dependencies: ["FlowCore"], swiftSettings: numericSettings),
+        .target(name: "FlowData", dependencies: ["FlowCore"], swiftSettings: numericSettings),
+        .target(name: "FlowModels", dependencies: ["FlowCore", "FlowODE", "FlowData"],
+                swiftSettings: numericSettings),
+        // Pure renderer: cells and frames, depends on nothing.
+        .target(name: "FlowRender", swiftSettings: releaseSettings),
+        // Explorer state, reducer and views: state -> Frame.
+        .target(name: "FlowApp", dependencies: ["FlowModels", "FlowRender"], swiftSettings: releaseSettings),
+        // The only curses user.
+        .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
+        .target(name: "FlowTerminal", dependencies: ["FlowRender", "CNCurses"], swiftSettings: releaseSettings),
+        .executableTarget(
+            name: "flowlab",
+            dependencies: ["FlowApp", "FlowTerminal",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: releaseSettings),
+        .testTarget(name: "CoreTests", dependencies: ["FlowCore", "FlowODE", "FlowData"]),
+        .testTarget(name: "ModelTests", dependencies: ["FlowModels"]),
+        .testTarget(
+            name: "ExplorerTests",
+            dependencies: ["FlowApp", "FlowRender",
+                           .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
+            exclude: ["__Snapshots__"]),
+    ]
+)

@@ -1,0 +1,29 @@
+#ifndef FLOWLAB_CNCURSES_SHIM_H
+#define FLOWLAB_CNCURSES_SHIM_H
+// The defines must live here: SwiftPM drops them when they come from pkg-config
+// (research/toolchain.md §1).
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#include <locale.h>
+#include <langinfo.h>
+#include <wchar.h>
+#include <signal.h>
+#include <unistd.h>
+#include <ncursesw/curses.h>
+
+// Function-like macros and mutable globals do not import into Swift 6; these accessors do.
+static inline WINDOW *cn_stdscr(void) { return stdscr; }
+static inline int cn_colors(void) { return COLORS; }
+static inline int cn_color_pairs(void) { return COLOR_PAIRS; }
+static inline void cn_getmaxyx(WINDOW *w, int *y, int *x) { int yy, xx; getmaxyx(w, yy, xx); *y = yy; *x = xx; }
+static inline attr_t cn_color_pair(int n) { return (attr_t)COLOR_PAIR(n); }
+static inline attr_t cn_a_bold(void) { return A_BOLD; }
+static inline attr_t cn_a_reverse(void) { return A_REVERSE; }
+static inline attr_t cn_a_dim(void) { return A_DIM; }
+static inline int cn_set_esc_delay(int ms) { return set_escdelay(ms); }
+static inline const char *cn_codeset(void) { return nl_langinfo(CODESET); }
+#endif

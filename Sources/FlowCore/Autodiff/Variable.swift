@@ -1,0 +1,108 @@
+/// A node of the reverse-mode tape: a matrix value, its gradient, and how to pull a gradient
+/// back to its parents.
+///
+/// Parameters are long-lived leaves (`Variable(parameter:name:)`) whose `value` the optimiser
+/// updates in place and whose `grad` accumulates over `backward()` calls until cleared.
+/// Every other node is built by an op in `Variable+Ops.swift`, where forward and backward sit
+/// side by side. The graph is freed when the last reference to its root goes away.
+public final class Variable {
+    public var value: Matrix
+    public var grad: Matrix?
+    public let name: String
+    public let op: OpKind
+    public let requiresGrad: Bool
+    let parents: [Variable]
+    let pullback: ((Matrix) -> [Matrix?])?
+
+    /// A constant (no gradient).
+    public init(_ value: Matrix) {
+        self.value = value
+        self.name = ""
+        self.op = .constant
+        self.requiresGrad = false
+        self.parents = []
+        self.pullback = nil
+    }
+
+    /// A trainable leaf.
+    public init(parameter value: Matrix, name: String) {
+        self.value = value
+        self.name = name
+        self.op = .parameter
+        self.requiresGrad = true
+        self.parents = []
+        self.pullback = nil
+    }
+
+    /// An interior node. `pullback(g)` returns one gradient per parent (nil where the parent
+    /// needs none). Public so that other modules can add ops (energies, ODE steps); every such
+    /// op must be listed in `OpKind` and gradient-checked.
+    public init(op: OpKind, value: Matrix, parents: [Variable], pullback: @escaping (Matrix) -> [Matrix?]) {
+        self.value = value
+        self.name = ""
+        self.op = op
+        self.parents = parents
+        let needs = parents.contains { $0.requiresGrad }
+        self.requiresGrad = needs
+        self.pullback = needs ? pullback : nil
+    }
+
+    public var rows: Int { value.rows }
+    public var cols: Int { value.cols }
+
+    /// The scalar value of a 1×1 node.
+    public var scalar: Float {
+        precondition(value.count == 1, "scalar of a \(value.rows)x\(value.cols) variable")
+        return value.storage[0]
+    }
+
+    /// Back-propagates from this node. The seed defaults to ones (so a 1×1 loss gets dL/dL = 1).
+    public func backward(seed: Matrix? = nil) {
+        guard requiresGrad else { return }
+        let order = topologicalOrder()
+        grad = seed ?? Matrix(rows: rows, cols: cols, repeating: 1)
+        for node in order.reversed() {
+            guard let g = node.grad, let pullback = node.pullback else { continue }
+            let parentGrads = pullback(g)
+            for (parent, pg) in zip(node.parents, parentGrads) {
+                guard parent.requiresGrad, let pg else { continue }
+                if parent.grad == nil { parent.grad = pg } else { parent.grad!.addInPlace(pg) }
+            }
+            // Interior gradients are not needed after their pullback ran; free them early.
+            if node.op != .parameter && node !== self { node.grad = nil }
+        }
+    }
+
+    /// Nodes that need gradients, parents before children (iterative DFS; graphs can be deep).
+    func topologicalOrder() -> [Variable] {
+        var order: [Variable] = []
+        var visited = Set<ObjectIdentifier>()
+        var stack: [(Variable, Bool)] = [(self, false)]
+        while let (node, expanded) = stack.popLast() {
+            if expanded { order.append(node); continue }
+            let id = ObjectIdentifier(node)
+            if visited.contains(id) { continue }
+            visited.insert(id)
+            stack.append((node, true))
+            for p in node.parents where p.requiresGrad && !visited.contains(ObjectIdentifier(p)) {
+                stack.append((p, false))
+            }
+        }
+        return order
+    }
+}
+
+/// Every kind of tape node. The gradient-check test iterates `OpKind.allCases`, so a new op
+/// without a check fails the suite.
+public enum OpKind: String, CaseIterable, Sendable {
+    case constant, parameter
+    case matmul, linear, linearTanh
+    case add, sub, mul, div
+    case neg, scale, shift
+    case tanh, sigmoid, relu, softplus, exp, log, square
+    case sumCols, sumAll, mean
+    case column, concatColumns
+    case logSumExpCols
+    case clampedSoftScale
+    case custom
+}

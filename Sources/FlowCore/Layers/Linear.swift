@@ -1,0 +1,38 @@
+/// A dense layer `y = x·W + b`, `W: in×out`, `b: 1×out`.
+///
+/// Initialisation follows PyTorch's `nn.Linear` default: `W, b ~ U(±1/√fan_in)`;
+/// `.zero` gives an exactly-zero layer (identity-initialised flows).
+public struct Linear: Module {
+    public enum Initialization: Sendable { case pytorchUniform, zero }
+
+    public let weight: Variable
+    public let bias: Variable
+
+    public init<G: RandomNumberGenerator>(inFeatures: Int, outFeatures: Int, name: String,
+                                          initialization: Initialization = .pytorchUniform,
+                                          using rng: inout G) {
+        var w = Matrix(rows: inFeatures, cols: outFeatures)
+        var b = Matrix(rows: 1, cols: outFeatures)
+        if initialization == .pytorchUniform {
+            let bound = 1 / Double(max(inFeatures, 1)).squareRoot()
+            w = rng.uniformMatrix(rows: inFeatures, cols: outFeatures, -bound, bound)
+            b = rng.uniformMatrix(rows: 1, cols: outFeatures, -bound, bound)
+        }
+        weight = Variable(parameter: w, name: name + ".weight")
+        bias = Variable(parameter: b, name: name + ".bias")
+    }
+
+    public var inFeatures: Int { weight.rows }
+    public var outFeatures: Int { weight.cols }
+    public var parameters: [Variable] { [weight, bias] }
+
+    public func callAsFunction(_ x: Variable) -> Variable { Variable.linear(x, weight, bias) }
+
+    /// Inference without building a graph.
+    public func apply(_ x: Matrix) -> Matrix { Variable.affine(x, weight.value, bias.value) }
+}
+
+/// Anything with trainable parameters.
+public protocol Module {
+    var parameters: [Variable] { get }
+}

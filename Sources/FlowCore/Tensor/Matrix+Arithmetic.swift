@@ -1,0 +1,85 @@
+/// Matrix products and element-wise helpers used by the autodiff ops and by inference paths.
+extension Matrix {
+    /// `self · other` (`n×k · k×m`).
+    public func matmul(_ other: Matrix) -> Matrix {
+        precondition(cols == other.rows, "matmul shape mismatch \(rows)x\(cols) · \(other.rows)x\(other.cols)")
+        var out = Matrix(rows: rows, cols: other.cols)
+        storage.withUnsafeBufferPointer { a in
+            other.storage.withUnsafeBufferPointer { b in
+                out.storage.withUnsafeMutableBufferPointer { c in
+                    Kernels.gemm(a.baseAddress!, b.baseAddress!, c.baseAddress!,
+                                 n: rows, k: cols, m: other.cols, accumulate: false)
+                }
+            }
+        }
+        return out
+    }
+
+    /// `self · otherᵀ`.
+    public func matmulTransposed(_ other: Matrix) -> Matrix { matmul(other.transposed()) }
+
+    /// `selfᵀ · other`.
+    public func transposedMatmul(_ other: Matrix) -> Matrix { transposed().matmul(other) }
+
+    /// Element-wise combination of two equal-shaped matrices.
+    @inline(__always)
+    public func zipMap(_ other: Matrix, _ f: (Float, Float) -> Float) -> Matrix {
+        precondition(rows == other.rows && cols == other.cols, "zipMap shape mismatch")
+        return Matrix(rows: rows, cols: cols) { out in
+            storage.withUnsafeBufferPointer { a in
+                other.storage.withUnsafeBufferPointer { b in
+                    for i in 0..<a.count { out[i] = f(a[i], b[i]) }
+                }
+            }
+        }
+    }
+
+    public static func + (l: Matrix, r: Matrix) -> Matrix { l.zipMap(r, +) }
+    public static func - (l: Matrix, r: Matrix) -> Matrix { l.zipMap(r, -) }
+    public static func * (s: Float, m: Matrix) -> Matrix { m.map { s * $0 } }
+
+    /// Adds `other` into `self` in place (shapes must match).
+    public mutating func addInPlace(_ other: Matrix) {
+        precondition(rows == other.rows && cols == other.cols, "addInPlace shape mismatch")
+        storage.withUnsafeMutableBufferPointer { a in
+            other.storage.withUnsafeBufferPointer { b in
+                for i in 0..<a.count { a[i] += b[i] }
+            }
+        }
+    }
+
+    /// Sums over rows: a `1 × cols` matrix.
+    public func sumRows() -> Matrix {
+        Matrix(rows: 1, cols: cols) { out in
+            for c in 0..<cols { out[c] = 0 }
+            storage.withUnsafeBufferPointer { a in
+                for r in 0..<rows {
+                    for c in 0..<cols { out[c] += a[r * cols + c] }
+                }
+            }
+        }
+    }
+
+    /// Sums over columns: a `rows × 1` matrix.
+    public func sumCols() -> Matrix {
+        Matrix(rows: rows, cols: 1) { out in
+            storage.withUnsafeBufferPointer { a in
+                for r in 0..<rows {
+                    var s: Float = 0
+                    for c in 0..<cols { s += a[r * cols + c] }
+                    out[r] = s
+                }
+            }
+        }
+    }
+
+    /// Sum of every element, in Double.
+    public func sumAll() -> Double {
+        storage.withUnsafeBufferPointer { Kernels.sum($0.baseAddress!, count: $0.count) }
+    }
+
+    /// Squared Frobenius norm in Double.
+    public func squaredNorm() -> Double {
+        storage.reduce(0.0) { $0 + Double($1) * Double($1) }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import FlowCore
+
+/// A user's own 2-D points from a CSV file: two numeric columns, header optional.
+///
+/// Parsing is strict and every failure names the file and line: an empty file, a wrong column
+/// count, a field that is not a number, NaN or ±inf. Points are split once, with a fixed
+/// seed, into 90 % training and 10 % held-out points for `test_nll`.
+public struct CSVPoints: Sendable {
+    public let path: String
+    public let train: Matrix
+    public let test: Matrix
+
+    /// Fraction of the points held out for evaluation.
+    public static let heldOutFraction = 0.1
+    static let splitSeed: UInt64 = 0x5EED_C5F
+
+    public init(path: String) throws {
+        self.path = path
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw DatasetError("cannot read CSV file '\(path)'")
+        }
+        let points = try CSVPoints.parse(text, source: path)
+        guard points.rows >= 10 else {
+            throw DatasetError("\(path): need at least 10 points to hold out a test split, found \(points.rows)")
+        }
+        var rng = Xoshiro256(seed: CSVPoints.splitSeed)
+        let order = rng.permutation(points.rows)
+        let nTest = max(1, Int((Double(points.rows) * CSVPoints.heldOutFraction).rounded()))
+        func gather(_ idx: ArraySlice<Int>) -> Matrix {
+            var m = Matrix(rows: idx.count, cols: 2)
+            for (r, i) in idx.enumerated() { m[r, 0] = points[i, 0]; m[r, 1] = points[i, 1] }
+            return m
+        }
+        test = gather(order[0..<nTest])
+        train = gather(order[nTest...])
+    }
+
+    /// Parses CSV text into an `n × 2` matrix. A first line with a non-numeric field is a header.
+    public static func parse(_ text: String, source: String = "CSV") throws -> Matrix {
+        var values: [Float] = []
+        var lineNumber = 0
+        var sawData = false
+        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            lineNumber += 1
+            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            let numbers = fields.map { Double($0) }
+            if !sawData && numbers.contains(where: { $0 == nil }) && fields.allSatisfy({ Double($0) == nil }) {
+                guard fields.count == 2 else {
+                    throw DatasetError("\(source) line \(lineNumber): header has \(fields.count) columns, expected 2 (x,y)")
+                }
+                sawData = true  // only the very first line may be a header
+                continue
+            }
+            sawData = true
+            guard fields.count == 2 else {
+                throw DatasetError("\(source) line \(lineNumber): expected 2 columns (x,y), found \(fields.count)")
+            }
+            for (f, v) in zip(fields, numbers) {
+                guard let v else { throw DatasetError("\(source) line \(lineNumber): '\(f)' is not a number") }
+                guard v.isFinite, Float(v).isFinite else {
+                    throw DatasetError("\(source) line \(lineNumber): non-finite value '\(f)'")
+                }
+                values.append(Float(v))
+            }
+        }
+        guard !values.isEmpty else { throw DatasetError("\(source): no data points (the file is empty)") }
+        return Matrix(rows: values.count / 2, cols: 2, storage: values)
+    }
+}
+
+/// A dataset problem with one clear, user-facing line.
+public struct DatasetError: Error, CustomStringConvertible, Sendable, Equatable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,79 @@
+import FlowCore
+
+/// Everything FlowLab can train on: a toy generator, an energy target, or a user's CSV.
+///
+/// Parsed from the command-line names of DESIGN.md (`moons`, `u3`, `csv:PATH`).
+public enum Dataset: Sendable, Equatable, CustomStringConvertible {
+    case toy(ToyDataset)
+    case energy(EnergyTarget)
+    case csv(CSVPoints)
+
+    /// Seed of the 1000 fresh test points behind `test_nll` (fixed so runs are comparable).
+    public static let testSeed: UInt64 = 20_181_001
+    public static let testCount = 1000
+
+    /// The dataset named `name`, loading the CSV file if it is one.
+    public init(name: String) throws {
+        if name.hasPrefix("csv:") {
+            self = .csv(try CSVPoints(path: String(name.dropFirst(4))))
+        } else if let t = ToyDataset(rawValue: name) {
+            self = .toy(t)
+        } else if let e = EnergyTarget(rawValue: name) {
+            self = .energy(e)
+        } else {
+            throw DatasetError("unknown dataset '\(name)'; choose one of \(Dataset.builtinNames.joined(separator: " ")) or csv:PATH")
+        }
+    }
+
+    /// The built-in dataset names, in display order.
+    public static var builtinNames: [String] {
+        ToyDataset.allCases.map(\.rawValue) + EnergyTarget.allCases.map(\.rawValue)
+    }
+
+    public var name: String {
+        switch self {
+        case .toy(let t): return t.rawValue
+        case .energy(let e): return e.rawValue
+        case .csv(let c): return "csv:" + c.path
+        }
+    }
+
+    public var description: String { name }
+
+    /// True for energy targets (no samples; trained by reverse KL).
+    public var isEnergy: Bool { if case .energy = self { return true } else { return false } }
+
+    /// The entropy floor H(p) in nats, where known (energies: by quadrature on the box).
+    public var entropyFloor: Double? {
+        switch self {
+        case .toy(let t): return t.entropyFloor
+        case .energy(let e): return e.quadrature.entropy
+        case .csv: return nil
+        }
+    }
+
+    /// A training batch: fresh samples (toys, energies via quadrature) or a bootstrap draw from
+    /// the CSV's training split.
+    public func sample<G: RandomNumberGenerator>(count: Int, using rng: inout G) -> Matrix {
+        switch self {
+        case .toy(let t): return t.sample(count: count, using: &rng)
+        case .energy(let e): return e.quadrature.sample(count: count, using: &rng)
+        case .csv(let c):
+            var m = Matrix(rows: count, cols: 2)
+            for r in 0..<count {
+                let i = rng.index(below: c.train.rows)
+                m[r, 0] = c.train[i, 0]; m[r, 1] = c.train[i, 1]
+            }
+            return m
+        }
+    }
+
+    /// Held-out points for `test_nll`: 1000 fresh points from `testSeed`, or the CSV's test split.
+    public func testPoints() -> Matrix {
+        if case .csv(let c) = self { return c.test }
+        var rng = Xoshiro256(seed: Dataset.testSeed)
+        return sample(count: Dataset.testCount, using: &rng)
+    }
+
+    public static func == (l: Dataset, r: Dataset) -> Bool { l.name == r.name }
+}

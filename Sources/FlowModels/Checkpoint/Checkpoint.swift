@@ -1,0 +1,165 @@
+import Foundation
+import FlowCore
+import FlowData
+
+/// A saved model: one versioned JSON document (schema in `docs/checkpoint-format.md`).
+///
+/// Writing is atomic (a temporary file in the same directory, then rename), so a crash or a
+/// full disk never leaves a half-written checkpoint behind a good one. Reading checks the
+/// format tag, the version, the model id, and every parameter's name and shape, and fails
+/// with one clear line otherwise.
+public struct Checkpoint: Codable, Sendable {
+    public static let formatTag = "flowlab-checkpoint"
+    public static let currentVersion = 1
+
+    public struct Tensor: Codable, Sendable {
+        public var name: String
+        public var rows: Int
+        public var cols: Int
+        public var values: [Float]
+    }
+
+    public struct TrainingState: Codable, Sendable {
+        public var iteration: Int
+        public var learningRate: Float
+        public var adam: Adam
+        public var rng: Xoshiro256
+    }
+
+    public var format: String
+    public var version: Int
+    public var model: ModelKind
+    public var dataset: String
+    public var config: ModelConfig
+    public var training: TrainingState
+    public var parameters: [Tensor]
+
+    /// Captures a session.
+    public init(session: TrainingSession) {
+        format = Checkpoint.formatTag
+        version = Checkpoint.currentVersion
+        model = session.config.kind
+        dataset = session.dataset.name
+        config = session.config
+        training = TrainingState(iteration: session.iteration, learningRate: session.optimizer.learningRate,
+                                 adam: session.optimizer, rng: session.rng)
+        parameters = session.model.parameters.map {
+            Tensor(name: $0.name, rows: $0.value.rows, cols: $0.value.cols, values: $0.value.storage)
+        }
+    }
+
+    // MARK: writing
+
+    public func encoded() throws -> Data {
+        guard parameters.allSatisfy({ $0.values.allSatisfy(\.isFinite) }) else {
+            throw CheckpointError("refusing to save: the model has non-finite parameters")
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(self)
+    }
+
+    /// Writes atomically to `path`.
+    public func write(to path: String) throws {
+        let data = try encoded()
+        do {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw CheckpointError("cannot write checkpoint '\(path)': \(error.localizedDescription)")
+        }
+    }
+
+    // MARK: reading
+
+    /// Reads and validates a checkpoint file.
+    public static func read(from path: String) throws -> Checkpoint {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CheckpointError("cannot read checkpoint '\(path)' (missing or unreadable)")
+        }
+        return try decode(data, source: path)
+    }
+
+    public static func decode(_ data: Data, source: String) throws -> Checkpoint {
+        // Check the envelope first so a future or foreign file gets the right message.
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw CheckpointError("'\(source)' is not a FlowLab checkpoint (not valid JSON — truncated or corrupt?)")
+        }
+        guard object["format"] as? String == formatTag else {
+            throw CheckpointError("'\(source)' is not a FlowLab checkpoint (no \"format\": \"\(formatTag)\")")
+        }
+        guard let version = object["version"] as? Int else {
+            throw CheckpointError("'\(source)': checkpoint has no version number")
+        }
+        guard version <= currentVersion else {
+            throw CheckpointError("'\(source)' was written by a newer FlowLab (checkpoint version \(version)); this build reads version \(currentVersion)")
+        }
+        guard let modelName = object["model"] as? String, ModelKind(rawValue: modelName) != nil else {
+            throw CheckpointError("'\(source)': unknown model id '\(object["model"] ?? "none")'")
+        }
+        do {
+            return try JSONDecoder().decode(Checkpoint.self, from: data)
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw CheckpointError("'\(source)': checkpoint is missing the field '\(key.stringValue)'")
+        } catch let DecodingError.typeMismatch(_, ctx), let DecodingError.valueNotFound(_, ctx) {
+            let path = ctx.codingPath.map(\.stringValue).joined(separator: ".")
+            throw CheckpointError("'\(source)': checkpoint field '\(path)' has the wrong type")
+        } catch {
+            throw CheckpointError("'\(source)': checkpoint cannot be decoded (\(error))")
+        }
+    }
+
+    /// Rebuilds the model and loads the parameters, checking names and shapes.
+    /// - Parameter expected: when given, the checkpoint must be of this model.
+    public func makeModel(expected: ModelKind? = nil) throws -> any GenerativeModel {
+        if let expected, expected != model {
+            throw CheckpointError("checkpoint holds a '\(model.rawValue)' model, expected '\(expected.rawValue)'")
+        }
+        guard config.kind == model else {
+            throw CheckpointError("checkpoint is inconsistent: model '\(model.rawValue)' but configuration for '\(config.kind.rawValue)'")
+        }
+        guard config.layers >= 1, config.layers <= 256, !config.hidden.isEmpty,
+              config.hidden.allSatisfy({ $0 >= 1 && $0 <= 4096 }) else {
+            throw CheckpointError("checkpoint has an invalid architecture (layers \(config.layers), hidden \(config.hidden))")
+        }
+        let built: any GenerativeModel
+        do { built = try ModelFactory.make(config) } catch let e as ModelError { throw CheckpointError(e.message) }
+        let params = built.parameters
+        guard params.count == parameters.count else {
+            throw CheckpointError("checkpoint does not match the '\(model.rawValue)' architecture: \(parameters.count) tensors, expected \(params.count)")
+        }
+        for (p, t) in zip(params, parameters) {
+            guard p.name == t.name, p.value.rows == t.rows, p.value.cols == t.cols, t.values.count == t.rows * t.cols else {
+                throw CheckpointError("checkpoint tensor '\(t.name)' (\(t.rows)x\(t.cols)) does not match '\(p.name)' (\(p.value.rows)x\(p.value.cols)) of the '\(model.rawValue)' architecture")
+            }
+            guard t.values.allSatisfy(\.isFinite) else {
+                throw CheckpointError("checkpoint tensor '\(t.name)' contains NaN or inf")
+            }
+        }
+        for (p, t) in zip(params, parameters) { p.value = Matrix(rows: t.rows, cols: t.cols, storage: t.values) }
+        built.didLoadParameters()
+        return built
+    }
+
+    /// Rebuilds a resumable training session (needs the dataset to be available).
+    public func makeSession(dataset: Dataset? = nil) throws -> TrainingSession {
+        let m = try makeModel()
+        let ds: Dataset
+        if let dataset { ds = dataset } else {
+            do { ds = try Dataset(name: self.dataset) } catch let e as DatasetError { throw CheckpointError(e.message) }
+        }
+        let params = m.parameters.map(\.value)
+        let session = TrainingSession(model: m, dataset: ds)
+        // TrainingSession.init may run data-dependent init; loaded parameters take precedence.
+        for (p, v) in zip(m.parameters, params) { p.value = v }
+        session.restore(iteration: training.iteration, optimizer: training.adam, rng: training.rng)
+        session.setLearningRate(training.learningRate)
+        return session
+    }
+}
+
+/// A checkpoint problem with one clear, user-facing line.
+public struct CheckpointError: Error, CustomStringConvertible, Sendable, Equatable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

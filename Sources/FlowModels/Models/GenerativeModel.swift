@@ -1,0 +1,56 @@
+import FlowCore
+import FlowData
+
+/// What every FlowLab model offers the trainer, the CLI and the explorer. Adding a model means
+/// conforming to this protocol; nothing in the renderer changes.
+public protocol GenerativeModel: AnyObject {
+    var config: ModelConfig { get }
+    var parameters: [Variable] { get }
+
+    /// Data-dependent initialisation from a first batch (no-op for most models).
+    func prepare(with batch: Matrix)
+
+    /// The training loss on one batch (a 1×1 variable) and model-specific figures.
+    /// For energy targets the batch is unused and the loss is the annealed reverse KL.
+    func loss(batch: Matrix, dataset: Dataset, iteration: Int, using rng: inout Xoshiro256) -> ModelLoss
+
+    /// `count × 2` samples.
+    func sample(count: Int, using rng: inout Xoshiro256) -> Matrix
+
+    /// Exact log-density at each row, or nil when the model has no tractable density.
+    func logDensity(_ points: Matrix) -> [Float]?
+
+    /// The model-specific panel (transport of a grid for flows, regions for RAD, …).
+    func specialView(box: Double, using rng: inout Xoshiro256) -> SpecialView
+
+    /// Called after parameters were loaded from a checkpoint.
+    func didLoadParameters()
+}
+
+/// A training loss with the figures a model wants shown next to it.
+public struct ModelLoss {
+    public var loss: Variable
+    public var figures: [String: Double]
+    public init(loss: Variable, figures: [String: Double] = [:]) {
+        self.loss = loss
+        self.figures = figures
+    }
+}
+
+/// A model-specific picture, as data for the renderer (no drawing here).
+public enum SpecialView: Sendable, Equatable {
+    /// Polylines (e.g. grid lines pushed through the flow layer by layer), coloured by index.
+    case lines(title: String, polylines: [[Point2]], colorIndex: [Int])
+    /// A class label per grid cell (RAD regions), row-major from the top-left.
+    case regions(title: String, width: Int, height: Int, labels: [Int])
+    /// A point cloud (latent codes, particles).
+    case points(title: String, points: [Point2])
+    case none
+}
+
+/// A 2-D point for views.
+public struct Point2: Sendable, Equatable, Codable {
+    public var x: Double
+    public var y: Double
+    public init(_ x: Double, _ y: Double) { self.x = x; self.y = y }
+}

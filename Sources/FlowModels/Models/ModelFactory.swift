@@ -1,0 +1,12 @@
+/// Builds a model from its configuration. The one place that knows every concrete model type.
+public enum ModelFactory {
+    public static func make(_ config: ModelConfig) throws -> any GenerativeModel {
+        switch config.kind {
+        case .realnvp, .glow:
+            return CouplingFlowModel(config: config)
+        case .ffjord, .rad, .ctf, .glf:
+            throw ModelError("model '\(config.kind.rawValue)' is not implemented in this build yet; available: "
+                             + ModelKind.available.map(\.rawValue).joined(separator: " "))
+        }
+    }
+}

@@ -1,0 +1,21 @@
+/// What one training step reports.
+public struct StepMetrics: Sendable, Equatable {
+    public var iteration: Int
+    public var loss: Double
+    public var gradNorm: Double
+    public var learningRate: Double
+    /// Set when the step produced NaN/inf and the last good parameters were restored.
+    public var recoveredFromNonFinite: Bool
+    /// Model-specific figures (NFE, gate entropy, β, …).
+    public var figures: [String: Double]
+
+    public init(iteration: Int, loss: Double, gradNorm: Double, learningRate: Double,
+                recoveredFromNonFinite: Bool = false, figures: [String: Double] = [:]) {
+        self.iteration = iteration
+        self.loss = loss
+        self.gradNorm = gradNorm
+        self.learningRate = learningRate
+        self.recoveredFromNonFinite = recoveredFromNonFinite
+        self.figures = figures
+    }
+}
