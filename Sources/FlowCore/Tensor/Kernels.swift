@@ -24,20 +24,21 @@ public enum Kernels {
                             n: Int, k: Int, m: Int, accumulate: Bool) {
         if !accumulate { c.update(repeating: 0, count: n * m) }
         guard n > 0, m > 0, k > 0 else { return }
+        if m < 16 && k >= 16 {
+            // Narrow output (e.g. a 64→2 head): dot products against the transposed B.
+            let bt = UnsafeMutablePointer<Float>.allocate(capacity: k * m)
+            defer { bt.deallocate() }
+            for p in 0..<k { for j in 0..<m { bt[j * k + p] = b[p * m + j] } }
+            for i in 0..<n {
+                for j in 0..<m { c[i * m + j] += dot(a + i * k, bt + j * k, count: k) }
+            }
+            return
+        }
         var rowStart = 0
         if m % 16 == 0 && k >= 4 {
-            let fullBlocks = n / 6
-            for blk in 0..<fullBlocks {
-                let r0 = blk * 6
-                var col = 0
-                while col < m {
-                    microKernel6x16(a + r0 * k, b + col, c + r0 * m + col, k: k, m: m)
-                    col += 16
-                }
-            }
-            rowStart = fullBlocks * 6
+            rowStart = blocked(a, rowStride: k, innerStride: 1, b, c, rows: n, inner: k, m: m)
         }
-        // Remaining rows (and narrow outputs): contiguous axpy over the output row.
+        // Remaining rows: contiguous axpy over the output row.
         for i in rowStart..<n {
             let crow = c + i * m
             let arow = a + i * k
@@ -49,9 +50,79 @@ public enum Kernels {
         }
     }
 
+    /// `C[k×m] (+)= Aᵀ · B` for `A[n×k]`, `B[n×m]` (weight gradients `Xᵀ·G`) without
+    /// materialising the transpose.
+    public static func gemmTransposedA(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+                                       n: Int, k: Int, m: Int, accumulate: Bool) {
+        if !accumulate { c.update(repeating: 0, count: k * m) }
+        guard n > 0, m > 0, k > 0 else { return }
+        if m < 16 {
+            // Accumulate Cᵀ[m×k] = Bᵀ·A row by row (contiguous over k), then scatter.
+            let ct = UnsafeMutablePointer<Float>.allocate(capacity: m * k)
+            defer { ct.deallocate() }
+            ct.update(repeating: 0, count: m * k)
+            for i in 0..<n {
+                let arow = a + i * k
+                for j in 0..<m {
+                    let s = b[i * m + j]
+                    let dst = ct + j * k
+                    for p in 0..<k { dst[p] += s * arow[p] }
+                }
+            }
+            for p in 0..<k { for j in 0..<m { c[p * m + j] += ct[j * k + p] } }
+            return
+        }
+        var rowStart = 0
+        if m % 16 == 0 && n >= 4 {
+            rowStart = blocked(a, rowStride: 1, innerStride: k, b, c, rows: k, inner: n, m: m)
+        }
+        for p in rowStart..<k {
+            let crow = c + p * m
+            for i in 0..<n {
+                let s = a[i * k + p]
+                let brow = b + i * m
+                for j in 0..<m { crow[j] += s * brow[j] }
+            }
+        }
+    }
+
+    /// Runs the 6×16 micro-kernel over all full 6-row blocks; returns the first unhandled row.
+    /// Element (r, p) of the left operand is at `a[r·rowStride + p·innerStride]`.
+    @inline(__always)
+    static func blocked(_ a: UnsafePointer<Float>, rowStride: Int, innerStride: Int,
+                        _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+                        rows: Int, inner: Int, m: Int) -> Int {
+        let fullBlocks = rows / 6
+        for blk in 0..<fullBlocks {
+            let r0 = blk * 6
+            var col = 0
+            while col < m {
+                microKernel6x16(a + r0 * rowStride, rowStride: rowStride, innerStride: innerStride,
+                                b + col, c + r0 * m + col, k: inner, m: m)
+                col += 16
+            }
+        }
+        return fullBlocks * 6
+    }
+
+    /// Dot product with eight independent partial sums (so it vectorises).
+    @inline(__always)
+    public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float {
+        var acc = V8()
+        var i = 0
+        while i + 8 <= count {
+            acc = acc + load8(x + i) * load8(y + i)
+            i += 8
+        }
+        var s = acc.sum()
+        while i < count { s += x[i] * y[i]; i += 1 }
+        return s
+    }
+
     /// Six rows of A times a 16-wide column panel of B, accumulated into C (12 accumulators).
     @inline(__always)
-    static func microKernel6x16(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+    static func microKernel6x16(_ a: UnsafePointer<Float>, rowStride rs: Int, innerStride cs: Int,
+                                _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                                 k: Int, m: Int) {
         var c00 = load8(c), c01 = load8(c + 8)
         var c10 = load8(c + m), c11 = load8(c + m + 8)
@@ -62,17 +133,18 @@ public enum Kernels {
         for p in 0..<k {
             let bp = b + p * m
             let b0 = load8(bp), b1 = load8(bp + 8)
-            var s = V8(repeating: a[p])
+            let ap = a + p * cs
+            var s = V8(repeating: ap[0])
             c00.addProduct(s, b0); c01.addProduct(s, b1)
-            s = V8(repeating: a[k + p])
+            s = V8(repeating: ap[rs])
             c10.addProduct(s, b0); c11.addProduct(s, b1)
-            s = V8(repeating: a[2 * k + p])
+            s = V8(repeating: ap[2 * rs])
             c20.addProduct(s, b0); c21.addProduct(s, b1)
-            s = V8(repeating: a[3 * k + p])
+            s = V8(repeating: ap[3 * rs])
             c30.addProduct(s, b0); c31.addProduct(s, b1)
-            s = V8(repeating: a[4 * k + p])
+            s = V8(repeating: ap[4 * rs])
             c40.addProduct(s, b0); c41.addProduct(s, b1)
-            s = V8(repeating: a[5 * k + p])
+            s = V8(repeating: ap[5 * rs])
             c50.addProduct(s, b0); c51.addProduct(s, b1)
         }
         store8(c00, c); store8(c01, c + 8)

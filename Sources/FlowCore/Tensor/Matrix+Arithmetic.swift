@@ -18,8 +18,20 @@ extension Matrix {
     /// `self · otherᵀ`.
     public func matmulTransposed(_ other: Matrix) -> Matrix { matmul(other.transposed()) }
 
-    /// `selfᵀ · other`.
-    public func transposedMatmul(_ other: Matrix) -> Matrix { transposed().matmul(other) }
+    /// `selfᵀ · other`, without materialising the transpose.
+    public func transposedMatmul(_ other: Matrix) -> Matrix {
+        precondition(rows == other.rows, "transposedMatmul shape mismatch")
+        var out = Matrix(rows: cols, cols: other.cols)
+        storage.withUnsafeBufferPointer { a in
+            other.storage.withUnsafeBufferPointer { b in
+                out.storage.withUnsafeMutableBufferPointer { c in
+                    Kernels.gemmTransposedA(a.baseAddress!, b.baseAddress!, c.baseAddress!,
+                                            n: rows, k: cols, m: other.cols, accumulate: false)
+                }
+            }
+        }
+        return out
+    }
 
     /// Element-wise combination of two equal-shaped matrices.
     @inline(__always)

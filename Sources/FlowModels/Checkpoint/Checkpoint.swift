@@ -41,7 +41,7 @@ public struct Checkpoint: Codable, Sendable {
         model = session.config.kind
         dataset = session.dataset.name
         config = session.config
-        training = TrainingState(iteration: session.iteration, learningRate: session.optimizer.learningRate,
+        training = TrainingState(iteration: session.iteration, learningRate: session.baseLearningRate,
                                  adam: session.optimizer, rng: session.rng)
         parameters = session.model.parameters.map {
             Tensor(name: $0.name, rows: $0.value.rows, cols: $0.value.cols, values: $0.value.storage)

@@ -18,6 +18,9 @@ public struct ModelConfig: Sendable, Codable, Equatable {
     /// Global gradient-norm clip.
     public var maxGradNorm: Double
     public var seed: UInt64
+    /// Cosine learning-rate decay to 5 % of `learningRate` over `iterations` (headless runs);
+    /// the explorer trains open-ended at a constant rate.
+    public var cosineDecay: Bool = true
 
     /// Defaults per model, chosen so a default run gets near the entropy floor on 8gaussians and
     /// moons in well under a minute on one core (see README's model table for measured values).
@@ -25,11 +28,11 @@ public struct ModelConfig: Sendable, Codable, Equatable {
         switch kind {
         case .glow:
             return ModelConfig(kind: kind, layers: 8, hidden: [64, 64], activation: .tanh, scaleBound: 3,
-                               batchSize: 256, learningRate: 2e-3, weightDecay: 0, iterations: 3000,
+                               batchSize: 256, learningRate: 2e-3, weightDecay: 0, iterations: 5000,
                                maxGradNorm: 100, seed: 1)
         default:
             return ModelConfig(kind: kind, layers: 10, hidden: [64, 64], activation: .tanh, scaleBound: 3,
-                               batchSize: 256, learningRate: 2e-3, weightDecay: 0, iterations: 3000,
+                               batchSize: 256, learningRate: 2e-3, weightDecay: 0, iterations: 5000,
                                maxGradNorm: 100, seed: 1)
         }
     }

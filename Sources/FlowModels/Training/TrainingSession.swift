@@ -1,5 +1,12 @@
 import FlowCore
 import FlowData
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@inline(__always) private func Foundation_cos(_ x: Double) -> Double { cos(x) }
 
 /// A steppable training run: `step()` draws a batch, computes the loss, back-propagates,
 /// clips and applies Adam. No threads, clocks or I/O — the CLI and the explorer drive it.
@@ -28,6 +35,7 @@ public final class TrainingSession {
         var initRNG = Xoshiro256(seed: model.config.seed &+ 17)
         model.prepare(with: dataset.sample(count: max(512, model.config.batchSize), using: &initRNG))
         self.lastGood = model.parameters.map(\.value)
+        self.baseLearningRate = model.config.learningRate
     }
 
     /// Resumes from checkpoint state.
@@ -39,13 +47,27 @@ public final class TrainingSession {
     }
 
     /// Changes the learning rate (explorer `+`/`-`).
-    public func setLearningRate(_ lr: Float) { optimizer.learningRate = lr }
+    public func setLearningRate(_ lr: Float) { baseLearningRate = lr; applySchedule() }
+
+    /// The learning rate before the schedule (halved on non-finite steps, set by the user).
+    public private(set) var baseLearningRate: Float = 0
+
+    /// lr_t = lr · (0.05 + 0.95 · ½(1 + cos(π t/T))) when `cosineDecay` is on.
+    private func applySchedule() {
+        var factor: Float = 1
+        if config.cosineDecay && config.iterations > 0 {
+            let progress = min(1, Double(iteration) / Double(config.iterations))
+            factor = Float(0.05 + 0.95 * 0.5 * (1 + Foundation_cos(Double.pi * progress)))
+        }
+        optimizer.learningRate = baseLearningRate * factor
+    }
 
     @discardableResult
     public func step() -> StepMetrics {
         let params = model.parameters
         let batch = dataset.isEnergy ? Matrix(rows: config.batchSize, cols: 2)
                                      : dataset.sample(count: config.batchSize, using: &rng)
+        applySchedule()
         Gradients.zero(params)
         let result = model.loss(batch: batch, dataset: dataset, iteration: iteration, using: &rng)
         let lossValue = Double(result.loss.scalar)
@@ -58,7 +80,7 @@ public final class TrainingSession {
         if !lossValue.isFinite || !gradNorm.isFinite {
             for (p, v) in zip(params, lastGood) { p.value = v }
             Gradients.zero(params)
-            optimizer.learningRate *= 0.5
+            baseLearningRate *= 0.5
             nonFiniteEvents += 1
             recovered = true
         } else {

@@ -1,0 +1,91 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FlowCore
+import FlowData
+
+/// The end-of-run figures of the `flowlab train` JSON line, as ordered key/value pairs.
+public struct TrainingReport: Sendable {
+    public enum Value: Sendable, Equatable {
+        case int(Int), double(Double?), string(String)
+    }
+    public private(set) var fields: [(key: String, value: Value)] = []
+
+    public init() {}
+
+    public mutating func set(_ key: String, _ value: Value) {
+        if let i = fields.firstIndex(where: { $0.key == key }) { fields[i].value = value } else { fields.append((key, value)) }
+    }
+
+    public subscript(key: String) -> Value? { fields.first { $0.key == key }?.value }
+
+    /// One JSON object on one line; non-finite numbers become null.
+    public var jsonLine: String {
+        func quote(_ s: String) -> String {
+            var out = "\""
+            for ch in s.unicodeScalars {
+                switch ch {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                default:
+                    if ch.value < 0x20 { out += String(format: "\\u%04x", ch.value) } else { out.unicodeScalars.append(ch) }
+                }
+            }
+            return out + "\""
+        }
+        let body = fields.map { key, value -> String in
+            let v: String
+            switch value {
+            case .int(let i): v = String(i)
+            case .string(let s): v = quote(s)
+            case .double(let d): v = (d.map { $0.isFinite ? String($0) : "null" }) ?? "null"
+            }
+            return quote(key) + ":" + v
+        }
+        return "{" + body.joined(separator: ",") + "}"
+    }
+
+    /// Evaluates a trained session the way DESIGN.md specifies.
+    public static func evaluate(session: TrainingSession, seconds: Double, extra: [String: Double] = [:]) -> TrainingReport {
+        var r = TrainingReport()
+        let model = session.model
+        r.set("model", .string(session.config.kind.rawValue))
+        r.set("dataset", .string(session.dataset.name))
+        r.set("iters", .int(session.iteration))
+        r.set("seconds", .double(seconds))
+        r.set("test_nll", .double(Evaluation.testNLL(model, dataset: session.dataset)))
+        r.set("entropy_floor", .double(session.dataset.entropyFloor))
+        r.set("energy_distance", .double(Evaluation.energyDistance(model, dataset: session.dataset)))
+        if case .energy(let target) = session.dataset {
+            r.set("kl", .double(klFromTarget(model, target: target)))
+        }
+        r.set("batch", .int(session.config.batchSize))
+        r.set("layers", .int(session.config.layers))
+        r.set("hidden", .string(session.config.hidden.map(String.init).joined(separator: "-")))
+        r.set("parameters", .int(model.parameters.reduce(0) { $0 + $1.value.count }))
+        r.set("seed", .int(Int(truncatingIfNeeded: session.config.seed)))
+        r.set("nonfinite_events", .int(session.nonFiniteEvents))
+        for (k, v) in extra.sorted(by: { $0.key < $1.key }) { r.set(k, .double(v)) }
+        return r
+    }
+
+    /// KL(target ‖ model) by midpoint quadrature on [−4, 4]² (200² cells), with the target
+    /// normalised on the box; nil when the model has no tractable density.
+    public static func klFromTarget(_ model: any GenerativeModel, target: EnergyTarget, resolution n: Int = 200) -> Double? {
+        let grid = Evaluation.gridPoints(resolution: n, box: EnergyTarget.box)
+        guard let logq = model.logDensity(grid) else { return nil }
+        let q = target.quadrature
+        let cell = pow(2 * EnergyTarget.box / Double(n), 2)
+        var kl = 0.0, mass = 0.0
+        for r in 0..<grid.rows {
+            let lp = q.logDensity(Double(grid[r, 0]), Double(grid[r, 1]))
+            let p = exp(lp) * cell
+            mass += p
+            kl += p * (lp - Double(logq[r]))
+        }
+        return kl / mass
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import FlowCore
+import FlowData
+import FlowModels
+
+/// Options shared by every command that builds and trains a model.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "Model id: realnvp glow ffjord rad ctf glf.")
+    var model: String = "realnvp"
+
+    @Option(help: "Dataset: a toy name, u1-u4, or csv:PATH.")
+    var dataset: String = "8gaussians"
+
+    @Option(help: "Training iterations (default: the model's).")
+    var iters: Int?
+
+    @Option(help: "Batch size (default: the model's).")
+    var batch: Int?
+
+    @Option(help: "Learning rate (default: the model's).")
+    var lr: Double?
+
+    @Option(help: "Random seed: the same seed reproduces a run exactly.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Flow depth (number of coupling steps).")
+    var layers: Int?
+
+    @Option(help: "Hidden widths of the conditioner networks, e.g. 64-64.")
+    var hidden: String?
+
+    func validate() throws {
+        if let iters, iters < 0 { throw ValidationError("--iters must be >= 0") }
+        if let batch, batch < 1 || batch > 1_000_000 { throw ValidationError("--batch must be between 1 and 1000000") }
+        if let lr, !(lr > 0 && lr < 10) { throw ValidationError("--lr must be a positive number below 10") }
+        if let layers, layers < 1 || layers > 256 { throw ValidationError("--layers must be between 1 and 256") }
+    }
+
+    func kind() throws -> ModelKind {
+        guard let k = ModelKind(rawValue: model) else {
+            throw ValidationError("unknown model '\(model)'; choose one of \(ModelKind.allCases.map(\.rawValue).joined(separator: " "))")
+        }
+        return k
+    }
+
+    func config() throws -> ModelConfig {
+        var c = ModelConfig.defaults(for: try kind())
+        if let iters { c.iterations = iters }
+        if let batch { c.batchSize = batch }
+        if let lr { c.learningRate = Float(lr) }
+        if let layers { c.layers = layers }
+        if let hidden { c.hidden = try ModelConfig.parseHidden(hidden) }
+        c.seed = seed
+        return c
+    }
+
+    func loadDataset() throws -> Dataset {
+        do { return try Dataset(name: dataset) } catch let e as DatasetError { throw CLIError(e.message) }
+    }
+
+    func makeSession() throws -> TrainingSession {
+        let config = try config()
+        let data = try loadDataset()
+        do {
+            return TrainingSession(model: try ModelFactory.make(config), dataset: data)
+        } catch let e as ModelError { throw CLIError(e.message) }
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import FlowCore
+import FlowModels
+
+/// `flowlab train`: trains headless, progress on stderr, the JSON line last on stdout.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model headless; prints progress on stderr and one JSON line on stdout.")
+
+    @OptionGroup var options: ModelOptions
+
+    @Option(help: "Worker threads (FlowLab's kernels are single-threaded; only 1 is used).")
+    var threads: Int = 1
+
+    @Option(help: "Write a checkpoint here when training ends.")
+    var save: String?
+
+    @Flag(help: "No progress lines on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be >= 1") }
+    }
+
+    func run() throws {
+        if threads > 1 && !quiet {
+            FileHandle.standardError.write("note: FlowLab trains on one core; --threads \(threads) uses 1\n".data(using: .utf8)!)
+        }
+        let session = try options.makeSession()
+        let total = session.config.iterations
+        let clock = ContinuousClock()
+        let start = clock.now
+        var lastReport = start
+        var recent = 0.0, recentCount = 0
+        for _ in 0..<total {
+            let m = session.step()
+            if m.loss.isFinite { recent += m.loss; recentCount += 1 }
+            if m.recoveredFromNonFinite && !quiet {
+                stderr("iter \(m.iteration): non-finite loss or gradient; restored last good parameters, lr -> \(m.learningRate)")
+            }
+            let now = clock.now
+            if !quiet && (now - lastReport > .seconds(1) || m.iteration == total) {
+                let secs = (now - start).seconds
+                stderr(String(format: "iter %d/%d  loss %.4f  lr %.2g  %.0f it/s", m.iteration, total,
+                              recentCount > 0 ? recent / Double(recentCount) : .nan, m.learningRate,
+                              Double(m.iteration) / max(secs, 1e-9)))
+                recent = 0; recentCount = 0
+                lastReport = now
+            }
+        }
+        let seconds = (clock.now - start).seconds
+        if let save {
+            do { try Checkpoint(session: session).write(to: save) } catch let e as CheckpointError { throw CLIError(e.message) }
+            if !quiet { stderr("saved checkpoint to \(save)") }
+        }
+        print(TrainingReport.evaluate(session: session, seconds: seconds).jsonLine)
+    }
+}
+
+func stderr(_ line: String) {
+    FileHandle.standardError.write((line + "\n").data(using: .utf8)!)
+}
+
+extension Duration {
+    var seconds: Double {
+        let c = components
+        return Double(c.seconds) + Double(c.attoseconds) * 1e-18
+    }
+}
