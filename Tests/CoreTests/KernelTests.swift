@@ -1,0 +1,68 @@
+import Testing
+import Foundation
+import FlowCore
+
+/// The Float32 kernels against naive reference implementations in Double.
+struct KernelTests {
+    static func naive(_ a: Matrix, _ b: Matrix) -> [Double] {
+        var c = [Double](repeating: 0, count: a.rows * b.cols)
+        for i in 0..<a.rows { for j in 0..<b.cols { for p in 0..<a.cols {
+            c[i * b.cols + j] += Double(a[i, p]) * Double(b[p, j])
+        } } }
+        return c
+    }
+
+    static let shapes: [(Int, Int, Int)] = [
+        (1, 1, 1), (7, 3, 2), (6, 4, 16), (13, 64, 64), (256, 64, 64), (100, 1, 64), (37, 64, 2),
+        (5, 17, 48), (12, 2, 32), (0, 4, 4),
+    ]
+
+    @Test(arguments: 0..<shapes.count)
+    func gemmMatchesNaive(_ idx: Int) {
+        let (n, k, m) = Self.shapes[idx]
+        var rng = Xoshiro256(seed: UInt64(idx))
+        let a = rng.normalMatrix(rows: n, cols: k), b = rng.normalMatrix(rows: k, cols: m)
+        let ref = Self.naive(a, b)
+        let c = a.matmul(b)
+        for i in 0..<ref.count { #expect(abs(Double(c.storage[i]) - ref[i]) < 1e-4 * Double(k + 1)) }
+        // Aᵀ·B and A·Bᵀ agree with the transposes.
+        let at = a.transposed()
+        let c2 = at.transposedMatmul(b)
+        for i in 0..<ref.count { #expect(abs(Double(c2.storage[i]) - ref[i]) < 1e-4 * Double(k + 1)) }
+        let c3 = a.matmulTransposed(b.transposed())
+        for i in 0..<ref.count { #expect(abs(Double(c3.storage[i]) - ref[i]) < 1e-4 * Double(k + 1)) }
+    }
+
+    @Test func fastTanhIsAccurate() {
+        var worst = 0.0
+        for i in -20000...20000 {
+            let x = Float(i) / 1000
+            worst = max(worst, abs(Double(Kernels.tanh(x)) - Foundation.tanh(Double(x))))
+        }
+        #expect(worst < 1e-6)
+        #expect(Kernels.tanh(.infinity) == 1 && Kernels.tanh(-.infinity) == -1)
+    }
+
+    @Test func sigmoidAndSoftplusAreAccurateAndStable() {
+        for i in -400...400 {
+            let x = Float(i) / 10
+            let s = 1 / (1 + Foundation.exp(-Double(x)))
+            #expect(abs(Double(Kernels.sigmoid(x)) - s) < 1e-6)
+            let sp = max(Double(x), 0) + Foundation.log1p(Foundation.exp(-abs(Double(x))))
+            #expect(abs(Double(Kernels.softplus(x)) - sp) < 1e-5 * max(1, sp))
+        }
+        #expect(Kernels.softplus(1000).isFinite && Kernels.softplus(-1000) >= 0)
+    }
+
+    @Test func reductionsAndSlicing() {
+        let m = Matrix([[1, 2, 3], [4, 5, 6]])
+        #expect(m.sumRows() == Matrix([[5, 7, 9]]))
+        #expect(m.sumCols() == Matrix([[6], [15]]))
+        #expect(m.sumAll() == 21)
+        #expect(m.column(1) == Matrix([[2], [5]]))
+        #expect(m.transposed() == Matrix([[1, 4], [2, 5], [3, 6]]))
+        #expect(Matrix.concatColumns([m.column(2), m.column(0)]) == Matrix([[3, 1], [6, 4]]))
+        #expect(Matrix.concatRows([m, m]).rows == 4)
+        #expect(!Matrix([[1, .nan]]).isFinite && m.isFinite)
+    }
+}
