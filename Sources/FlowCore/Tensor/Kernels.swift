@@ -158,7 +158,10 @@ public enum Kernels {
     /// Rational tanh (Eigen's 13/6 form), clamped where tanh is ±1 in Float32.
     @inline(__always)
     public static func tanh(_ x0: Float) -> Float {
-        let x = min(max(x0, -7.90531110763549805), 7.90531110763549805)
+        // Branch-free clamp (Swift's min/max carry NaN rules that block vectorisation).
+        let c: Float = 7.90531110763549805
+        let lo = x0 < -c ? -c : x0
+        let x = lo > c ? c : lo
         let x2 = x * x
         var p: Float = -2.76076847742355e-16
         p = p * x2 + 2.00018790482477e-13
