@@ -1,0 +1,95 @@
+/// A rectangular grid of cells: what one screen shows. The renderer's only output.
+///
+/// Pure data: converting to plain text (`text`) or ANSI escapes (`ansi`) is here; writing to
+/// a terminal is the terminal module's job.
+public struct Frame: Sendable, Equatable {
+    public let size: Size
+    public private(set) var cells: [Cell]
+
+    public init(size: Size) {
+        self.size = size
+        cells = [Cell](repeating: .blank, count: size.width * size.height)
+    }
+
+    public var area: Rect { Rect(size: size) }
+
+    public subscript(x: Int, y: Int) -> Cell {
+        get { cells[y * size.width + x] }
+        set {
+            guard x >= 0, y >= 0, x < size.width, y < size.height else { return }
+            cells[y * size.width + x] = newValue
+        }
+    }
+
+    /// Sets one cell if it lies inside both the frame and `clip`.
+    public mutating func set(_ x: Int, _ y: Int, _ cell: Cell, clip: Rect? = nil) {
+        if let clip, !clip.contains(x: x, y: y) { return }
+        self[x, y] = cell
+    }
+
+    /// Writes a string from (x, y) to the right, clipped to `clip` (default: the whole frame).
+    /// Returns the x after the last written character.
+    @discardableResult
+    public mutating func write(_ text: String, x: Int, y: Int, style: Style = .plain, clip: Rect? = nil) -> Int {
+        let bounds = (clip ?? area).intersection(area)
+        var cx = x
+        for ch in text {
+            if cx >= bounds.maxX { break }
+            if bounds.contains(x: cx, y: y) { self[cx, y] = Cell(ch, style: style) }
+            cx += 1
+        }
+        return cx
+    }
+
+    /// Fills a rectangle with one cell.
+    public mutating func fill(_ rect: Rect, with cell: Cell = .blank) {
+        let r = rect.intersection(area)
+        for y in r.y..<r.maxY { for x in r.x..<r.maxX { self[x, y] = cell } }
+    }
+
+    /// Each row's symbols; rows joined with newlines (no styles, trailing spaces kept).
+    public var text: String {
+        var out = ""
+        out.reserveCapacity(size.width * size.height + size.height)
+        for y in 0..<size.height {
+            for x in 0..<size.width { out.append(cells[y * size.width + x].symbol) }
+            if y < size.height - 1 { out.append("\n") }
+        }
+        return out
+    }
+
+    /// The rows as strings.
+    public var lines: [String] { size.height == 0 ? [] : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+
+    /// The frame with SGR escape sequences (256-colour), one line per row, reset at each line end.
+    public var ansi: String {
+        var out = ""
+        for y in 0..<size.height {
+            var current: Style? = nil
+            for x in 0..<size.width {
+                let c = cells[y * size.width + x]
+                if c.style != current {
+                    out += ANSI.sgr(c.style)
+                    current = c.style
+                }
+                out.append(c.symbol)
+            }
+            out += "\u{1B}[0m"
+            if y < size.height - 1 { out.append("\n") }
+        }
+        return out
+    }
+}
+
+/// SGR escape sequences for styles.
+public enum ANSI {
+    public static func sgr(_ s: Style) -> String {
+        var codes = ["0"]
+        if s.bold { codes.append("1") }
+        if s.dim { codes.append("2") }
+        if s.reverse { codes.append("7") }
+        if case .indexed(let i) = s.foreground { codes.append("38;5;\(i)") }
+        if case .indexed(let i) = s.background { codes.append("48;5;\(i)") }
+        return "\u{1B}[" + codes.joined(separator: ";") + "m"
+    }
+}

@@ -1,0 +1,78 @@
+/// A size in terminal cells.
+public struct Size: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public var width: Int
+    public var height: Int
+    public init(width: Int, height: Int) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+    }
+    public static let zero = Size(width: 0, height: 0)
+    public var description: String { "\(width)x\(height)" }
+
+    /// Parses `WxH` (e.g. `120x40`).
+    public init?(parsing text: String) {
+        let parts = text.lowercased().split(separator: "x")
+        guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]), w >= 0, h >= 0 else { return nil }
+        self.init(width: w, height: h)
+    }
+}
+
+/// A rectangle of cells: origin at the top-left, x to the right, y down.
+public struct Rect: Sendable, Equatable, Hashable {
+    public var x: Int
+    public var y: Int
+    public var width: Int
+    public var height: Int
+
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x
+        self.y = y
+        self.width = max(0, width)
+        self.height = max(0, height)
+    }
+
+    public init(size: Size) { self.init(x: 0, y: 0, width: size.width, height: size.height) }
+
+    public var isEmpty: Bool { width == 0 || height == 0 }
+    public var maxX: Int { x + width }
+    public var maxY: Int { y + height }
+
+    /// The rectangle shrunk by `n` cells on every side.
+    public func inset(by n: Int) -> Rect { Rect(x: x + n, y: y + n, width: width - 2 * n, height: height - 2 * n) }
+
+    public func intersection(_ o: Rect) -> Rect {
+        let x0 = max(x, o.x), y0 = max(y, o.y)
+        return Rect(x: x0, y: y0, width: min(maxX, o.maxX) - x0, height: min(maxY, o.maxY) - y0)
+    }
+
+    public func contains(x px: Int, y py: Int) -> Bool { px >= x && px < maxX && py >= y && py < maxY }
+
+    /// Splits horizontally into columns of the given widths (the last takes the remainder when
+    /// `widths` is shorter than needed).
+    public func columns(_ count: Int, gap: Int = 0) -> [Rect] {
+        guard count > 0 else { return [] }
+        let usable = width - gap * (count - 1)
+        var out: [Rect] = []
+        var cx = x
+        for i in 0..<count {
+            let w = usable / count + (i < usable % count ? 1 : 0)
+            out.append(Rect(x: cx, y: y, width: w, height: height))
+            cx += w + gap
+        }
+        return out
+    }
+
+    /// Splits vertically into `count` rows of near-equal height.
+    public func rows(_ count: Int, gap: Int = 0) -> [Rect] {
+        guard count > 0 else { return [] }
+        let usable = height - gap * (count - 1)
+        var out: [Rect] = []
+        var cy = y
+        for i in 0..<count {
+            let h = usable / count + (i < usable % count ? 1 : 0)
+            out.append(Rect(x: x, y: cy, width: width, height: h))
+            cy += h + gap
+        }
+        return out
+    }
+}

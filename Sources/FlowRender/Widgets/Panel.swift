@@ -1,0 +1,43 @@
+/// A bordered box with a title in its top edge. Draw the content in `Panel.inner(area)`.
+public struct Panel: Widget {
+    public var title: String
+    public var capabilities: Capabilities
+    public var highlighted: Bool
+
+    public init(title: String, capabilities: Capabilities = .full, highlighted: Bool = false) {
+        self.title = title
+        self.capabilities = capabilities
+        self.highlighted = highlighted
+    }
+
+    /// The content area inside the border.
+    public static func inner(_ area: Rect) -> Rect { area.inset(by: 1) }
+
+    public func render(in area: Rect, on frame: inout Frame) {
+        guard area.width >= 2, area.height >= 2 else {
+            frame.fill(area)
+            return
+        }
+        let u = capabilities.unicode
+        let h: Character = u ? "─" : "-"
+        let v: Character = u ? "│" : "|"
+        let corners: [Character] = u ? ["┌", "┐", "└", "┘"] : ["+", "+", "+", "+"]
+        let style = Style(foreground: capabilities.colors == .none ? .default : (highlighted ? .brightCyan : .gray))
+        for x in area.x..<area.maxX {
+            frame.set(x, area.y, Cell(h, style: style), clip: area)
+            frame.set(x, area.maxY - 1, Cell(h, style: style), clip: area)
+        }
+        for y in area.y..<area.maxY {
+            frame.set(area.x, y, Cell(v, style: style), clip: area)
+            frame.set(area.maxX - 1, y, Cell(v, style: style), clip: area)
+        }
+        frame.set(area.x, area.y, Cell(corners[0], style: style))
+        frame.set(area.maxX - 1, area.y, Cell(corners[1], style: style))
+        frame.set(area.x, area.maxY - 1, Cell(corners[2], style: style))
+        frame.set(area.maxX - 1, area.maxY - 1, Cell(corners[3], style: style))
+        if !title.isEmpty && area.width > 4 {
+            let titleClip = Rect(x: area.x + 1, y: area.y, width: area.width - 2, height: 1)
+            frame.write(" \(title) ", x: area.x + 1, y: area.y, style: Style(bold: true), clip: titleClip)
+        }
+    }
+}
