@@ -26,4 +26,6 @@ static inline attr_t cn_a_reverse(void) { return A_REVERSE; }
 static inline attr_t cn_a_dim(void) { return A_DIM; }
 static inline int cn_set_esc_delay(int ms) { return set_escdelay(ms); }
 static inline const char *cn_codeset(void) { return nl_langinfo(CODESET); }
+// newterm on the process's own stdin/stdout (their globals are not importable in Swift 6).
+static inline SCREEN *cn_newterm_stdio(void) { return newterm(NULL, stdout, stdin); }
 #endif

@@ -63,9 +63,16 @@ public final class CouplingFlowModel: GenerativeModel {
         return out
     }
 
-    public func specialView(box: Double, using rng: inout Xoshiro256) -> SpecialView {
-        WarpedGrid.view(title: "Warped grid: base-space lines pushed through f⁻¹") { z in
-            flow.transform.inverse(Variable(z)).x.value
+    public var specialViewNames: [String] { ["Transport: base grid → data", "Latent: data → base"] }
+
+    public func specialView(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
+        switch index % specialViewNames.count {
+        case 0:
+            return WarpedGrid.view(title: specialViewNames[0]) { z in flow.transform.inverse(Variable(z)).x.value }
+        default:
+            // Where the data lands in the base space: it should look like N(0, I).
+            let z = flow.transform.forward(Variable(data)).y.value
+            return .points(title: specialViewNames[1], points: (0..<z.rows).map { Point2(Double(z[$0, 0]), Double(z[$0, 1])) })
         }
     }
 }

@@ -20,8 +20,12 @@ public protocol GenerativeModel: AnyObject {
     /// Exact log-density at each row, or nil when the model has no tractable density.
     func logDensity(_ points: Matrix) -> [Float]?
 
-    /// The model-specific panel (transport of a grid for flows, regions for RAD, …).
-    func specialView(box: Double, using rng: inout Xoshiro256) -> SpecialView
+    /// Names of the model-specific views the explorer's `v` key cycles through.
+    var specialViewNames: [String] { get }
+
+    /// Model-specific view `index` (transport of a grid for flows, regions for RAD, …), given
+    /// a fixed set of data points to show where relevant. Any randomness comes from `rng`.
+    func specialView(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView
 
     /// Called after parameters were loaded from a checkpoint.
     func didLoadParameters()

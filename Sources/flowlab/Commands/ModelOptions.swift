@@ -66,3 +66,6 @@ struct ModelOptions: ParsableArguments {
         } catch let e as ModelError { throw CLIError(e.message) }
     }
 }
+
+/// Dataset errors as seen from the CLI (FlowData's type, re-exported for `catch` clauses).
+typealias DatasetErrorBridge = DatasetError

@@ -1,0 +1,78 @@
+import FlowCore
+import FlowData
+import FlowModels
+import FlowRender
+
+/// The explorer without a terminal: train N seeded iterations, snapshot, render. Used by
+/// `flowlab render` and the frame snapshot tests; the same code paths as the live explorer.
+public enum HeadlessExplorer {
+    public struct Options: Sendable {
+        public var model: ModelKind
+        public var dataset: String
+        public var seed: UInt64 = 1
+        public var iterations: Int = 0
+        public var size: Size
+        public var specialIndex: Int = 0
+        public var logScale = true
+        public var showHelp = false
+        public var capabilities: Capabilities = .full
+        public var config: ModelConfig?
+
+        public init(model: ModelKind, dataset: String, iterations: Int, size: Size) {
+            self.model = model
+            self.dataset = dataset
+            self.iterations = iterations
+            self.size = size
+        }
+    }
+
+    /// Trains and renders. Throws `DatasetError`/`ModelError` for bad names.
+    public static func frame(_ o: Options) throws -> Frame {
+        var config = o.config ?? ModelConfig.defaults(for: o.model)
+        config.seed = o.seed
+        config.cosineDecay = false  // the explorer trains open-ended at a constant rate
+        let dataset = try Dataset(name: o.dataset)
+        let session = TrainingSession(model: try ModelFactory.make(config), dataset: dataset)
+        var history: [Double] = []
+        var last: Double?
+        for _ in 0..<o.iterations {
+            let m = session.step()
+            last = m.loss
+            history.append(m.loss)
+        }
+        return frame(session: session, options: o, history: history, lastLoss: last)
+    }
+
+    /// Renders an existing session (e.g. a loaded checkpoint).
+    public static func frame(session: TrainingSession, options o: Options, history: [Double] = [], lastLoss: Double? = nil) -> Frame {
+        var state = ExplorerState(model: session.config.kind, dataset: session.dataset.name, seed: session.config.seed,
+                                  size: o.size, capabilities: o.capabilities, datasetCycle: Dataset.builtinNames)
+        state.paused = true
+        state.logScale = o.logScale
+        state.showHelp = o.showHelp
+        state.specialIndex = o.specialIndex
+        let layout = ExplorerLayout(size: o.size)
+        if !layout.isTooSmall {
+            let g = layout.geometry
+            let target = TargetField.compute(session.dataset, pixels: Size2(g.targetPixels.width, g.targetPixels.height), box: 4)
+            state.snapshot = SnapshotBuilder.build(session: session, geometry: g, target: target,
+                                                   lossHistory: LossHistory.downsample(history, to: 200),
+                                                   lastLoss: lastLoss, itersPerSecond: nil,
+                                                   specialIndex: o.specialIndex, event: nil)
+        }
+        return ExplorerView.render(state)
+    }
+}
+
+/// Keeps the loss sparkline short.
+public enum LossHistory {
+    /// Means over equal chunks so that at most `n` values remain.
+    public static func downsample(_ values: [Double], to n: Int) -> [Double] {
+        guard values.count > n, n > 0 else { return values }
+        let chunk = (values.count + n - 1) / n
+        return stride(from: 0, to: values.count, by: chunk).map { start in
+            let part = values[start..<min(values.count, start + chunk)].filter(\.isFinite)
+            return part.isEmpty ? .nan : part.reduce(0, +) / Double(part.count)
+        }
+    }
+}

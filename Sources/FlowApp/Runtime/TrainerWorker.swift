@@ -1,0 +1,226 @@
+import Foundation
+import FlowCore
+import FlowData
+import FlowModels
+import FlowRender
+
+/// Runs a training session on its own thread and publishes immutable snapshots.
+///
+/// The UI thread only sends commands and takes the latest snapshot; all model state stays on
+/// the worker. Training runs in ~15 ms slices so commands are answered quickly, and snapshots
+/// (density grid, samples, views) are rebuilt at most every `snapshotInterval`, which adapts
+/// to how long building one takes so heavy models never starve training or the UI.
+public final class TrainerWorker: @unchecked Sendable {
+    public enum Command: Sendable {
+        case restart(model: ModelKind, dataset: String, seed: UInt64)
+        case setPaused(Bool)
+        case step
+        case scaleLearningRate(Float)
+        case setGeometry(PlotGeometry)
+        case setSpecialView(Int)
+        case save(path: String)
+        case load(path: String)
+    }
+
+    private let lock = NSLock()
+    private var commands: [Command] = []
+    private var latest: ModelSnapshot?
+    private var published = 0, taken = 0
+    private var messages: [String] = []
+    private var stopRequested = false
+    private var thread: Thread?
+    private let done = DispatchSemaphore(value: 0)
+
+    // Worker-thread state.
+    private var session: TrainingSession?
+    private var paused = false
+    private var geometry: PlotGeometry
+    private var specialIndex = 0
+    private var history: [Double] = []
+    private var lastLoss: Double?
+    private var event: String?
+    private var target: FieldGrid?
+    private var targetKey = ""
+    private var dirty = true
+    private var rateWindow: [(time: Double, iteration: Int)] = []
+    private var snapshotInterval = 0.1
+    private var lastSnapshotTime = 0.0
+
+    public init(model: ModelKind, dataset: String, seed: UInt64, geometry: PlotGeometry, paused: Bool = false) {
+        self.geometry = geometry
+        self.paused = paused
+        commands = [.restart(model: model, dataset: dataset, seed: seed)]
+    }
+
+    public func start() {
+        let t = Thread { [self] in self.loop(); self.done.signal() }
+        t.name = "flowlab-trainer"
+        t.stackSize = 8 << 20
+        thread = t
+        t.start()
+    }
+
+    public func send(_ c: Command) {
+        lock.lock(); commands.append(c); lock.unlock()
+    }
+
+    /// The newest snapshot if one arrived since the last call.
+    public func takeSnapshot() -> ModelSnapshot? {
+        lock.lock(); defer { lock.unlock() }
+        guard published != taken else { return nil }
+        taken = published
+        return latest
+    }
+
+    /// Messages for the title bar (saved, loaded, errors), oldest first.
+    public func takeMessages() -> [String] {
+        lock.lock(); defer { lock.unlock() }
+        let m = messages
+        messages = []
+        return m
+    }
+
+    /// Stops the thread and waits for it (at most ~1 s).
+    public func stop() {
+        lock.lock(); stopRequested = true; lock.unlock()
+        if thread != nil { _ = done.wait(timeout: .now() + 1) }
+    }
+
+    private func post(_ message: String) {
+        lock.lock(); messages.append(message); lock.unlock()
+    }
+
+    private func now() -> Double { Date.timeIntervalSinceReferenceDate }
+
+    private func loop() {
+        while true {
+            lock.lock()
+            let pending = commands
+            commands = []
+            let stop = stopRequested
+            lock.unlock()
+            if stop { return }
+            for c in pending { handle(c) }
+            guard let session else {
+                Thread.sleep(forTimeInterval: 0.02)
+                continue
+            }
+            if !paused {
+                let sliceEnd = now() + 0.015
+                repeat { record(session.step()) } while now() < sliceEnd
+            }
+            let t = now()
+            if dirty || (!paused && t - lastSnapshotTime >= snapshotInterval) {
+                publish(session)
+            } else if paused {
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+        }
+    }
+
+    private func record(_ m: StepMetrics) {
+        lastLoss = m.loss
+        history.append(m.loss)
+        if history.count > 4000 { history = LossHistory.downsample(history, to: 2000) }
+        if m.recoveredFromNonFinite {
+            event = "iter \(m.iteration): NaN/inf in training; restored last good parameters, lr halved to \(String(format: "%.1e", m.learningRate))"
+        }
+        dirty = dirty || paused
+    }
+
+    private func publish(_ session: TrainingSession) {
+        let t0 = now()
+        let key = "\(session.dataset.name)|\(geometry.targetPixels)"
+        if key != targetKey {
+            target = TargetField.compute(session.dataset, pixels: Size2(geometry.targetPixels.width, geometry.targetPixels.height), box: 4)
+            targetKey = key
+        }
+        rateWindow.append((t0, session.iteration))
+        rateWindow.removeAll { t0 - $0.time > 2 }
+        var rate: Double? = nil
+        if let first = rateWindow.first, t0 - first.time > 0.05, !paused {
+            rate = Double(session.iteration - first.iteration) / (t0 - first.time)
+        }
+        let snap = SnapshotBuilder.build(session: session, geometry: geometry, target: target,
+                                         lossHistory: LossHistory.downsample(history, to: 200), lastLoss: lastLoss,
+                                         itersPerSecond: rate, specialIndex: specialIndex, event: event)
+        let cost = now() - t0
+        // Spend at most ~25 % of the time on snapshots.
+        snapshotInterval = min(2, max(0.1, 3 * cost))
+        lastSnapshotTime = now()
+        dirty = false
+        lock.lock()
+        latest = snap
+        published += 1
+        lock.unlock()
+    }
+
+    private func handle(_ c: Command) {
+        switch c {
+        case .restart(let model, let dataset, let seed):
+            do {
+                var config = ModelConfig.defaults(for: model)
+                config.seed = seed
+                config.cosineDecay = false
+                session = TrainingSession(model: try ModelFactory.make(config), dataset: try Dataset(name: dataset))
+                history = []
+                lastLoss = nil
+                event = nil
+                rateWindow = []
+            } catch {
+                session = nil
+                post("\(error)")
+            }
+            dirty = true
+        case .setPaused(let p):
+            paused = p
+            rateWindow = []
+            dirty = true
+        case .step:
+            if let session { record(session.step()) }
+            dirty = true
+        case .scaleLearningRate(let f):
+            if let session {
+                session.setLearningRate(min(1, max(1e-6, session.baseLearningRate * f)))
+                post(String(format: "learning rate %.1e", session.baseLearningRate))
+            }
+            dirty = true
+        case .setGeometry(let g):
+            geometry = g
+            dirty = true
+        case .setSpecialView(let i):
+            specialIndex = i
+            dirty = true
+        case .save(let path):
+            guard let session else { return }
+            do {
+                try Checkpoint(session: session).write(to: path)
+                post("saved \(path)")
+            } catch {
+                post("save failed: \(error)")
+            }
+        case .load(let path):
+            do {
+                let loaded = try Checkpoint.read(from: path).makeSession()
+                if let session, loaded.config.kind != session.config.kind || loaded.dataset != session.dataset {
+                    post("\(path) holds \(loaded.config.kind.rawValue) on \(loaded.dataset.name); switch to it first")
+                    return
+                }
+                session = loaded
+                history = []
+                event = nil
+                rateWindow = []
+                dirty = true
+                post("loaded \(path) (iteration \(loaded.iteration))")
+            } catch {
+                post("load failed: \(error)")
+            }
+        }
+    }
+
+    /// The checkpoint file the `s`/`o` keys use for a model and dataset.
+    public static func defaultCheckpointPath(model: ModelKind, dataset: String) -> String {
+        let safe = dataset.hasPrefix("csv:") ? "csv" : dataset
+        return "flowlab-\(model.rawValue)-\(safe).json"
+    }
+}

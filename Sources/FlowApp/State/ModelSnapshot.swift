@@ -1,0 +1,66 @@
+import FlowModels
+
+/// A scalar field on a pixel grid over the plotting box, top row first.
+public struct FieldGrid: Sendable, Equatable {
+    public var width: Int
+    public var height: Int
+    /// Log-densities (−inf where zero).
+    public var logValues: [Double]
+
+    public init(width: Int, height: Int, logValues: [Double]) {
+        precondition(logValues.count == width * height)
+        self.width = width
+        self.height = height
+        self.logValues = logValues
+    }
+}
+
+/// An immutable picture of a training run: everything the view needs, nothing it must compute
+/// from the model. Built on the training thread, handed to the UI thread.
+public struct ModelSnapshot: Sendable, Equatable {
+    public var model: ModelKind
+    public var dataset: String
+    public var seed: UInt64
+    public var iteration: Int
+    public var itersPerSecond: Double?
+    public var loss: Double?
+    public var testNLL: Double?
+    public var entropyFloor: Double?
+    public var learningRate: Double
+    public var figures: [String: Double]
+    public var lossHistory: [Double]
+    public var target: FieldGrid?
+    /// The model's density, or a histogram of its samples when it has no tractable density.
+    public var density: FieldGrid?
+    public var densityIsHistogram: Bool
+    public var samples: [Point2]
+    public var special: SpecialView
+    public var specialViewNames: [String]
+    public var specialIndex: Int
+    /// The most recent notable event (NaN recovery, solver failure), shown in the status panel.
+    public var event: String?
+    public var box: Double
+
+    public init(model: ModelKind, dataset: String, seed: UInt64) {
+        self.model = model
+        self.dataset = dataset
+        self.seed = seed
+        iteration = 0
+        itersPerSecond = nil
+        loss = nil
+        testNLL = nil
+        entropyFloor = nil
+        learningRate = 0
+        figures = [:]
+        lossHistory = []
+        target = nil
+        density = nil
+        densityIsHistogram = false
+        samples = []
+        special = .none
+        specialViewNames = []
+        specialIndex = 0
+        event = nil
+        box = 4
+    }
+}

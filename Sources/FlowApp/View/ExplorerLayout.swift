@@ -1,0 +1,71 @@
+import FlowRender
+
+/// Pixel and cell sizes of the plots, which the snapshot builder needs to sample the model
+/// at exactly the resolution that will be drawn.
+public struct PlotGeometry: Sendable, Equatable, Hashable {
+    public var targetPixels: Size
+    public var densityPixels: Size
+    public var samplesCells: Size
+    public var specialCells: Size
+
+    public init(targetPixels: Size, densityPixels: Size, samplesCells: Size, specialCells: Size) {
+        self.targetPixels = targetPixels
+        self.densityPixels = densityPixels
+        self.samplesCells = samplesCells
+        self.specialCells = specialCells
+    }
+}
+
+/// Where everything goes on a screen of a given size: a title row, a 2×2 grid of plot
+/// panels, a status panel on the right and a key line at the bottom.
+public struct ExplorerLayout: Sendable, Equatable {
+    /// Smallest usable terminal.
+    public static let minimum = Size(width: 60, height: 18)
+
+    public let size: Size
+    public let title: Rect
+    public let keys: Rect
+    public let target: Rect
+    public let density: Rect
+    public let samples: Rect
+    public let special: Rect
+    public let status: Rect
+
+    public var isTooSmall: Bool { size.width < Self.minimum.width || size.height < Self.minimum.height }
+
+    public init(size: Size) {
+        self.size = size
+        title = Rect(x: 0, y: 0, width: size.width, height: 1)
+        keys = Rect(x: 0, y: max(0, size.height - 1), width: size.width, height: 1)
+        let body = Rect(x: 0, y: 1, width: size.width, height: max(0, size.height - 2))
+        let statusWidth = size.width >= 120 ? 34 : 26
+        status = Rect(x: body.maxX - statusWidth, y: body.y, width: statusWidth, height: body.height)
+        let plots = Rect(x: body.x, y: body.y, width: max(0, body.width - statusWidth), height: body.height)
+        let rows = plots.rows(2)
+        let top = rows[0].columns(2), bottom = rows[1].columns(2)
+        target = top[0]
+        density = top[1]
+        samples = bottom[0]
+        special = bottom[1]
+    }
+
+    /// The heatmap area of a density panel: its inside minus the legend row.
+    public static func heatArea(_ panel: Rect) -> Rect {
+        let inner = Panel.inner(panel)
+        return Rect(x: inner.x, y: inner.y, width: inner.width, height: max(0, inner.height - 1))
+    }
+
+    public static func legendArea(_ panel: Rect) -> Rect {
+        let inner = Panel.inner(panel)
+        return Rect(x: inner.x, y: inner.maxY - 1, width: inner.width, height: inner.height > 0 ? 1 : 0)
+    }
+
+    public var geometry: PlotGeometry {
+        let t = Self.heatArea(target), d = Self.heatArea(density)
+        let s = Panel.inner(samples), p = Panel.inner(special)
+        return PlotGeometry(targetPixels: Size(width: t.width, height: 2 * t.height),
+                            densityPixels: Size(width: d.width, height: 2 * d.height),
+                            samplesCells: Size(width: s.width, height: s.height),
+                            specialCells: Size(width: p.width, height: p.height))
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import FlowModels
+import FlowRender
+
+/// The explorer's pure view: `render(state) → Frame`. The only producer of pixels.
+public enum ExplorerView {
+    public static func render(_ state: ExplorerState) -> Frame {
+        var frame = Frame(size: state.size)
+        let layout = ExplorerLayout(size: state.size)
+        if layout.isTooSmall {
+            renderTooSmall(state, on: &frame)
+            return frame
+        }
+        let caps = state.capabilities
+        renderTitle(state, layout: layout, on: &frame)
+        let snap = state.snapshot
+        let box = snap?.box ?? 4
+
+        // Target.
+        let targetTitle = "Target: \(state.dataset)"
+        Panel(title: targetTitle, capabilities: caps).render(in: layout.target, on: &frame)
+        if let t = snap?.target { drawField(t, in: layout.target, log: state.logScale, caps: caps, on: &frame) }
+        else { placeholder("computing…", in: layout.target, on: &frame) }
+
+        // Model density.
+        let scale = state.logScale ? "log" : "linear"
+        let densityTitle = (snap?.densityIsHistogram ?? false) ? "Model samples histogram (\(scale))" : "Model density (\(scale))"
+        Panel(title: densityTitle, capabilities: caps).render(in: layout.density, on: &frame)
+        if let d = snap?.density { drawField(d, in: layout.density, log: state.logScale, caps: caps, on: &frame) }
+        else { placeholder(snap == nil ? "training starts…" : "no density", in: layout.density, on: &frame) }
+
+        // Samples.
+        Panel(title: "Samples", capabilities: caps).render(in: layout.samples, on: &frame)
+        if let pts = snap?.samples, !pts.isEmpty {
+            let inner = Panel.inner(layout.samples)
+            var canvas = BrailleCanvas(width: inner.width, height: inner.height, capabilities: caps, seriesColors: [.brightYellow])
+            for p in pts { canvas.plot(x: p.x, y: p.y, box: box) }
+            canvas.render(in: inner, on: &frame)
+        }
+
+        // Model-specific view.
+        renderSpecial(snap, in: layout.special, caps: caps, box: box, on: &frame)
+        StatusPanel(state: state).render(in: layout.status, on: &frame)
+        renderKeys(state, layout: layout, on: &frame)
+        if state.showHelp {
+            HelpOverlay(title: "FlowLab keys", rows: Action.keyHelp, capabilities: caps).render(in: frame.area, on: &frame)
+        }
+        return frame
+    }
+
+    static func renderTooSmall(_ state: ExplorerState, on frame: inout Frame) {
+        let min = ExplorerLayout.minimum
+        let lines = ["Terminal too small: \(state.size.width)x\(state.size.height).",
+                     "FlowLab needs at least \(min.width)x\(min.height).",
+                     "Enlarge the window, or press q to quit."]
+        for (i, line) in lines.enumerated() {
+            let y = state.size.height / 2 - 1 + i
+            frame.write(line, x: max(0, (state.size.width - line.count) / 2), y: y)
+        }
+    }
+
+    static func renderTitle(_ state: ExplorerState, layout: ExplorerLayout, on frame: inout Frame) {
+        let caps = state.capabilities
+        let style = caps.colors == .none ? Style(reverse: true) : Style(foreground: .black, background: .cyan)
+        frame.fill(layout.title, with: Cell(" ", style: style))
+        let run = state.paused ? "paused" : "training"
+        let dot = caps.unicode ? "·" : "-"
+        var text = " FlowLab \(dot) \(state.model.title) on \(state.dataset) \(dot) \(run)"
+        if let m = state.message { text += "  \(dot) \(m)" }
+        frame.write(text, x: 0, y: 0, style: Style(foreground: style.foreground, background: style.background,
+                                                  bold: true, reverse: style.reverse), clip: layout.title)
+        let help = "? help "
+        if layout.title.width > text.count + help.count {
+            frame.write(help, x: layout.title.maxX - help.count, y: 0, style: style)
+        }
+    }
+
+    static func renderKeys(_ state: ExplorerState, layout: ExplorerLayout, on frame: inout Frame) {
+        let line = " space pause  n step  r reset  m model  d data  +/- lr  l log  v view  s save  o load  e export  ? help  q quit"
+        frame.write(line, x: 0, y: layout.keys.y, style: .dim, clip: layout.keys)
+    }
+
+    static func placeholder(_ text: String, in panel: Rect, on frame: inout Frame) {
+        let inner = Panel.inner(panel)
+        guard !inner.isEmpty else { return }
+        frame.write(text, x: inner.x + max(0, (inner.width - text.count) / 2), y: inner.y + inner.height / 2,
+                    style: .dim, clip: inner)
+    }
+
+    /// A log-density field as a heatmap with its legend. Log scale spans the top 8 nats.
+    static func drawField(_ field: FieldGrid, in panel: Rect, log: Bool, caps: Capabilities, on frame: inout Frame) {
+        let heat = ExplorerLayout.heatArea(panel)
+        let legend = ExplorerLayout.legendArea(panel)
+        guard !heat.isEmpty else { return }
+        let maxLog = field.logValues.filter(\.isFinite).max() ?? 0
+        let span = 8.0
+        let values: [Double] = field.logValues.map { lp in
+            guard lp.isFinite else { return 0 }
+            return log ? max(0, (lp - (maxLog - span)) / span) : Foundation.exp(lp - maxLog)
+        }
+        Heatmap(values: values, pixelWidth: field.width, pixelHeight: field.height, capabilities: caps)
+            .render(in: heat, on: &frame)
+        let low = log ? String(format: "%.1f", maxLog - span) : "0"
+        let high = log ? String(format: "log p %.1f", maxLog) : String(format: "p %.3g", Foundation.exp(maxLog))
+        Legend(low: low, high: high, capabilities: caps).render(in: legend, on: &frame)
+    }
+
+    static func renderSpecial(_ snap: ModelSnapshot?, in panel: Rect, caps: Capabilities, box: Double, on frame: inout Frame) {
+        let inner = Panel.inner(panel)
+        guard let snap else {
+            Panel(title: "Model view", capabilities: caps).render(in: panel, on: &frame)
+            return
+        }
+        let count = snap.specialViewNames.count
+        let suffix = count > 1 ? " [v \(snap.specialIndex + 1)/\(count)]" : ""
+        switch snap.special {
+        case .lines(let title, let polylines, let colorIndex):
+            Panel(title: title + suffix, capabilities: caps).render(in: panel, on: &frame)
+            var canvas = BrailleCanvas(width: inner.width, height: inner.height, capabilities: caps,
+                                       seriesColors: [.brightMagenta, .brightCyan, .brightYellow, .brightGreen])
+            for (i, line) in polylines.enumerated() {
+                for (a, b) in zip(line, line.dropFirst()) {
+                    canvas.line(from: (a.x, a.y), to: (b.x, b.y), box: box, series: colorIndex.indices.contains(i) ? colorIndex[i] : 0)
+                }
+            }
+            canvas.render(in: inner, on: &frame)
+        case .points(let title, let points):
+            Panel(title: title + suffix, capabilities: caps).render(in: panel, on: &frame)
+            var canvas = BrailleCanvas(width: inner.width, height: inner.height, capabilities: caps, seriesColors: [.brightGreen])
+            for p in points { canvas.plot(x: p.x, y: p.y, box: box) }
+            canvas.render(in: inner, on: &frame)
+        case .regions(let title, let w, let h, let labels):
+            Panel(title: title + suffix, capabilities: caps).render(in: panel, on: &frame)
+            RegionMap(labels: labels, pixelWidth: w, pixelHeight: h, capabilities: caps).render(in: inner, on: &frame)
+        case .none:
+            Panel(title: "Model view", capabilities: caps).render(in: panel, on: &frame)
+        }
+    }
+}

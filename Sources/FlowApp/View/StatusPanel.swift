@@ -1,0 +1,75 @@
+import Foundation
+import FlowRender
+
+/// The status panel: run figures, the loss sparkline and the latest event.
+public struct StatusPanel: Widget {
+    public var state: ExplorerState
+
+    public init(state: ExplorerState) { self.state = state }
+
+    static func format(_ v: Double?, _ spec: String = "%.4f") -> String {
+        guard let v, v.isFinite else { return "—" }
+        return String(format: spec, v)
+    }
+
+    public func render(in area: Rect, on frame: inout Frame) {
+        let caps = state.capabilities
+        Panel(title: "Status", capabilities: caps).render(in: area, on: &frame)
+        let inner = Panel.inner(area)
+        guard !inner.isEmpty else { return }
+        let snap = state.snapshot
+        var rows: [(String, String)] = [
+            ("Model", state.model.rawValue),
+            ("Data", state.dataset),
+            ("Iter", snap.map { String($0.iteration) } ?? "—"),
+            ("Speed", snap?.itersPerSecond.map { String(format: "%.0f it/s", $0) } ?? "—"),
+            ("Loss", Self.format(snap?.loss)),
+            ("Test NLL", Self.format(snap?.testNLL)),
+        ]
+        if let floor = snap?.entropyFloor {
+            let gap = snap?.testNLL.map { String(format: " (gap %+.3f)", $0 - floor) } ?? ""
+            rows.append(("Floor", String(format: "%.3f", floor) + gap))
+        } else {
+            rows.append(("Floor", "unknown"))
+        }
+        rows.append(("LR", snap.map { String(format: "%.1e", $0.learningRate) } ?? "—"))
+        rows.append(("Seed", String(state.seed)))
+        rows.append(("State", state.paused ? "paused" : "training"))
+        for (k, v) in (snap?.figures ?? [:]).sorted(by: { $0.key < $1.key }) {
+            rows.append((k, Self.format(v, "%.3f")))
+        }
+        var y = inner.y
+        let labelStyle = Style(foreground: caps.colors == .none ? .default : .gray)
+        for (k, v) in rows where y < inner.maxY {
+            let x = frame.write(k.padding(toLength: 9, withPad: " ", startingAt: 0), x: inner.x, y: y, style: labelStyle, clip: inner)
+            frame.write(v, x: x, y: y, style: .bold, clip: inner)
+            y += 1
+        }
+        if y + 2 < inner.maxY, let history = snap?.lossHistory, !history.isEmpty {
+            y += 1
+            frame.write("Loss history", x: inner.x, y: y, style: labelStyle, clip: inner)
+            Sparkline(values: history, capabilities: caps).render(in: Rect(x: inner.x, y: y + 1, width: inner.width, height: 1), on: &frame)
+            y += 2
+        }
+        if let event = snap?.event, y + 1 < inner.maxY {
+            y += 1
+            let style = Style(foreground: caps.colors == .none ? .default : .brightRed, bold: true)
+            for line in wrap(event, width: inner.width) where y < inner.maxY {
+                frame.write(line, x: inner.x, y: y, style: style, clip: inner)
+                y += 1
+            }
+        }
+    }
+
+    func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = [], current = ""
+        for word in text.split(separator: " ") {
+            if current.isEmpty { current = String(word) }
+            else if current.count + 1 + word.count <= width { current += " " + word }
+            else { lines.append(current); current = String(word) }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+}
