@@ -45,7 +45,7 @@ public enum ExplorerView {
         if state.showHelp {
             HelpOverlay(title: "FlowLab keys", rows: Action.keyHelp, capabilities: caps).render(in: frame.area, on: &frame)
         }
-        return frame
+        return caps.unicode ? frame : frame.asciiFolded()
     }
 
     static func renderTooSmall(_ state: ExplorerState, on frame: inout Frame) {

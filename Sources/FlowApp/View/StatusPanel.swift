@@ -27,8 +27,8 @@ public struct StatusPanel: Widget {
             ("Test NLL", Self.format(snap?.testNLL)),
         ]
         if let floor = snap?.entropyFloor {
-            let gap = snap?.testNLL.map { String(format: " (gap %+.3f)", $0 - floor) } ?? ""
-            rows.append(("Floor", String(format: "%.3f", floor) + gap))
+            rows.append(("Floor", String(format: "%.3f", floor)))
+            rows.append(("Gap", snap?.testNLL.map { String(format: "%+.3f nats", $0 - floor) } ?? "—"))
         } else {
             rows.append(("Floor", "unknown"))
         }

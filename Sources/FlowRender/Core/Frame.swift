@@ -47,6 +47,21 @@ public struct Frame: Sendable, Equatable {
         for y in r.y..<r.maxY { for x in r.x..<r.maxX { self[x, y] = cell } }
     }
 
+    /// The frame with every non-ASCII symbol replaced by an ASCII look-alike (for terminals
+    /// without a UTF-8 locale and `--ascii`).
+    public func asciiFolded() -> Frame {
+        var f = self
+        for i in f.cells.indices where !(f.cells[i].symbol.isASCII) {
+            f.cells[i].symbol = Frame.asciiFallback[f.cells[i].symbol] ?? "?"
+        }
+        return f
+    }
+
+    static let asciiFallback: [Character: Character] = [
+        "→": ">", "←": "<", "×": "x", "÷": "/", "·": "-", "—": "-", "–": "-", "…": ".", "²": "2",
+        "─": "-", "│": "|", "┌": "+", "┐": "+", "└": "+", "┘": "+", "█": "#", "▀": "\"", "░": ".", "▒": ":", "▓": "#",
+    ]
+
     /// Each row's symbols; rows joined with newlines (no styles, trailing spaces kept).
     public var text: String {
         var out = ""

@@ -1,0 +1,65 @@
+import Testing
+import Foundation
+import SnapshotTesting
+import FlowApp
+import FlowModels
+import FlowRender
+
+/// Whole-screen snapshots of the explorer after seeded training. References live in
+/// `__Snapshots__/FrameSnapshotTests/` and are committed; CI runs with
+/// `SNAPSHOT_TESTING_RECORD=never`, so a missing or different frame fails.
+@Suite
+struct FrameSnapshotTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var model: ModelKind
+        var dataset: String
+        var width: Int
+        var height: Int
+        var ascii = false
+        var view = 0
+        var testDescription: String { name }
+        var name: String { "\(model.rawValue)-\(dataset)-\(width)x\(height)\(ascii ? "-ascii" : "")\(view > 0 ? "-view\(view + 1)" : "")" }
+    }
+
+    static let iterations = 150
+
+    static let cases: [Case] = {
+        var c: [Case] = []
+        for model in ModelKind.available {
+            for dataset in ["8gaussians", "moons", "u1"] {
+                c.append(Case(model: model, dataset: dataset, width: 80, height: 24))
+                c.append(Case(model: model, dataset: dataset, width: 160, height: 48))
+            }
+            c.append(Case(model: model, dataset: "checkerboard", width: 160, height: 48, ascii: true))
+            c.append(Case(model: model, dataset: "rings", width: 120, height: 40, view: 1))
+        }
+        return c
+    }()
+
+    @Test(arguments: cases)
+    func explorerFrame(_ c: Case) throws {
+        var o = HeadlessExplorer.Options(model: c.model, dataset: c.dataset, iterations: Self.iterations,
+                                         size: Size(width: c.width, height: c.height))
+        o.capabilities = c.ascii ? .ascii : .full
+        o.specialIndex = c.view
+        let frame = try HeadlessExplorer.frame(o)
+        assertSnapshot(of: frame.text, as: .lines, named: c.name)
+    }
+
+    @Test func sameArgumentsSameFrameByteForByte() throws {
+        var o = HeadlessExplorer.Options(model: .glow, dataset: "moons", iterations: 40, size: Size(width: 100, height: 30))
+        o.seed = 9
+        let a = try HeadlessExplorer.frame(o), b = try HeadlessExplorer.frame(o)
+        #expect(a == b && a.ansi == b.ansi)
+        o.seed = 10
+        #expect(try HeadlessExplorer.frame(o) != a)
+    }
+
+    @Test func helpOverlayIsDrawnOverTheFrame() throws {
+        var o = HeadlessExplorer.Options(model: .realnvp, dataset: "moons", iterations: 0, size: Size(width: 80, height: 24))
+        o.showHelp = true
+        let text = try HeadlessExplorer.frame(o).text
+        #expect(text.contains("FlowLab keys"))
+        #expect(text.contains("pause / resume training"))
+    }
+}

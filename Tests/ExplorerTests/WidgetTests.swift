@@ -1,0 +1,109 @@
+import Testing
+import FlowRender
+
+/// Small inline text snapshots of every widget, including zero and 1×1 areas.
+struct WidgetTests {
+    static func text(_ w: some Widget, _ width: Int, _ height: Int) -> String {
+        Frame.rendering(w, size: Size(width: width, height: height)).text
+    }
+
+    @Test func panelDrawsBorderAndTitle() {
+        #expect(Self.text(Panel(title: "Hi"), 8, 3) == """
+        ┌ Hi ──┐
+        │      │
+        └──────┘
+        """)
+        #expect(Self.text(Panel(title: "Long title", capabilities: .ascii), 7, 3) == """
+        + Long+
+        |     |
+        +-----+
+        """)
+        #expect(Self.text(Panel(title: "x"), 1, 1) == " ")
+        #expect(Self.text(Panel(title: "x"), 0, 0) == "")
+        #expect(Panel.inner(Rect(x: 0, y: 0, width: 8, height: 3)) == Rect(x: 1, y: 1, width: 6, height: 1))
+    }
+
+    @Test func heatmapUsesHalfBlocksOrRamps() {
+        // 2 × 4 pixels into 2 × 2 cells: each cell stacks two pixels.
+        let values: [Double] = [0, 1, 1, 0, .nan, 0.5, .nan, .nan]
+        let color = Frame.rendering(Heatmap(values: values, pixelWidth: 2, pixelHeight: 4), size: Size(width: 2, height: 2))
+        #expect(color.text == "▀▀\n ▀")
+        let top = color[0, 0].style, topRight = color[1, 0].style
+        #expect(top.foreground == ColorMap.standard.color(0, depth: .full256))
+        #expect(top.background == ColorMap.standard.color(1, depth: .full256))
+        #expect(topRight.foreground == ColorMap.standard.color(1, depth: .full256))
+        #expect(color[0, 1] == .blank)  // two NaN pixels → nothing drawn
+        #expect(color[1, 1].style.background == .default)  // NaN bottom pixel → default colour
+        #expect(Self.text(Heatmap(values: values, pixelWidth: 2, pixelHeight: 4, capabilities: .ascii), 2, 2) == "++\n +")
+        #expect(Self.text(Heatmap(values: [0.9], pixelWidth: 1, pixelHeight: 1, capabilities: .ascii), 1, 1) == "%")
+        #expect(Self.text(Heatmap(values: [], pixelWidth: 0, pixelHeight: 0), 3, 1) == "   ")
+        #expect(Self.text(Heatmap(values: [0.5], pixelWidth: 1, pixelHeight: 1), 0, 0) == "")
+    }
+
+    @Test func brailleCanvasPlotsDotsAndLines() {
+        var c = BrailleCanvas(width: 2, height: 1)
+        c.plot(0, 0); c.plot(1, 3); c.plot(3, 1)
+        #expect(Self.text(c, 2, 1) == "⢁⠐")
+        var box = BrailleCanvas(width: 4, height: 2)
+        box.line(from: (-1, -1), to: (1, 1), box: 1)  // the diagonal
+        #expect(Self.text(box, 4, 2) == "  ⢀⠔\n⢀⠔⠁ ")
+        var ascii = BrailleCanvas(width: 2, height: 1, capabilities: .ascii)
+        ascii.plot(0, 0); for y in 0..<4 { ascii.plot(2, y); ascii.plot(3, y) }
+        #expect(Self.text(ascii, 2, 1) == ".#")
+        #expect(Self.text(BrailleCanvas(width: 0, height: 0), 0, 0) == "")
+        var one = BrailleCanvas(width: 1, height: 1)
+        one.plot(x: 0, y: 0, box: 4)  // the centre lands in the single cell
+        #expect(Self.text(one, 1, 1) != " ")
+        one.plot(x: .nan, y: 0, box: 4)  // ignored
+    }
+
+    @Test func sparklineScalesToMinAndMax() {
+        #expect(Self.text(Sparkline(values: [1, 2, 3, 4, 5, 6, 7, 8]), 8, 1) == "▁▂▃▄▅▆▇█")
+        #expect(Self.text(Sparkline(values: [1, 2, 3, .nan, 4]), 3, 1) == "▁▅█")  // the newest finite values win
+        #expect(Self.text(Sparkline(values: [5, 5], capabilities: .ascii), 3, 1) == "-- ")
+        #expect(Self.text(Sparkline(values: []), 2, 1) == "  ")
+        #expect(Self.text(Sparkline(values: [1]), 0, 0) == "")
+    }
+
+    @Test func legendShowsLabelsAroundABar() {
+        #expect(Self.text(Legend(low: "0", high: "1"), 8, 1) == "0 ████ 1")
+        #expect(Self.text(Legend(low: "0", high: "1", capabilities: .ascii), 9, 1) == "0  :+#@ 1")
+        #expect(Self.text(Legend(low: "low", high: "high"), 4, 1) == "high")
+        #expect(Self.text(Legend(low: "a", high: "b"), 1, 1) == "b")
+    }
+
+    @Test func regionMapColoursLabels() {
+        let labels = [0, 1, 2, -1]
+        let f = Frame.rendering(RegionMap(labels: labels, pixelWidth: 2, pixelHeight: 2), size: Size(width: 2, height: 1))
+        #expect(f.text == "▀▀")
+        #expect(f[0, 0].style.foreground == CategoricalPalette.color(0, depth: .full256))
+        #expect(f[0, 0].style.background == CategoricalPalette.color(2, depth: .full256))
+        #expect(f[1, 0].style.background == .default)
+        #expect(Self.text(RegionMap(labels: labels, pixelWidth: 2, pixelHeight: 2, capabilities: .ascii), 2, 2) == "AB\nC ")
+        #expect(Self.text(RegionMap(labels: [], pixelWidth: 0, pixelHeight: 0), 1, 1) == " ")
+    }
+
+    @Test func helpOverlayCentresItsBox() {
+        let help = HelpOverlay(title: "K", rows: [("q", "quit")])
+        #expect(Self.text(help, 14, 5) == """
+                      
+         ┌ K ──────┐  
+         │ q  quit │  
+         └─────────┘  
+                      
+        """)
+        #expect(Self.text(help, 1, 1) == " ")
+        #expect(Self.text(help, 0, 0) == "")
+    }
+
+    @Test func frameWritesClipAndExportANSI() {
+        var f = Frame(size: Size(width: 4, height: 2))
+        f.write("hello", x: 1, y: 0, style: Style(foreground: .red))
+        f.write("zz", x: -1, y: 1)
+        #expect(f.text == " hel\nz   ")
+        #expect(f.ansi.hasPrefix("\u{1B}[0m \u{1B}[0;38;5;1mhel\u{1B}[0m"))
+        #expect(Frame(size: .zero).text == "")
+        #expect(Size(parsing: "120x40") == Size(width: 120, height: 40) && Size(parsing: "12") == nil)
+    }
+}
+
