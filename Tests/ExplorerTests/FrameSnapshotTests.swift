@@ -63,3 +63,15 @@ struct FrameSnapshotTests {
         #expect(text.contains("pause / resume training"))
     }
 }
+
+/// The README's sample frame is whatever `flowlab render` prints for its documented arguments.
+struct READMEFrameTests {
+    @Test func sampleFrameIsCurrent() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let stored = try String(contentsOf: root.appendingPathComponent("assets/sample-frame.txt"), encoding: .utf8)
+        var o = HeadlessExplorer.Options(model: .realnvp, dataset: "moons", iterations: 600, size: Size(width: 100, height: 30))
+        o.capabilities = .ascii
+        #expect(try HeadlessExplorer.frame(o).text + "\n" == stored,
+                "regenerate: flowlab render --model realnvp --dataset moons --iters 600 --size 100x30 --ascii > assets/sample-frame.txt")
+    }
+}

@@ -9,13 +9,13 @@
 public enum Kernels {
     public typealias V8 = SIMD8<Float>
 
-    @inline(__always)
+    @inline(__always) @usableFromInline
     static func load8(_ p: UnsafePointer<Float>) -> V8 {
         UnsafeRawPointer(p).loadUnaligned(as: V8.self)
     }
 
     @inline(__always)
-    static func store8(_ v: V8, _ p: UnsafeMutablePointer<Float>) {
+    public static func store8(_ v: V8, _ p: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: V8.self)
     }
 

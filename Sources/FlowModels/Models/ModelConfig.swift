@@ -28,7 +28,7 @@ public struct ModelConfig: Sendable, Codable, Equatable {
         switch kind {
         case .glow:
             return ModelConfig(kind: kind, layers: 8, hidden: [64, 64], activation: .tanh, scaleBound: 3,
-                               batchSize: 256, learningRate: 2e-3, weightDecay: 0, iterations: 5000,
+                               batchSize: 256, learningRate: 2e-3, weightDecay: 0, iterations: 8000,
                                maxGradNorm: 100, seed: 1)
         default:
             return ModelConfig(kind: kind, layers: 10, hidden: [64, 64], activation: .tanh, scaleBound: 3,

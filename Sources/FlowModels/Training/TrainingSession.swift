@@ -69,14 +69,16 @@ public final class TrainingSession {
                                      : dataset.sample(count: config.batchSize, using: &rng)
         applySchedule()
         Gradients.zero(params)
-        let result = model.loss(batch: batch, dataset: dataset, iteration: iteration, using: &rng)
-        let lossValue = Double(result.loss.scalar)
+        // The graph lives only inside this closure: it holds references to the parameter
+        // storage, and releasing it before the update keeps Adam's writes copy-free.
+        let (lossValue, figures): (Double, [String: Double]) = {
+            let result = model.loss(batch: batch, dataset: dataset, iteration: iteration, using: &rng)
+            let value = Double(result.loss.scalar)
+            if value.isFinite { result.loss.backward() }
+            return (value, result.figures)
+        }()
         var recovered = false
-        var gradNorm = Double.nan
-        if lossValue.isFinite {
-            result.loss.backward()
-            gradNorm = Gradients.norm(params)
-        }
+        let gradNorm = lossValue.isFinite ? Gradients.norm(params) : .nan
         if !lossValue.isFinite || !gradNorm.isFinite {
             for (p, v) in zip(params, lastGood) { p.value = v }
             Gradients.zero(params)
@@ -94,6 +96,6 @@ public final class TrainingSession {
         }
         return StepMetrics(iteration: iteration, loss: lossValue, gradNorm: gradNorm,
                            learningRate: Double(optimizer.learningRate),
-                           recoveredFromNonFinite: recovered, figures: result.figures)
+                           recoveredFromNonFinite: recovered, figures: figures)
     }
 }
