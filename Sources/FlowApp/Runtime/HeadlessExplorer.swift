@@ -35,16 +35,21 @@ public enum HeadlessExplorer {
         let session = TrainingSession(model: try ModelFactory.make(config), dataset: dataset)
         var history: [Double] = []
         var last: Double?
+        var figures: [String: Double] = [:]
+        var event: String?
         for _ in 0..<o.iterations {
             let m = session.step()
             last = m.loss
             history.append(m.loss)
+            for (k, v) in m.figures { figures[k] = (figures[k] ?? v) * 0.9 + v * 0.1 }
+            if let msg = m.message { event = "iter \(m.iteration): \(msg)" }
         }
-        return frame(session: session, options: o, history: history, lastLoss: last)
+        return frame(session: session, options: o, history: history, lastLoss: last, figures: figures, event: event)
     }
 
     /// Renders an existing session (e.g. a loaded checkpoint).
-    public static func frame(session: TrainingSession, options o: Options, history: [Double] = [], lastLoss: Double? = nil) -> Frame {
+    public static func frame(session: TrainingSession, options o: Options, history: [Double] = [], lastLoss: Double? = nil,
+                             figures: [String: Double] = [:], event: String? = nil) -> Frame {
         var state = ExplorerState(model: session.config.kind, dataset: session.dataset.name, seed: session.config.seed,
                                   size: o.size, capabilities: o.capabilities, datasetCycle: Dataset.builtinNames)
         state.paused = true
@@ -58,7 +63,7 @@ public enum HeadlessExplorer {
             state.snapshot = SnapshotBuilder.build(session: session, geometry: g, target: target,
                                                    lossHistory: LossHistory.downsample(history, to: 200),
                                                    lastLoss: lastLoss, itersPerSecond: nil,
-                                                   specialIndex: o.specialIndex, event: nil)
+                                                   specialIndex: o.specialIndex, event: event, figures: figures)
         }
         return ExplorerView.render(state)
     }

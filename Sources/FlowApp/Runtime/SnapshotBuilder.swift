@@ -14,7 +14,8 @@ public enum SnapshotBuilder {
 
     public static func build(session: TrainingSession, geometry: PlotGeometry, target: FieldGrid?,
                              lossHistory: [Double], lastLoss: Double?, itersPerSecond: Double?,
-                             specialIndex: Int, event: String?, withTestNLL: Bool = true) -> ModelSnapshot {
+                             specialIndex: Int, event: String?, figures: [String: Double] = [:],
+                             withTestNLL: Bool = true) -> ModelSnapshot {
         let model = session.model
         var snap = ModelSnapshot(model: session.config.kind, dataset: session.dataset.name, seed: session.config.seed)
         snap.iteration = session.iteration
@@ -26,6 +27,7 @@ public enum SnapshotBuilder {
         snap.lossHistory = lossHistory
         snap.target = target
         snap.event = event
+        snap.figures = figures
         let box = snap.box
         var rng = Xoshiro256(seed: sampleSeed)
         let samples = model.sample(count: sampleCount, using: &rng)

@@ -38,6 +38,8 @@ public final class TrainerWorker: @unchecked Sendable {
     private var specialIndex = 0
     private var history: [Double] = []
     private var lastLoss: Double?
+    /// Running means of the model's figures (NFE, …) for the status panel.
+    private var figureMeans: [String: Double] = [:]
     private var event: String?
     private var target: FieldGrid?
     private var targetKey = ""
@@ -123,8 +125,12 @@ public final class TrainerWorker: @unchecked Sendable {
         history.append(m.loss)
         if history.count > 4000 { history = LossHistory.downsample(history, to: 2000) }
         if m.recoveredFromNonFinite {
-            event = "iter \(m.iteration): NaN/inf in training; restored last good parameters, lr halved to \(String(format: "%.1e", m.learningRate))"
+            let cause = m.message ?? "NaN/inf in training"
+            event = "iter \(m.iteration): \(cause); restored last good parameters, lr halved to \(String(format: "%.1e", m.learningRate))"
+        } else if let message = m.message {
+            event = "iter \(m.iteration): \(message)"
         }
+        for (k, v) in m.figures { figureMeans[k] = (figureMeans[k] ?? v) * 0.9 + v * 0.1 }
         dirty = dirty || paused
     }
 
@@ -143,7 +149,8 @@ public final class TrainerWorker: @unchecked Sendable {
         }
         let snap = SnapshotBuilder.build(session: session, geometry: geometry, target: target,
                                          lossHistory: LossHistory.downsample(history, to: 200), lastLoss: lastLoss,
-                                         itersPerSecond: rate, specialIndex: specialIndex, event: event)
+                                         itersPerSecond: rate, specialIndex: specialIndex, event: event,
+                                         figures: figureMeans)
         let cost = now() - t0
         // Spend at most ~25 % of the time on snapshots.
         snapshotInterval = min(2, max(0.1, 3 * cost))
@@ -167,6 +174,7 @@ public final class TrainerWorker: @unchecked Sendable {
                 lastLoss = nil
                 event = nil
                 rateWindow = []
+                figureMeans = [:]
             } catch {
                 session = nil
                 post("\(error)")

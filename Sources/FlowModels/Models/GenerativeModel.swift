@@ -35,9 +35,17 @@ public protocol GenerativeModel: AnyObject {
 public struct ModelLoss {
     public var loss: Variable
     public var figures: [String: Double]
-    public init(loss: Variable, figures: [String: Double] = [:]) {
+    /// A notable event (e.g. an ODE solver failure) to report to the user.
+    public var message: String?
+    /// True when the model already stored parameter gradients (the adjoint method); the
+    /// trainer then skips `loss.backward()`.
+    public var gradientsComputed: Bool
+
+    public init(loss: Variable, figures: [String: Double] = [:], message: String? = nil, gradientsComputed: Bool = false) {
         self.loss = loss
         self.figures = figures
+        self.message = message
+        self.gradientsComputed = gradientsComputed
     }
 }
 

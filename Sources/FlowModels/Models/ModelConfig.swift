@@ -21,6 +21,8 @@ public struct ModelConfig: Sendable, Codable, Equatable {
     /// Cosine learning-rate decay to 5 % of `learningRate` over `iterations` (headless runs);
     /// the explorer trains open-ended at a constant rate.
     public var cosineDecay: Bool = true
+    /// FFJORD's solver, trace and gradient options (nil for other models).
+    public var cnf: CNFOptions? = nil
 
     /// Defaults per model, chosen so a default run gets near the entropy floor on 8gaussians and
     /// moons in well under a minute on one core (see README's model table for measured values).
@@ -30,6 +32,12 @@ public struct ModelConfig: Sendable, Codable, Equatable {
             return ModelConfig(kind: kind, layers: 8, hidden: [64, 64], activation: .tanh, scaleBound: 3,
                                batchSize: 256, learningRate: 2e-3, weightDecay: 0, iterations: 8000,
                                maxGradNorm: 100, seed: 1)
+        case .ffjord:
+            var c = ModelConfig(kind: kind, layers: 1, hidden: [64, 64, 64], activation: .tanh, scaleBound: 3,
+                                batchSize: 100, learningRate: 1e-3, weightDecay: 1e-5, iterations: 3000,
+                                maxGradNorm: 100, seed: 1)
+            c.cnf = CNFOptions()
+            return c
         default:
             return ModelConfig(kind: kind, layers: 10, hidden: [64, 64], activation: .tanh, scaleBound: 3,
                                batchSize: 256, learningRate: 2e-3, weightDecay: 0, iterations: 5000,

@@ -4,7 +4,9 @@ public enum ModelFactory {
         switch config.kind {
         case .realnvp, .glow:
             return CouplingFlowModel(config: config)
-        case .ffjord, .rad, .ctf, .glf:
+        case .ffjord:
+            return try CNFModel(config: config)
+        case .rad, .ctf, .glf:
             throw ModelError("model '\(config.kind.rawValue)' is not implemented in this build yet; available: "
                              + ModelKind.available.map(\.rawValue).joined(separator: " "))
         }

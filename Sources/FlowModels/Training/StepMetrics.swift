@@ -8,14 +8,17 @@ public struct StepMetrics: Sendable, Equatable {
     public var recoveredFromNonFinite: Bool
     /// Model-specific figures (NFE, gate entropy, β, …).
     public var figures: [String: Double]
+    /// A notable event from the model (solver failure, unsupported target).
+    public var message: String?
 
     public init(iteration: Int, loss: Double, gradNorm: Double, learningRate: Double,
-                recoveredFromNonFinite: Bool = false, figures: [String: Double] = [:]) {
+                recoveredFromNonFinite: Bool = false, figures: [String: Double] = [:], message: String? = nil) {
         self.iteration = iteration
         self.loss = loss
         self.gradNorm = gradNorm
         self.learningRate = learningRate
         self.recoveredFromNonFinite = recoveredFromNonFinite
         self.figures = figures
+        self.message = message
     }
 }

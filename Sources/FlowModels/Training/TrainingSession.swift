@@ -71,11 +71,11 @@ public final class TrainingSession {
         Gradients.zero(params)
         // The graph lives only inside this closure: it holds references to the parameter
         // storage, and releasing it before the update keeps Adam's writes copy-free.
-        let (lossValue, figures): (Double, [String: Double]) = {
+        let (lossValue, figures, message): (Double, [String: Double], String?) = {
             let result = model.loss(batch: batch, dataset: dataset, iteration: iteration, using: &rng)
             let value = Double(result.loss.scalar)
-            if value.isFinite { result.loss.backward() }
-            return (value, result.figures)
+            if value.isFinite && !result.gradientsComputed { result.loss.backward() }
+            return (value, result.figures, result.message)
         }()
         var recovered = false
         let gradNorm = lossValue.isFinite ? Gradients.norm(params) : .nan
@@ -96,6 +96,6 @@ public final class TrainingSession {
         }
         return StepMetrics(iteration: iteration, loss: lossValue, gradNorm: gradNorm,
                            learningRate: Double(optimizer.learningRate),
-                           recoveredFromNonFinite: recovered, figures: figures)
+                           recoveredFromNonFinite: recovered, figures: figures, message: message)
     }
 }

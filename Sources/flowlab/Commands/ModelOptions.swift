@@ -29,6 +29,17 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Hidden widths of the conditioner networks, e.g. 64-64.")
     var hidden: String?
 
+    @Option(help: "FFJORD: ODE solver (euler midpoint rk4 dopri5).") var solver: String?
+    @Option(help: "FFJORD: absolute tolerance.") var atol: Double?
+    @Option(help: "FFJORD: relative tolerance.") var rtol: Double?
+    @Option(help: "FFJORD: steps of a fixed-step solver.") var steps: Int?
+    @Option(help: "FFJORD: trace estimator (exact hutchinson rademacher).") var trace: String?
+    @Option(help: "FFJORD: gradients (adjoint backprop).") var grad: String?
+    @Option(help: "FFJORD: integration time T.") var time: Double?
+    @Option(help: "FFJORD: time conditioning (concatsquash concat ignore).") var conditioning: String?
+    @Option(help: "FFJORD: kinetic-energy regulariser weight.") var kinetic: Double?
+    @Option(help: "FFJORD: Jacobian Frobenius regulariser weight.") var jacobian: Double?
+
     func validate() throws {
         if let iters, iters < 0 { throw ValidationError("--iters must be >= 0") }
         if let batch, batch < 1 || batch > 1_000_000 { throw ValidationError("--batch must be between 1 and 1000000") }
@@ -51,6 +62,34 @@ struct ModelOptions: ParsableArguments {
         if let layers { c.layers = layers }
         if let hidden { c.hidden = try ModelConfig.parseHidden(hidden) }
         c.seed = seed
+        let cnfFlags: [Any?] = [solver, atol, rtol, steps, trace, grad, time, conditioning, kinetic, jacobian]
+        if c.kind != .ffjord {
+            if cnfFlags.contains(where: { $0 != nil }) {
+                throw ValidationError("--solver/--atol/--rtol/--steps/--trace/--grad/--time/--conditioning/--kinetic/--jacobian apply to --model ffjord only")
+            }
+            return c
+        }
+        var o = c.cnf ?? CNFOptions()
+        if let solver { o.solver = solver }
+        if let atol { guard atol > 0 else { throw ValidationError("--atol must be positive") }; o.atol = atol }
+        if let rtol { guard rtol > 0 else { throw ValidationError("--rtol must be positive") }; o.rtol = rtol }
+        if let steps { guard steps >= 1 else { throw ValidationError("--steps must be >= 1") }; o.steps = steps }
+        if let trace {
+            guard let t = CNFOptions.Trace(rawValue: trace) else { throw ValidationError("--trace must be exact, hutchinson or rademacher") }
+            o.trace = t
+        }
+        if let grad {
+            guard let g = CNFOptions.Gradient(rawValue: grad) else { throw ValidationError("--grad must be adjoint or backprop") }
+            o.gradient = g
+        }
+        if let time { guard time > 0 && time < 100 else { throw ValidationError("--time must be in (0, 100)") }; o.time = time }
+        if let conditioning {
+            guard let k = CNFOptions.Conditioning(rawValue: conditioning) else { throw ValidationError("--conditioning must be concatsquash, concat or ignore") }
+            o.conditioning = k
+        }
+        if let kinetic { guard kinetic >= 0 else { throw ValidationError("--kinetic must be >= 0") }; o.kinetic = kinetic }
+        if let jacobian { guard jacobian >= 0 else { throw ValidationError("--jacobian must be >= 0") }; o.jacobian = jacobian }
+        c.cnf = o
         return c
     }
 

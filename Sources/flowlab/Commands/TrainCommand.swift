@@ -34,8 +34,13 @@ struct TrainCommand: ParsableCommand {
         let start = clock.now
         var lastReport = start
         var recent = 0.0, recentCount = 0
+        var figureSums: [String: Double] = [:]
+        var lastMessage: String?
         for _ in 0..<total {
             let m = session.step()
+            for (k, v) in m.figures { figureSums[k, default: 0] += v }
+            if let msg = m.message, msg != lastMessage, !quiet { stderr("iter \(m.iteration): \(msg)") }
+            lastMessage = m.message
             if m.loss.isFinite { recent += m.loss; recentCount += 1 }
             if m.recoveredFromNonFinite && !quiet {
                 stderr("iter \(m.iteration): non-finite loss or gradient; restored last good parameters, lr -> \(m.learningRate)")
@@ -55,7 +60,9 @@ struct TrainCommand: ParsableCommand {
             do { try Checkpoint(session: session).write(to: save) } catch let e as CheckpointError { throw CLIError(e.message) }
             if !quiet { stderr("saved checkpoint to \(save)") }
         }
-        print(TrainingReport.evaluate(session: session, seconds: seconds).jsonLine)
+        // Per-iteration means of the model's figures (NFE forward/backward, steps, …).
+        let means = figureSums.filter { $0.key != "beta" }.mapValues { $0 / Double(max(total, 1)) }
+        print(TrainingReport.evaluate(session: session, seconds: seconds, extra: means).jsonLine)
     }
 }
 

@@ -1,0 +1,51 @@
+import FlowCore
+
+/// A time-conditioned dense layer of FFJORD's ODE net (research/ffjord.md §3.2):
+///
+///     concatsquash: (W h + b) ⊙ σ(w_g t + b_g) + w_b t
+///     concat:       W h + w_t t + b
+///     ignore:       W h + b
+///
+/// `apply` also pushes tangents (directional derivatives of h) through the layer:
+/// `d out = (W dh) ⊙ σ(w_g t + b_g)` — forward mode by hand, as ordinary tape ops, so the
+/// exact 2-D trace is first-order and its gradient needs only reverse mode.
+public struct ConcatSquashLinear: Module {
+    public let weight, bias, gateWeight, gateBias, timeWeight: Variable
+    public let conditioning: CNFOptions.Conditioning
+
+    public init<G: RandomNumberGenerator>(inFeatures: Int, outFeatures: Int, conditioning: CNFOptions.Conditioning,
+                                          name: String, using rng: inout G) {
+        let bound = 1 / Double(inFeatures).squareRoot()
+        weight = Variable(parameter: rng.uniformMatrix(rows: inFeatures, cols: outFeatures, -bound, bound), name: name + ".weight")
+        bias = Variable(parameter: rng.uniformMatrix(rows: 1, cols: outFeatures, -bound, bound), name: name + ".bias")
+        // PyTorch's Linear(1, out) init: fan-in 1, so U(−1, 1).
+        gateWeight = Variable(parameter: rng.uniformMatrix(rows: 1, cols: outFeatures, -1, 1), name: name + ".gateWeight")
+        gateBias = Variable(parameter: rng.uniformMatrix(rows: 1, cols: outFeatures, -1, 1), name: name + ".gateBias")
+        timeWeight = Variable(parameter: rng.uniformMatrix(rows: 1, cols: outFeatures, -1, 1), name: name + ".timeWeight")
+        self.conditioning = conditioning
+    }
+
+    public var parameters: [Variable] {
+        switch conditioning {
+        case .concatsquash: return [weight, bias, gateWeight, gateBias, timeWeight]
+        case .concat: return [weight, bias, timeWeight]
+        case .ignore: return [weight, bias]
+        }
+    }
+
+    /// The layer output and the pushed-forward tangents.
+    public func apply(t: Double, _ h: Variable, tangents: [Variable]) -> (Variable, [Variable]) {
+        let tf = Float(t)
+        let linear = Variable.linear(h, weight, bias)
+        switch conditioning {
+        case .concatsquash:
+            let gate = (gateWeight.scaled(by: tf) + gateBias).sigmoid()
+            let out = linear * gate + timeWeight.scaled(by: tf)
+            return (out, tangents.map { Variable.matmul($0, weight) * gate })
+        case .concat:
+            return (linear + timeWeight.scaled(by: tf), tangents.map { Variable.matmul($0, weight) })
+        case .ignore:
+            return (linear, tangents.map { Variable.matmul($0, weight) })
+        }
+    }
+}
