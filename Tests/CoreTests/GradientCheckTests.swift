@@ -38,6 +38,12 @@ struct GradientCheckTests {
         Case(kind: .mean, shapes: [(5, 4)]) { v in v[0].mean() },
         Case(kind: .column, shapes: [(5, 3)]) { v in v[0].column(1) },
         Case(kind: .concatColumns, shapes: [(5, 1), (5, 2)]) { v in Variable.concatColumns([v[0], v[1], v[0]]) },
+        Case(kind: .rowSlice, shapes: [(6, 3)]) { v in v[0].rows(2..<5) },
+        Case(kind: .concatRows, shapes: [(2, 3), (3, 3)]) { v in Variable.concatRows([v[0], v[1], v[0]]) },
+        Case(kind: .streamAffineGate, shapes: [(9, 4), (1, 4), (1, 4), (1, 4)]) { v in
+            Variable.streamAffineGate(v[0], bias: v[1], gate: v[2], shift: v[3], blockRows: 3)
+        },
+        Case(kind: .streamTanh, shapes: [(9, 4)]) { v in v[0].streamTanh(blockRows: 3) },
         Case(kind: .logSumExpCols, shapes: [(6, 3)]) { v in v[0].logSumExpCols() },
         Case(kind: .clampedSoftScale, shapes: [(6, 2)]) { v in v[0].scaled(by: 3).softClamped(2) },
         // A user-defined op through the public initialiser: y = x³.

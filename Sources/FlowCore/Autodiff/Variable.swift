@@ -101,7 +101,8 @@ public enum OpKind: String, CaseIterable, Sendable {
     case neg, scale, shift
     case tanh, sigmoid, relu, softplus, exp, log, square
     case sumCols, sumAll, mean
-    case column, concatColumns
+    case column, concatColumns, rowSlice, concatRows
+    case streamAffineGate, streamTanh
     case logSumExpCols
     case clampedSoftScale
     case custom

@@ -8,7 +8,7 @@ extension Matrix {
             other.storage.withUnsafeBufferPointer { b in
                 out.storage.withUnsafeMutableBufferPointer { c in
                     Kernels.gemm(a.baseAddress!, b.baseAddress!, c.baseAddress!,
-                                 n: rows, k: cols, m: other.cols, accumulate: false)
+                                 n: rows, k: cols, m: other.cols, accumulate: true)  // out is already zero
                 }
             }
         }
@@ -26,7 +26,7 @@ extension Matrix {
             other.storage.withUnsafeBufferPointer { b in
                 out.storage.withUnsafeMutableBufferPointer { c in
                     Kernels.gemmTransposedA(a.baseAddress!, b.baseAddress!, c.baseAddress!,
-                                            n: rows, k: cols, m: other.cols, accumulate: false)
+                                            n: rows, k: cols, m: other.cols, accumulate: true)  // out is already zero
                 }
             }
         }

@@ -54,7 +54,7 @@ public final class CNFModel: GenerativeModel {
 
     // MARK: dynamics
 
-    static func basis(_ rows: Int, _ j: Int) -> Variable {
+    public static func basis(_ rows: Int, _ j: Int) -> Variable {
         var m = Matrix(rows: rows, cols: 2)
         for r in 0..<rows { m[r, j] = 1 }
         return Variable(m)
@@ -62,7 +62,7 @@ public final class CNFModel: GenerativeModel {
 
     /// `[f, −div f, reg]` at (t, z). `noise` selects Hutchinson's estimator; `regularize`
     /// appends the per-sample regulariser rate λ_K‖f‖² + λ_J‖J‖²_F.
-    func dynamics(t: Double, z: Variable, noise: Matrix?, regularize: Bool) -> [Variable] {
+    public func dynamics(t: Double, z: Variable, noise: Matrix?, regularize: Bool) -> [Variable] {
         let n = z.rows
         let tangents = noise.map { [Variable($0)] } ?? [Self.basis(n, 0), Self.basis(n, 1)]
         let (f, jvps) = net(t: t, z, tangents: tangents)
@@ -98,9 +98,8 @@ public final class CNFModel: GenerativeModel {
     // MARK: training
 
     public func loss(batch: Matrix, dataset: Dataset, iteration: Int, using rng: inout Xoshiro256) -> ModelLoss {
-        if dataset.isEnergy {
-            return ModelLoss(loss: Variable(Matrix(rows: 1, cols: 1, storage: [.nan])),
-                             message: "ffjord on energy targets (reverse KL) is not supported yet; pick a sample dataset")
+        if case .energy(let target) = dataset {
+            return reverseKLLoss(target: target, rows: batch.rows, iteration: iteration, using: &rng)
         }
         let noise = drawNoise(rows: batch.rows, using: &rng)
         switch options.gradient {
@@ -132,6 +131,26 @@ public final class CNFModel: GenerativeModel {
             figures["regularizer"] = Double(r.scalar)
             loss = loss + r
         }
+        return ModelLoss(loss: loss, figures: figures)
+    }
+
+    /// Annealed reverse KL to an energy target, `E_z[log q(x) + β U(x)]`, by backpropagation
+    /// through the reverse solve: from z ~ N(0, I) at t = T to x at t = 0, with
+    /// `log q(x) = log N(z) + Δ(0)` where Δ accumulates −tr(∂f/∂z) along the way.
+    func reverseKLLoss(target: EnergyTarget, rows: Int, iteration: Int, using rng: inout Xoshiro256) -> ModelLoss {
+        let beta = ReverseKL.annealing(iteration: iteration, iterations: config.iterations)
+        let z = rng.normalMatrix(rows: rows, cols: 2)
+        let noise = drawNoise(rows: rows, using: &rng)
+        let sol = trainingSolver.solve({ t, s in
+            VariableState(vars: self.dynamics(t: t, z: s.vars[0], noise: noise, regularize: false))
+        }, y0: VariableState(vars: [Variable(z), Variable(Matrix(rows: rows, cols: 1))]), from: options.time, to: 0)
+        let figures = ["nfe_forward": Double(sol.nfe), "nfe_backward": 0, "beta": beta,
+                       "steps_accepted": Double(sol.accepted), "steps_rejected": Double(sol.rejected)]
+        guard sol.result.isSuccess else {
+            return ModelLoss(loss: Variable(Matrix(rows: 1, cols: 1, storage: [.nan])), figures: figures, message: sol.result.message)
+        }
+        let logq = NormalizingFlow.standardNormalLogProb(Variable(z)) + sol.y.vars[1]
+        let loss = (logq + sol.y.vars[0].energy(target).scaled(by: Float(beta))).mean()
         return ModelLoss(loss: loss, figures: figures)
     }
 

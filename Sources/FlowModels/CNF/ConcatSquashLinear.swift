@@ -33,7 +33,26 @@ public struct ConcatSquashLinear: Module {
         }
     }
 
-    /// The layer output and the pushed-forward tangents.
+    /// The layer on stacked streams `[h; d₁; …]` (blocks of `blockRows` rows): one matrix
+    /// product for all streams; bias and time shift reach the value block only.
+    public func applyStacked(t: Double, _ s: Variable, blockRows: Int) -> Variable {
+        let tf = Float(t)
+        let product = Variable.matmul(s, weight)
+        switch conditioning {
+        case .concatsquash:
+            let gate = (gateWeight.scaled(by: tf) + gateBias).sigmoid()
+            return Variable.streamAffineGate(product, bias: bias, gate: gate, shift: timeWeight.scaled(by: tf), blockRows: blockRows)
+        case .concat:
+            let one = Variable(Matrix(rows: 1, cols: weight.cols, repeating: 1))
+            return Variable.streamAffineGate(product, bias: bias, gate: one, shift: timeWeight.scaled(by: tf), blockRows: blockRows)
+        case .ignore:
+            let one = Variable(Matrix(rows: 1, cols: weight.cols, repeating: 1))
+            let zero = Variable(Matrix(rows: 1, cols: weight.cols))
+            return Variable.streamAffineGate(product, bias: bias, gate: one, shift: zero, blockRows: blockRows)
+        }
+    }
+
+    /// The layer output and the pushed-forward tangents (unfused reference form).
     public func apply(t: Double, _ h: Variable, tangents: [Variable]) -> (Variable, [Variable]) {
         let tf = Float(t)
         let linear = Variable.linear(h, weight, bias)

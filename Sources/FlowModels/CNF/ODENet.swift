@@ -17,16 +17,14 @@ public struct ODENet: Module {
     public var parameters: [Variable] { layers.flatMap(\.parameters) }
 
     public func callAsFunction(t: Double, _ z: Variable, tangents: [Variable]) -> (f: Variable, jvps: [Variable]) {
-        var h = z
-        var d = tangents
+        // Value and tangents travel as row blocks of one matrix: one product per layer.
+        let n = z.rows
+        var s = tangents.isEmpty ? z : Variable.concatRows([z] + tangents)
         for (i, layer) in layers.enumerated() {
-            let (out, dOut) = layer.apply(t: t, h, tangents: d)
-            if i == layers.count - 1 { return (out, dOut) }
-            h = out.tanh()
-            // tanh'(a) = 1 − tanh(a)².
-            let slope = (-h.square()).shifted(by: 1)
-            d = dOut.map { $0 * slope }
+            let out = layer.applyStacked(t: t, s, blockRows: n)
+            s = i == layers.count - 1 ? out : out.streamTanh(blockRows: n)
         }
-        return (h, d)
+        if tangents.isEmpty { return (s, []) }
+        return (s.rows(0..<n), (1...tangents.count).map { s.rows(($0 * n)..<(($0 + 1) * n)) })
     }
 }

@@ -172,6 +172,31 @@ enum ModelBench {
         let pts = Evaluation.gridPoints(resolution: 100, box: 4)
         let tDensity = timer.secondsPerCall { blackHole(model.logDensity(pts)) }
         rows.append(BenchRow(group: kind.rawValue, name: "density evaluation", value: 10_000 / tDensity, unit: "points/s"))
+        if let cnf = model as? CNFModel { rows += CNFBench.run(cnf, timer: timer) }
         return rows
+    }
+}
+
+/// FFJORD's cost per function evaluation at the reference configuration (batch 100,
+/// 64-64-64 ConcatSquash, exact trace): the forward dynamics and one adjoint evaluation
+/// (dynamics + vector–Jacobian product).
+enum CNFBench {
+    static func run(_ model: CNFModel, timer: BenchTimer) -> [BenchRow] {
+        var rng = Xoshiro256(seed: 9)
+        let z = ToyDataset.eightGaussians.sample(count: 100, using: &rng)
+        let tForward = timer.secondsPerCall {
+            blackHole(model.dynamics(t: 0.25, z: Variable(z), noise: nil, regularize: false).map(\.value))
+        }
+        let a = rng.normalMatrix(rows: 100, cols: 2)
+        let tAdjoint = timer.secondsPerCall {
+            let leaf = Variable(parameter: z, name: "z")
+            let out = model.dynamics(t: 0.25, z: leaf, noise: nil, regularize: false)
+            ((out[0] * Variable(a)).sumAll() + out[1].sumAll()).backward()
+            Gradients.zero(model.parameters)
+        }
+        return [
+            BenchRow(group: "ffjord", name: "NFE forward (f + exact trace), batch 100", value: tForward * 1e6, unit: "µs"),
+            BenchRow(group: "ffjord", name: "NFE adjoint (f + trace + VJP), batch 100", value: tAdjoint * 1e6, unit: "µs"),
+        ]
     }
 }

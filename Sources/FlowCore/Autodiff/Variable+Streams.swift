@@ -1,0 +1,121 @@
+/// Ops for "stacked streams": a value and its tangents stored as row blocks of one matrix
+/// `[h; d₁; …; d_K]` (each block `blockRows` rows). A dense layer then pushes all streams
+/// through one matrix product, and the fused ops below apply the time gate and the
+/// nonlinearity to the value and (by the chain rule) the tangents in one pass each.
+extension Variable {
+    /// Rows `range` as a new node (`n×c → |range|×c`).
+    public func rows(_ range: Range<Int>) -> Variable {
+        let (n, c) = (rows, cols)
+        return Variable(op: .rowSlice, value: value.rows(range), parents: [self]) { g in
+            var out = Matrix(rows: n, cols: c)
+            out.storage.replaceSubrange((range.lowerBound * c)..<(range.upperBound * c), with: g.storage)
+            return [out]
+        }
+    }
+
+    /// Stacks nodes with equal column counts.
+    public static func concatRows(_ parts: [Variable]) -> Variable {
+        let counts = parts.map(\.rows)
+        return Variable(op: .concatRows, value: Matrix.concatRows(parts.map(\.value)), parents: parts) { g in
+            var start = 0
+            return zip(parts, counts).map { p, k in
+                defer { start += k }
+                return p.requiresGrad ? g.rows(start..<(start + k)) : nil
+            }
+        }
+    }
+
+    /// `y = P ⊙ gate`, plus `bias ⊙ gate + shift` on the first `blockRows` rows (the value
+    /// stream; tangents get no bias): FFJORD's ConcatSquash output for stacked streams.
+    /// `bias`, `gate`, `shift` are `1 × c`.
+    public static func streamAffineGate(_ p: Variable, bias: Variable, gate: Variable, shift: Variable,
+                                        blockRows: Int) -> Variable {
+        let pv = p.value, bv = bias.value, gv = gate.value, sv = shift.value
+        let (n, c) = (pv.rows, pv.cols)
+        precondition(bv.count == c && gv.count == c && sv.count == c && blockRows <= n, "streamAffineGate shapes")
+        var y = Matrix(rows: n, cols: c)
+        y.storage.withUnsafeMutableBufferPointer { yp in
+            pv.storage.withUnsafeBufferPointer { pp in
+                for r in 0..<n {
+                    let head = r < blockRows
+                    for j in 0..<c {
+                        var v = pp[r * c + j] * gv.storage[j]
+                        if head { v += bv.storage[j] * gv.storage[j] + sv.storage[j] }
+                        yp[r * c + j] = v
+                    }
+                }
+            }
+        }
+        return Variable(op: .streamAffineGate, value: y, parents: [p, bias, gate, shift]) { g in
+            var gp = Matrix(rows: n, cols: c)
+            var headSum = [Float](repeating: 0, count: c), allProd = [Float](repeating: 0, count: c)
+            g.storage.withUnsafeBufferPointer { gg in
+                pv.storage.withUnsafeBufferPointer { pp in
+                    gp.storage.withUnsafeMutableBufferPointer { out in
+                        for r in 0..<n {
+                            for j in 0..<c {
+                                let gi = gg[r * c + j]
+                                out[r * c + j] = gi * gv.storage[j]
+                                allProd[j] += gi * pp[r * c + j]
+                                if r < blockRows { headSum[j] += gi }
+                            }
+                        }
+                    }
+                }
+            }
+            let gBias = Matrix(rows: 1, cols: c, storage: (0..<c).map { headSum[$0] * gv.storage[$0] })
+            let gGate = Matrix(rows: 1, cols: c, storage: (0..<c).map { allProd[$0] + bv.storage[$0] * headSum[$0] })
+            let gShift = Matrix(rows: 1, cols: c, storage: headSum)
+            return [gp, gBias, gGate, gShift]
+        }
+    }
+
+    /// The value block becomes `h = tanh(a)` and every tangent block `d_k = (1 − h²) ⊙ u_k`.
+    /// Backward: `ḡu_k = ḡd_k ⊙ s` and `ḡa = s ⊙ (ḡh − 2h Σ_k ḡd_k ⊙ u_k)` with `s = 1 − h²`.
+    public func streamTanh(blockRows: Int) -> Variable {
+        let xv = value
+        let (n, c) = (rows, cols)
+        precondition(blockRows > 0 && n % blockRows == 0, "streamTanh: rows must be whole blocks")
+        let m = blockRows * c
+        let blocks = n / blockRows
+        var y = Matrix(rows: n, cols: c)
+        var hs = Matrix(rows: blockRows, cols: c)
+        xv.storage.withUnsafeBufferPointer { x in
+            y.storage.withUnsafeMutableBufferPointer { yp in
+                Kernels.tanh(x.baseAddress!, yp.baseAddress!, count: m)
+                for i in 0..<m { hs.storage[i] = yp[i] }
+                for b in 1..<max(blocks, 1) {
+                    for i in 0..<m {
+                        let h = yp[i]
+                        yp[b * m + i] = (1 - h * h) * x[b * m + i]
+                    }
+                }
+            }
+        }
+        let h = hs
+        return Variable(op: .streamTanh, value: y, parents: [self]) { g in
+            var out = Matrix(rows: n, cols: c)
+            g.storage.withUnsafeBufferPointer { gg in
+                xv.storage.withUnsafeBufferPointer { x in
+                    out.storage.withUnsafeMutableBufferPointer { o in
+                        // Block 0 collects Σ_k ḡd_k ⊙ u_k first; tangent blocks are plain products.
+                        for i in 0..<m { o[i] = 0 }
+                        for b in 1..<max(blocks, 1) {
+                            let off = b * m
+                            for i in 0..<m {
+                                let hi = h.storage[i]
+                                o[i] += gg[off + i] * x[off + i]
+                                o[off + i] = gg[off + i] * (1 - hi * hi)
+                            }
+                        }
+                        for i in 0..<m {
+                            let hi = h.storage[i]
+                            o[i] = (1 - hi * hi) * (gg[i] - 2 * hi * o[i])
+                        }
+                    }
+                }
+            }
+            return [out]
+        }
+    }
+}
