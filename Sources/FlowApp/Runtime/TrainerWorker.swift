@@ -47,6 +47,8 @@ public final class TrainerWorker: @unchecked Sendable {
     private var rateWindow: [(time: Double, iteration: Int)] = []
     private var snapshotInterval = 0.1
     private var lastSnapshotTime = 0.0
+    private var lastNLL: Double?
+    private var lastNLLTime = -1e9
 
     public init(model: ModelKind, dataset: String, seed: UInt64, geometry: PlotGeometry, paused: Bool = false) {
         self.geometry = geometry
@@ -142,15 +144,19 @@ public final class TrainerWorker: @unchecked Sendable {
             targetKey = key
         }
         rateWindow.append((t0, session.iteration))
-        rateWindow.removeAll { t0 - $0.time > 2 }
+        // A ~2 s window, but always keep the previous sample (snapshots can be slower than that).
+        while rateWindow.count > 2 && t0 - rateWindow[0].time > 2 { rateWindow.removeFirst() }
         var rate: Double? = nil
         if let first = rateWindow.first, t0 - first.time > 0.05, !paused {
             rate = Double(session.iteration - first.iteration) / (t0 - first.time)
         }
-        let snap = SnapshotBuilder.build(session: session, geometry: geometry, target: target,
+        // Test NLL (1000 exact-trace evaluations) at most every 2 s: costly for continuous flows.
+        let refreshNLL = dirty || t0 - lastNLLTime > 2
+        var snap = SnapshotBuilder.build(session: session, geometry: geometry, target: target,
                                          lossHistory: LossHistory.downsample(history, to: 200), lastLoss: lastLoss,
                                          itersPerSecond: rate, specialIndex: specialIndex, event: event,
-                                         figures: figureMeans)
+                                         figures: figureMeans, withTestNLL: refreshNLL)
+        if refreshNLL { lastNLL = snap.testNLL; lastNLLTime = t0 } else { snap.testNLL = lastNLL }
         let cost = now() - t0
         // Spend at most ~25 % of the time on snapshots.
         snapshotInterval = min(2, max(0.1, 3 * cost))

@@ -129,9 +129,23 @@ public enum ExplorerView {
             var canvas = BrailleCanvas(width: inner.width, height: inner.height, capabilities: caps, seriesColors: [.brightGreen])
             for p in points { canvas.plot(x: p.x, y: p.y, box: box) }
             canvas.render(in: inner, on: &frame)
-        case .regions(let title, let w, let h, let labels):
+        case .regions(let title, let w, let h, let labels, let points):
             Panel(title: title + suffix, capabilities: caps).render(in: panel, on: &frame)
             RegionMap(labels: labels, pixelWidth: w, pixelHeight: h, capabilities: caps).render(in: inner, on: &frame)
+            if !points.isEmpty {
+                // Samples as braille dots over the regions (which keep their background colour).
+                var canvas = BrailleCanvas(width: inner.width, height: inner.height, capabilities: caps, seriesColors: [.black])
+                for p in points { canvas.plot(x: p.x, y: p.y, box: box) }
+                var overlay = Frame(size: frame.size)
+                canvas.render(in: inner, on: &overlay)
+                for y in inner.y..<inner.maxY {
+                    for x in inner.x..<inner.maxX where overlay[x, y].symbol != " " {
+                        let under = frame[x, y].style
+                        let style = caps.colors == .none ? under : Style(foreground: .black, background: under.foreground)
+                        frame[x, y] = Cell(overlay[x, y].symbol, style: style)
+                    }
+                }
+            }
         case .none:
             Panel(title: "Model view", capabilities: caps).render(in: panel, on: &frame)
         }

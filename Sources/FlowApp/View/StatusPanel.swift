@@ -7,6 +7,13 @@ public struct StatusPanel: Widget {
 
     public init(state: ExplorerState) { self.state = state }
 
+    /// Short labels and formats for model figures (running means).
+    static let figureLabels: [String: (String, String)] = [
+        "nfe_forward": ("NFE fwd", "%.1f"), "nfe_backward": ("NFE bwd", "%.1f"),
+        "steps_accepted": ("Steps", "%.1f"), "steps_rejected": ("Rejected", "%.1f"),
+        "beta": ("Beta", "%.3f"), "regularizer": ("Reg", "%.4f"),
+    ]
+
     static func format(_ v: Double?, _ spec: String = "%.4f") -> String {
         guard let v, v.isFinite else { return "—" }
         return String(format: spec, v)
@@ -36,7 +43,8 @@ public struct StatusPanel: Widget {
         rows.append(("Seed", String(state.seed)))
         rows.append(("State", state.paused ? "paused" : "training"))
         for (k, v) in (snap?.figures ?? [:]).sorted(by: { $0.key < $1.key }) {
-            rows.append((k, Self.format(v, "%.3f")))
+            let (label, spec) = Self.figureLabels[k] ?? (String(k.prefix(8)), "%.3f")
+            rows.append((label, Self.format(v, spec)))
         }
         var y = inner.y
         let labelStyle = Style(foreground: caps.colors == .none ? .default : .gray)

@@ -29,6 +29,13 @@ public protocol GenerativeModel: AnyObject {
 
     /// Called after parameters were loaded from a checkpoint.
     func didLoadParameters()
+
+    /// Each point's discrete latent code (RAD), or nil for models without one.
+    func regionCodes(_ points: Matrix) -> [Int]?
+}
+
+extension GenerativeModel {
+    public func regionCodes(_ points: Matrix) -> [Int]? { nil }
 }
 
 /// A training loss with the figures a model wants shown next to it.
@@ -53,8 +60,8 @@ public struct ModelLoss {
 public enum SpecialView: Sendable, Equatable {
     /// Polylines (e.g. grid lines pushed through the flow layer by layer), coloured by index.
     case lines(title: String, polylines: [[Point2]], colorIndex: [Int])
-    /// A class label per grid cell (RAD regions), row-major from the top-left.
-    case regions(title: String, width: Int, height: Int, labels: [Int])
+    /// A class label per grid cell (RAD regions), row-major from the top-left, with points over it.
+    case regions(title: String, width: Int, height: Int, labels: [Int], points: [Point2])
     /// A point cloud (latent codes, particles).
     case points(title: String, points: [Point2])
     case none

@@ -23,6 +23,8 @@ public struct ModelConfig: Sendable, Codable, Equatable {
     public var cosineDecay: Bool = true
     /// FFJORD's solver, trace and gradient options (nil for other models).
     public var cnf: CNFOptions? = nil
+    /// RAD's pieces and gate options (nil for other models).
+    public var rad: RADOptions? = nil
 
     /// Defaults per model, chosen so a default run gets near the entropy floor on 8gaussians and
     /// moons in well under a minute on one core (see README's model table for measured values).
@@ -32,9 +34,15 @@ public struct ModelConfig: Sendable, Codable, Equatable {
             return ModelConfig(kind: kind, layers: 8, hidden: [64, 64], activation: .tanh, scaleBound: 3,
                                batchSize: 256, learningRate: 2e-3, weightDecay: 0, iterations: 8000,
                                maxGradNorm: 100, seed: 1)
+        case .rad:
+            var c = ModelConfig(kind: kind, layers: 4, hidden: [64, 64], activation: .tanh, scaleBound: 3,
+                                batchSize: 256, learningRate: 2e-3, weightDecay: 0, iterations: 5000,
+                                maxGradNorm: 100, seed: 1)
+            c.rad = RADOptions()
+            return c
         case .ffjord:
             var c = ModelConfig(kind: kind, layers: 1, hidden: [64, 64, 64], activation: .tanh, scaleBound: 3,
-                                batchSize: 100, learningRate: 1e-3, weightDecay: 1e-5, iterations: 3000,
+                                batchSize: 100, learningRate: 5e-3, weightDecay: 1e-5, iterations: 2000,
                                 maxGradNorm: 100, seed: 1)
             c.cnf = CNFOptions()
             return c

@@ -6,7 +6,9 @@ public enum ModelFactory {
             return CouplingFlowModel(config: config)
         case .ffjord:
             return try CNFModel(config: config)
-        case .rad, .ctf, .glf:
+        case .rad:
+            return try RADModel(config: config)
+        case .ctf, .glf:
             throw ModelError("model '\(config.kind.rawValue)' is not implemented in this build yet; available: "
                              + ModelKind.available.map(\.rawValue).joined(separator: " "))
         }

@@ -44,13 +44,19 @@ struct EvalCommand: ParsableCommand {
         guard let lp = model.logDensity(pts) else {
             throw CLIError("model '\(model.config.kind.rawValue)' has no tractable density to evaluate")
         }
+        var codes: [Int]? = nil
         if regions {
-            throw CLIError("--regions needs a model with discrete regions (rad); '\(model.config.kind.rawValue)' has none")
+            guard let c = model.regionCodes(pts) else {
+                throw CLIError("--regions needs a model with discrete regions (rad); '\(model.config.kind.rawValue)' has none")
+            }
+            codes = c
         }
-        var out = "x,y,logp\n"
-        out.reserveCapacity(pts.rows * 32)
+        var out = codes == nil ? "x,y,logp\n" : "x,y,logp,region\n"
+        out.reserveCapacity(pts.rows * 36)
         for r in 0..<pts.rows {
-            out += "\(pts[r, 0]),\(pts[r, 1]),\(lp[r])\n"
+            out += "\(pts[r, 0]),\(pts[r, 1]),\(lp[r])"
+            if let codes { out += ",\(codes[r])" }
+            out += "\n"
         }
         FileHandle.standardOutput.write(out.data(using: .utf8)!)
     }

@@ -40,6 +40,8 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "FFJORD: kinetic-energy regulariser weight.") var kinetic: Double?
     @Option(help: "FFJORD: Jacobian Frobenius regulariser weight.") var jacobian: Double?
 
+    @Option(help: "RAD: pieces per folding function (odd, >= 3).") var pieces: Int?
+
     func validate() throws {
         if let iters, iters < 0 { throw ValidationError("--iters must be >= 0") }
         if let batch, batch < 1 || batch > 1_000_000 { throw ValidationError("--batch must be between 1 and 1000000") }
@@ -62,6 +64,11 @@ struct ModelOptions: ParsableArguments {
         if let layers { c.layers = layers }
         if let hidden { c.hidden = try ModelConfig.parseHidden(hidden) }
         c.seed = seed
+        if let pieces {
+            guard c.kind == .rad else { throw ValidationError("--pieces applies to --model rad only") }
+            guard pieces >= 3, pieces % 2 == 1, pieces <= 15 else { throw ValidationError("--pieces must be odd, between 3 and 15") }
+            c.rad?.pieces = pieces
+        }
         let cnfFlags: [Any?] = [solver, atol, rtol, steps, trace, grad, time, conditioning, kinetic, jacobian]
         if c.kind != .ffjord {
             if cnfFlags.contains(where: { $0 != nil }) {
