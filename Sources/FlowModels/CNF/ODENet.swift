@@ -1,16 +1,18 @@
 import FlowCore
 
-/// FFJORD's vector field f(z, t; θ): time-conditioned layers 2 → h₁ → … → 2 with tanh between
+/// FFJORD's vector field f(z, t; θ): time-conditioned layers 2 → h₁ → … → 2 (or any output
+/// width, e.g. 1 for CTF's energy network) with tanh between
 /// them and a linear output. `callAsFunction` returns f and, for each input tangent v, the
 /// Jacobian-vector product (∂f/∂z)·v, all as tape variables.
 public struct ODENet: Module {
     public let layers: [ConcatSquashLinear]
 
-    public init<G: RandomNumberGenerator>(hidden: [Int], conditioning: CNFOptions.Conditioning, using rng: inout G) {
-        let sizes = [2] + hidden + [2]
+    public init<G: RandomNumberGenerator>(hidden: [Int], conditioning: CNFOptions.Conditioning, outputs: Int = 2,
+                                          name: String = "odenet", using rng: inout G) {
+        let sizes = [2] + hidden + [outputs]
         layers = (0..<(sizes.count - 1)).map {
             ConcatSquashLinear(inFeatures: sizes[$0], outFeatures: sizes[$0 + 1], conditioning: conditioning,
-                               name: "odenet.\($0)", using: &rng)
+                               name: "\(name).\($0)", using: &rng)
         }
     }
 

@@ -137,6 +137,7 @@ public struct Checkpoint: Codable, Sendable {
         }
         for (p, t) in zip(params, parameters) { p.value = Matrix(rows: t.rows, cols: t.cols, storage: t.values) }
         built.didLoadParameters()
+        if !dataset.hasPrefix("csv:"), let ds = try? Dataset(name: dataset) { built.attach(to: ds) }
         return built
     }
 

@@ -32,10 +32,14 @@ public protocol GenerativeModel: AnyObject {
 
     /// Each point's discrete latent code (RAD), or nil for models without one.
     func regionCodes(_ points: Matrix) -> [Int]?
+
+    /// Tells the model what it is trained on (CTF samples an energy target or models data).
+    func attach(to dataset: Dataset)
 }
 
 extension GenerativeModel {
     public func regionCodes(_ points: Matrix) -> [Int]? { nil }
+    public func attach(to dataset: Dataset) {}
 }
 
 /// A training loss with the figures a model wants shown next to it.

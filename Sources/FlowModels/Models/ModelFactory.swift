@@ -8,7 +8,9 @@ public enum ModelFactory {
             return try CNFModel(config: config)
         case .rad:
             return try RADModel(config: config)
-        case .ctf, .glf:
+        case .ctf:
+            return try CTFModel(config: config)
+        case .glf:
             throw ModelError("model '\(config.kind.rawValue)' is not implemented in this build yet; available: "
                              + ModelKind.available.map(\.rawValue).joined(separator: " "))
         }

@@ -32,6 +32,7 @@ public final class TrainingSession {
         self.optimizer = Adam(learningRate: model.config.learningRate, weightDecay: model.config.weightDecay)
         // Separate streams: the parameter init used `seed`; training draws from seed+1.
         self.rng = Xoshiro256(seed: model.config.seed &+ 0x9E37_79B9)
+        model.attach(to: dataset)
         var initRNG = Xoshiro256(seed: model.config.seed &+ 17)
         model.prepare(with: dataset.sample(count: max(512, model.config.batchSize), using: &initRNG))
         self.lastGood = model.parameters.map(\.value)

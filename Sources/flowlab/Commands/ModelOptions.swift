@@ -41,6 +41,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "FFJORD: Jacobian Frobenius regulariser weight.") var jacobian: Double?
 
     @Option(help: "RAD: pieces per folding function (odd, >= 3).") var pieces: Int?
+    @Option(name: .customLong("langevin-step"), help: "CTF: Langevin step size h.") var langevinStep: Double?
+    @Option(name: .customLong("langevin-steps"), help: "CTF: Langevin steps distilled per update.") var langevinSteps: Int?
+    @Option(help: "CTF: distillation distance (sliced paired).") var distance: String?
 
     func validate() throws {
         if let iters, iters < 0 { throw ValidationError("--iters must be >= 0") }
@@ -68,6 +71,19 @@ struct ModelOptions: ParsableArguments {
             guard c.kind == .rad else { throw ValidationError("--pieces applies to --model rad only") }
             guard pieces >= 3, pieces % 2 == 1, pieces <= 15 else { throw ValidationError("--pieces must be odd, between 3 and 15") }
             c.rad?.pieces = pieces
+        }
+        let ctfFlags: [Any?] = [langevinStep, langevinSteps, distance]
+        if c.kind == .ctf {
+            var o = c.ctf ?? CTFOptions()
+            if let langevinStep { guard langevinStep > 0 && langevinStep < 1 else { throw ValidationError("--langevin-step must be in (0, 1)") }; o.step = langevinStep }
+            if let langevinSteps { guard (1...100).contains(langevinSteps) else { throw ValidationError("--langevin-steps must be between 1 and 100") }; o.langevinSteps = langevinSteps }
+            if let distance {
+                guard let d = CTFOptions.Distance(rawValue: distance) else { throw ValidationError("--distance must be sliced or paired") }
+                o.distance = d
+            }
+            c.ctf = o
+        } else if ctfFlags.contains(where: { $0 != nil }) {
+            throw ValidationError("--langevin-step/--langevin-steps/--distance apply to --model ctf only")
         }
         let cnfFlags: [Any?] = [solver, atol, rtol, steps, trace, grad, time, conditioning, kinetic, jacobian]
         if c.kind != .ffjord {

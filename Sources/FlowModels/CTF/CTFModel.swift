@@ -1,0 +1,205 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FlowCore
+import FlowData
+
+/// Continuous-time flows (Chen, Li, Chen, Wang, Pu & Carin 2018): Langevin dynamics
+///
+///     z ← z + (h/2) ∇ log p(z) + √h ε,   ε ~ N(0, I)
+///
+/// as a flow towards p, distilled into a generator G_φ(ω): each update moves G's samples
+/// towards one (or a few) Langevin steps from its own output, measured with a set-level
+/// distance (sliced Wasserstein; paired L2 is available as the collapse demonstration).
+///
+/// On an energy target (u1–u4) p ∝ exp(−U) is given. On data, an energy network U_θ
+/// (p_θ ∝ exp(U_θ), CTF's sign) is trained by maximum likelihood with the model expectation
+/// taken over the generator's samples (the paper's Algorithm 1), with a gradient penalty and
+/// a weak E[U²] term for stability; its density is normalised by quadrature on the box.
+public final class CTFModel: GenerativeModel {
+    public let config: ModelConfig
+    public let options: CTFOptions
+    public let generator: MLP
+    public let energy: ODENet
+
+    /// Where particles are kept (a reflecting box) and where densities are normalised.
+    public static let box = 4.0
+
+    public init(config: ModelConfig) throws {
+        let o = config.ctf ?? CTFOptions()
+        guard o.step > 0, o.step < 1 else { throw ModelError("--langevin-step must be in (0, 1)") }
+        guard o.langevinSteps >= 1, o.langevinSteps <= 100 else { throw ModelError("--langevin-steps must be between 1 and 100") }
+        self.config = config
+        self.options = o
+        var rng = Xoshiro256(seed: config.seed)
+        generator = MLP(sizes: [2] + config.hidden + [2], activation: config.activation, name: "generator",
+                        zeroOutput: true, using: &rng)
+        energy = ODENet(hidden: o.energyHidden, conditioning: .ignore, outputs: 1, name: "energy", using: &rng)
+    }
+
+    public var parameters: [Variable] { generator.parameters + energy.parameters }
+
+    /// Width of the generator's starting cloud: G(ω) = 2ω + MLP(ω) with the MLP's last layer at
+    /// zero, so training starts from N(0, 4I), which covers every mode of the box. (Langevin
+    /// mixes slowly between separated modes; a narrow start would only ever find one.)
+    public static let initialSpread: Float = 2
+
+    /// The generator G(ω) on the tape.
+    public func generate(_ omega: Variable) -> Variable {
+        omega.scaled(by: Self.initialSpread) + generator(omega)
+    }
+    public func prepare(with batch: Matrix) {}
+    public func didLoadParameters() {}
+
+    // MARK: Langevin
+
+    /// ∇ log p at each row: −∇U for an energy target, ∇U_θ for the learned energy.
+    func scoreFunction(_ x: Matrix, target: EnergyTarget?) -> Matrix {
+        var g = Matrix(rows: x.rows, cols: 2)
+        if let target {
+            for r in 0..<x.rows {
+                let (d1, d2) = target.gradient(Double(x[r, 0]), Double(x[r, 1]))
+                g[r, 0] = Float(-d1)
+                g[r, 1] = Float(-d2)
+            }
+        } else {
+            let (_, grad) = energyWithGradient(x)
+            for r in 0..<x.rows { g[r, 0] = grad[0].value[r, 0]; g[r, 1] = grad[1].value[r, 0] }
+        }
+        return g
+    }
+
+    /// One Langevin step for every row, reflected into the box.
+    public func langevinStep(_ x: Matrix, target: EnergyTarget?, using rng: inout Xoshiro256) -> Matrix {
+        langevinStep(x, score: { self.scoreFunction($0, target: target) }, using: &rng)
+    }
+
+    /// One Langevin step with a given score ∇log p.
+    public func langevinStep(_ x: Matrix, score: (Matrix) -> Matrix, using rng: inout Xoshiro256) -> Matrix {
+        let g = score(x)
+        let h = Float(options.step), noise = Float(options.step.squareRoot())
+        var out = x
+        let b = Float(Self.box) * 1.5
+        for i in 0..<out.count {
+            var v = out.storage[i] + 0.5 * h * g.storage[i] + noise * Float(rng.normal())
+            if !v.isFinite { v = 0 }
+            if v > b { v = 2 * b - v }
+            if v < -b { v = -2 * b - v }
+            out.storage[i] = min(b, max(-b, v))
+        }
+        return out
+    }
+
+    /// U_θ(x) (n × 1) and its input gradient [∂U/∂x₁, ∂U/∂x₂], all on the tape.
+    func energyWithGradient(_ x: Matrix) -> (u: Variable, grad: [Variable]) {
+        let (u, jvps) = energy(t: 0, Variable(x), tangents: [CNFModel.basis(x.rows, 0), CNFModel.basis(x.rows, 1)])
+        return (u, jvps)
+    }
+
+    // MARK: training
+
+    public func loss(batch: Matrix, dataset: Dataset, iteration: Int, using rng: inout Xoshiro256) -> ModelLoss {
+        if case .energy(let t) = dataset, energyTarget != t { attach(to: dataset) }
+        let target = energyTarget
+        let (distill, _, x1) = distillation(rows: batch.rows, score: { self.scoreFunction($0, target: target) }, using: &rng)
+        var figures = ["distill": Double(distill.scalar)]
+        guard target == nil else { return ModelLoss(loss: distill, figures: figures) }
+        // Energy update (Eq. 9/10): raise U on data, lower it on the generator's samples.
+        let (uData, gData) = energyWithGradient(batch)
+        // The model expectation uses the Langevin-refined generator samples (closer to p_θ).
+        let (uGen, gGen) = energyWithGradient(x1)
+        let gap = uData.mean() - uGen.mean()
+        let penalty = (gData[0].square() + gData[1].square()).mean() + (gGen[0].square() + gGen[1].square()).mean()
+        let scale = uData.square().mean() + uGen.square().mean()
+        let energyLoss = -gap + penalty.scaled(by: Float(options.gradientPenalty)) + scale.scaled(by: Float(options.scalePenalty))
+        figures["energy_gap"] = Double(gap.scalar)
+        return ModelLoss(loss: distill + energyLoss, figures: figures)
+    }
+
+    /// The distillation objective D(G(·), Langevin targets) of one update (Eq. 8), the samples
+    /// x₀ = G(ω) the targets started from, and the targets x₁. Targets are constants (the stop-gradient).
+    public func distillation(rows n: Int, score: (Matrix) -> Matrix, using rng: inout Xoshiro256) -> (Variable, Matrix, Matrix) {
+        let omega = rng.normalMatrix(rows: n, cols: 2)
+        let x0 = generate(Variable(omega)).value
+        var x1 = x0
+        for _ in 0..<options.langevinSteps { x1 = langevinStep(x1, score: score, using: &rng) }
+        switch options.distance {
+        case .sliced:
+            var dirs = rng.normalMatrix(rows: 2, cols: options.directions)
+            for d in 0..<dirs.cols {
+                let norm = (dirs[0, d] * dirs[0, d] + dirs[1, d] * dirs[1, d]).squareRoot()
+                dirs[0, d] /= max(norm, 1e-6)
+                dirs[1, d] /= max(norm, 1e-6)
+            }
+            // A fresh cloud G(ω′): with the same ω and small h the sorted matching degenerates
+            // into the paired one (ranks barely change) and the noise averages out (collapse).
+            return (generate(Variable(rng.normalMatrix(rows: n, cols: 2))).slicedWasserstein(to: x1, directions: dirs), x0, x1)
+        case .paired:
+            // Same ω: the expected gradient of the injected noise is zero — mode seeking.
+            return ((generate(Variable(omega)) - Variable(x1)).square().sumCols().mean(), x0, x1)
+        }
+    }
+
+    public func sample(count: Int, using rng: inout Xoshiro256) -> Matrix {
+        generate(Variable(rng.normalMatrix(rows: count, cols: 2))).value
+    }
+
+    /// The energy model's density, normalised by midpoint quadrature on [−4, 4]² (160² cells);
+    /// nil when sampling an energy target (the generator is implicit).
+    public private(set) var hasEnergyModel = true
+
+    public func logDensity(_ points: Matrix) -> [Float]? {
+        guard hasEnergyModel else { return nil }
+        let n = 160
+        let grid = Evaluation.gridPoints(resolution: n, box: Self.box)
+        let ug = energy(t: 0, Variable(grid), tangents: []).f.value
+        let m = ug.storage.max() ?? 0
+        var z = 0.0
+        for v in ug.storage { z += exp(Double(v - m)) }
+        let logZ = Double(m) + log(z * pow(2 * Self.box / Double(n), 2))
+        var out: [Float] = []
+        var start = 0
+        while start < points.rows {
+            let end = min(points.rows, start + 4096)
+            out += energy(t: 0, Variable(points.rows(start..<end)), tangents: []).f.value.storage.map { Float(Double($0) - logZ) }
+            start = end
+        }
+        return out
+    }
+
+    // MARK: views
+
+    public var specialViewNames: [String] { ["Langevin particles from the generator", "100 Langevin steps from the generator"] }
+
+    public func specialView(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
+        let target = hasEnergyModel ? nil : energyTarget
+        if index % 2 == 0 {
+            // 40 particles, 24 steps each; colour = time quarter.
+            var x = sample(count: 40, using: &rng)
+            var path: [Matrix] = [x]
+            for _ in 0..<24 { x = langevinStep(x, target: target, using: &rng); path.append(x) }
+            var lines: [[Point2]] = [], colors: [Int] = []
+            for p in 0..<40 {
+                for q in 0..<4 {
+                    let lo = q * 6, hi = (q + 1) * 6
+                    lines.append((lo...hi).map { Point2(Double(path[$0][p, 0]), Double(path[$0][p, 1])) })
+                    colors.append(q)
+                }
+            }
+            return .lines(title: specialViewNames[0], polylines: lines, colorIndex: colors)
+        }
+        var x = sample(count: 600, using: &rng)
+        for _ in 0..<100 { x = langevinStep(x, target: target, using: &rng) }
+        return .points(title: specialViewNames[1], points: (0..<x.rows).map { Point2(Double(x[$0, 0]), Double(x[$0, 1])) })
+    }
+
+    /// The energy target being sampled (set when training on u1–u4).
+    public private(set) var energyTarget: EnergyTarget?
+
+    public func attach(to dataset: Dataset) {
+        if case .energy(let t) = dataset { energyTarget = t } else { energyTarget = nil }
+        hasEnergyModel = energyTarget == nil
+    }
+}
