@@ -20,6 +20,8 @@ public final class TrainerWorker: @unchecked Sendable {
         case setSpecialView(Int)
         case save(path: String)
         case load(path: String)
+        /// Flips the model's first switch (GLF's stop-gradient).
+        case toggleModelOption
     }
 
     private let lock = NSLock()
@@ -204,6 +206,14 @@ public final class TrainerWorker: @unchecked Sendable {
             dirty = true
         case .setSpecialView(let i):
             specialIndex = i
+            dirty = true
+        case .toggleModelOption:
+            guard let session else { return }
+            if let name = session.model.toggleNames.first, let message = session.model.toggle(name) {
+                post(message)
+            } else {
+                post("\(session.config.kind.rawValue) has no switch for g")
+            }
             dirty = true
         case .save(let path):
             guard let session else { return }

@@ -40,6 +40,7 @@ public enum Action: Sendable, Equatable {
     case fasterLearning, slowerLearning
     case toggleLogScale, cycleView, toggleHelp
     case save, load, export
+    case toggleModelOption
     case quit
     case resize(Size)
     case snapshot(ModelSnapshot)
@@ -63,6 +64,7 @@ public enum Action: Sendable, Equatable {
         case "s": return .save
         case "o": return .load
         case "e": return .export
+        case "g": return .toggleModelOption
         case "q", "Q": return .quit
         default: return nil
         }
@@ -81,6 +83,7 @@ public enum Action: Sendable, Equatable {
         ("s", "save a checkpoint"),
         ("o", "load the checkpoint for this model and data"),
         ("e", "export this frame to a text file"),
+        ("g", "GLF: stop-gradient on / off"),
         ("?", "show / hide this help"),
         ("q", "quit"),
     ]
@@ -94,6 +97,7 @@ public enum Effect: Sendable, Equatable {
     case scaleLearningRate(Float)
     case setSpecialView(Int)
     case save, load, export
+    case toggleModelOption
     case relayout
     case quit
 }

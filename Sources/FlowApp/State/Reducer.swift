@@ -40,6 +40,7 @@ public enum Reducer {
         case .save: return [.save]
         case .load: return [.load]
         case .export: return [.export]
+        case .toggleModelOption: return [.toggleModelOption]
         case .quit:
             s.quitRequested = true
             return [.quit]

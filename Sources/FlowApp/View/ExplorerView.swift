@@ -105,6 +105,23 @@ public enum ExplorerView {
         Legend(low: low, high: high, capabilities: caps).render(in: legend, on: &frame)
     }
 
+    /// Points as braille dots over a half-block picture: each dotted cell keeps the colour of
+    /// its upper pixel as background, so the picture stays readable beneath the points.
+    static func overlay(_ points: [Point2], in inner: Rect, box: Double, color: Color, caps: Capabilities, on frame: inout Frame) {
+        guard !points.isEmpty, !inner.isEmpty else { return }
+        var canvas = BrailleCanvas(width: inner.width, height: inner.height, capabilities: caps, seriesColors: [color])
+        for p in points { canvas.plot(x: p.x, y: p.y, box: box) }
+        var dots = Frame(size: frame.size)
+        canvas.render(in: inner, on: &dots)
+        for y in inner.y..<inner.maxY {
+            for x in inner.x..<inner.maxX where dots[x, y].symbol != " " {
+                let under = frame[x, y].style
+                let style = caps.colors == .none ? under : Style(foreground: color, background: under.foreground)
+                frame[x, y] = Cell(dots[x, y].symbol, style: style)
+            }
+        }
+    }
+
     static func renderSpecial(_ snap: ModelSnapshot?, in panel: Rect, caps: Capabilities, box: Double, on frame: inout Frame) {
         let inner = Panel.inner(panel)
         guard let snap else {
@@ -132,20 +149,13 @@ public enum ExplorerView {
         case .regions(let title, let w, let h, let labels, let points):
             Panel(title: title + suffix, capabilities: caps).render(in: panel, on: &frame)
             RegionMap(labels: labels, pixelWidth: w, pixelHeight: h, capabilities: caps).render(in: inner, on: &frame)
-            if !points.isEmpty {
-                // Samples as braille dots over the regions (which keep their background colour).
-                var canvas = BrailleCanvas(width: inner.width, height: inner.height, capabilities: caps, seriesColors: [.black])
-                for p in points { canvas.plot(x: p.x, y: p.y, box: box) }
-                var overlay = Frame(size: frame.size)
-                canvas.render(in: inner, on: &overlay)
-                for y in inner.y..<inner.maxY {
-                    for x in inner.x..<inner.maxX where overlay[x, y].symbol != " " {
-                        let under = frame[x, y].style
-                        let style = caps.colors == .none ? under : Style(foreground: .black, background: under.foreground)
-                        frame[x, y] = Cell(overlay[x, y].symbol, style: style)
-                    }
-                }
-            }
+            overlay(points, in: inner, box: box, color: .black, caps: caps, on: &frame)
+        case .field(let title, let w, let h, let logValues, let points):
+            Panel(title: title + suffix, capabilities: caps).render(in: panel, on: &frame)
+            let maxLog = logValues.filter(\.isFinite).max() ?? 0
+            let values = logValues.map { $0.isFinite ? max(0, ($0 - (maxLog - 8)) / 8) : 0 }
+            Heatmap(values: values, pixelWidth: w, pixelHeight: h, capabilities: caps).render(in: inner, on: &frame)
+            overlay(points, in: inner, box: box, color: .brightWhite, caps: caps, on: &frame)
         case .none:
             Panel(title: "Model view", capabilities: caps).render(in: panel, on: &frame)
         }

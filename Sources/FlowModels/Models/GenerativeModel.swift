@@ -35,11 +35,22 @@ public protocol GenerativeModel: AnyObject {
 
     /// Tells the model what it is trained on (CTF samples an energy target or models data).
     func attach(to dataset: Dataset)
+
+    /// End-of-run figures for the JSON line (e.g. GLF's reconstruction error on held-out data).
+    func reportFigures(dataset: Dataset) -> [String: Double]
+
+    /// Switches the explorer's `g` key can flip (GLF's stop-gradient), and flipping one;
+    /// returns a message for the title bar, nil if unknown.
+    var toggleNames: [String] { get }
+    func toggle(_ name: String) -> String?
 }
 
 extension GenerativeModel {
     public func regionCodes(_ points: Matrix) -> [Int]? { nil }
     public func attach(to dataset: Dataset) {}
+    public func reportFigures(dataset: Dataset) -> [String: Double] { [:] }
+    public var toggleNames: [String] { [] }
+    public func toggle(_ name: String) -> String? { nil }
 }
 
 /// A training loss with the figures a model wants shown next to it.
@@ -68,6 +79,8 @@ public enum SpecialView: Sendable, Equatable {
     case regions(title: String, width: Int, height: Int, labels: [Int], points: [Point2])
     /// A point cloud (latent codes, particles).
     case points(title: String, points: [Point2])
+    /// A log-density field (row-major from the top-left) with points over it (GLF's latent view).
+    case field(title: String, width: Int, height: Int, logValues: [Double], points: [Point2])
     case none
 }
 

@@ -27,6 +27,8 @@ public struct ModelConfig: Sendable, Codable, Equatable {
     public var rad: RADOptions? = nil
     /// CTF's Langevin and distillation options (nil for other models).
     public var ctf: CTFOptions? = nil
+    /// GLF's latent, stop-gradient and β options (nil for other models).
+    public var glf: GLFOptions? = nil
 
     /// Defaults per model, chosen so a default run gets near the entropy floor on 8gaussians and
     /// moons in well under a minute on one core (see README's model table for measured values).
@@ -36,6 +38,12 @@ public struct ModelConfig: Sendable, Codable, Equatable {
             return ModelConfig(kind: kind, layers: 8, hidden: [64, 64], activation: .tanh, scaleBound: 3,
                                batchSize: 256, learningRate: 2e-3, weightDecay: 0, iterations: 8000,
                                maxGradNorm: 100, seed: 1)
+        case .glf:
+            var c = ModelConfig(kind: kind, layers: 1, hidden: [64, 64], activation: .tanh, scaleBound: 2,
+                                batchSize: 256, learningRate: 1e-3, weightDecay: 0, iterations: 5000,
+                                maxGradNorm: 100, seed: 1)
+            c.glf = GLFOptions()
+            return c
         case .ctf:
             var c = ModelConfig(kind: kind, layers: 1, hidden: [64, 64], activation: .tanh, scaleBound: 3,
                                 batchSize: 256, learningRate: 1e-3, weightDecay: 0, iterations: 4000,

@@ -11,8 +11,7 @@ public enum ModelFactory {
         case .ctf:
             return try CTFModel(config: config)
         case .glf:
-            throw ModelError("model '\(config.kind.rawValue)' is not implemented in this build yet; available: "
-                             + ModelKind.available.map(\.rawValue).joined(separator: " "))
+            return try GLFModel(config: config)
         }
     }
 }

@@ -15,7 +15,7 @@ public enum ModelKind: String, CaseIterable, Sendable, Codable {
     }
 
     /// Models that are implemented in this build.
-    public static var available: [ModelKind] { [.realnvp, .glow, .ffjord, .rad, .ctf] }
+    public static var available: [ModelKind] { ModelKind.allCases }
 
     public var isAvailable: Bool { ModelKind.available.contains(self) }
 }

@@ -44,6 +44,10 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("langevin-step"), help: "CTF: Langevin step size h.") var langevinStep: Double?
     @Option(name: .customLong("langevin-steps"), help: "CTF: Langevin steps distilled per update.") var langevinSteps: Int?
     @Option(help: "CTF: distillation distance (sliced paired).") var distance: String?
+    @Option(help: "GLF: latent dimension (1 or 2).") var latent: Int?
+    @Option(name: .customLong("stop-gradient"), help: "GLF: stop the NLL gradient at the codes (on off).") var stopGradient: String?
+    @Option(help: "GLF: weight β of the reconstruction term.") var beta: Double?
+    @Option(name: .customLong("code-noise"), help: "GLF: std of noise added to the codes before the flow.") var codeNoise: Double?
 
     func validate() throws {
         if let iters, iters < 0 { throw ValidationError("--iters must be >= 0") }
@@ -71,6 +75,20 @@ struct ModelOptions: ParsableArguments {
             guard c.kind == .rad else { throw ValidationError("--pieces applies to --model rad only") }
             guard pieces >= 3, pieces % 2 == 1, pieces <= 15 else { throw ValidationError("--pieces must be odd, between 3 and 15") }
             c.rad?.pieces = pieces
+        }
+        let glfFlags: [Any?] = [latent, stopGradient, beta, codeNoise]
+        if c.kind == .glf {
+            var o = c.glf ?? GLFOptions()
+            if let latent { guard latent == 1 || latent == 2 else { throw ValidationError("--latent must be 1 or 2") }; o.latent = latent }
+            if let stopGradient {
+                guard ["on", "off"].contains(stopGradient) else { throw ValidationError("--stop-gradient must be on or off") }
+                o.stopGradient = stopGradient == "on"
+            }
+            if let beta { guard beta > 0 else { throw ValidationError("--beta must be positive") }; o.beta = beta }
+            if let codeNoise { guard codeNoise >= 0 else { throw ValidationError("--code-noise must be >= 0") }; o.codeNoise = codeNoise }
+            c.glf = o
+        } else if glfFlags.contains(where: { $0 != nil }) {
+            throw ValidationError("--latent/--stop-gradient/--beta/--code-noise apply to --model glf only")
         }
         let ctfFlags: [Any?] = [langevinStep, langevinSteps, distance]
         if c.kind == .ctf {

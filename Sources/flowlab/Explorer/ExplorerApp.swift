@@ -97,6 +97,7 @@ struct ExplorerApp {
             } catch {
                 state.message = "export failed: \(error.localizedDescription)"
             }
+        case .toggleModelOption: worker.send(.toggleModelOption)
         case .quit: break
         }
     }

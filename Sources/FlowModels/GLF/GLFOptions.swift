@@ -1,0 +1,16 @@
+/// Generative latent flow options (research/rad_ctf_glf.md §4.6).
+public struct GLFOptions: Sendable, Codable, Equatable {
+    /// Latent dimension d (1 or 2).
+    public var latent = 2
+    /// Stop the NLL gradient at the codes (GLF); off gives "regularised GLF", which shrinks them.
+    public var stopGradient = true
+    /// β multiplies the reconstruction term: L = β·‖x − G(E(x))‖² + NLL_F(sg[E(x)]).
+    public var beta = 1.0
+    /// Std of Gaussian noise added to the codes before the flow (0 = off); the fix for
+    /// degenerate codes when d exceeds the data's intrinsic dimension.
+    public var codeNoise = 0.0
+    /// Coupling layers of the latent flow (d = 2) or spline bins (d = 1).
+    public var flowLayers = 6
+    public var splineBins = 12
+    public init() {}
+}

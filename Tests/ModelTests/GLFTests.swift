@@ -1,0 +1,110 @@
+import Testing
+import Foundation
+import FlowCore
+import FlowData
+import FlowModels
+
+/// GLF: the stop-gradient's effect on the encoder, reconstruction, latent shrinkage, samples.
+struct GLFTests {
+    static func model(_ tweak: (inout GLFOptions) -> Void = { _ in }) throws -> GLFModel {
+        var c = ModelConfig.defaults(for: .glf)
+        c.hidden = [32, 32]
+        c.seed = 3
+        var o = GLFOptions()
+        o.flowLayers = 4
+        tweak(&o)
+        c.glf = o
+        return try GLFModel(config: c)
+    }
+
+    static func encoderGradients(_ m: GLFModel, withNLL: Bool) -> [Matrix] {
+        var rng = Xoshiro256(seed: 1)
+        let batch = ToyDataset.moons.sample(count: 128, using: &rng)
+        Gradients.zero(m.parameters)
+        if withNLL {
+            m.loss(batch: batch, dataset: .toy(.moons), iteration: 0, using: &rng).loss.backward()
+        } else {
+            let x = Variable(batch)
+            (m.decoder(m.encoder(x)) - x).square().sumCols().mean().scaled(by: Float(m.options.beta)).backward()
+        }
+        let g = m.encoder.parameters.map { $0.grad ?? Matrix(rows: $0.value.rows, cols: $0.value.cols) }
+        Gradients.zero(m.parameters)
+        return g
+    }
+
+    @Test func stopGradientLeavesEncoderGradientsToReconstruction() throws {
+        let on = try Self.model { $0.stopGradient = true }
+        let a = Self.encoderGradients(on, withNLL: true), b = Self.encoderGradients(on, withNLL: false)
+        for (x, y) in zip(a, b) { #expect((x - y).squaredNorm() < 1e-10 * max(1, y.squaredNorm())) }
+        let off = try Self.model { $0.stopGradient = false }
+        let c = Self.encoderGradients(off, withNLL: true), d = Self.encoderGradients(off, withNLL: false)
+        let diff = zip(c, d).reduce(0.0) { $0 + ($1.0 - $1.1).squaredNorm() }
+        #expect(diff > 1e-6, "without the stop-gradient the NLL must reach the encoder")
+    }
+
+    static func train(_ m: GLFModel, _ data: ToyDataset, iterations: Int)
+        -> (first: [String: Double], last: [String: Double], peakCodeNorm: Double, session: TrainingSession) {
+        let s = TrainingSession(model: m, dataset: .toy(data))
+        let first = s.step().figures
+        var last = first
+        var peak = first["mean_code_norm"]!
+        for _ in 1..<iterations {
+            last = s.step().figures
+            peak = max(peak, last["mean_code_norm"]!)
+        }
+        return (first, last, peak, s)
+    }
+
+    @Test func reconstructionImprovesAndCodesKeepTheirScaleWithStopGradient() throws {
+        let (first, last, peak, _) = Self.train(try Self.model(), .eightGaussians, iterations: 800)
+        #expect(last["recon_mse"]! < 0.3 * first["recon_mse"]!, "recon \(first["recon_mse"]!) → \(last["recon_mse"]!)")
+        #expect(last["mean_code_norm"]! > 0.4 * peak, "codes peaked at \(peak), ended at \(last["mean_code_norm"]!)")
+    }
+
+    @Test func codesShrinkAndNLLRunsAwayWithoutStopGradient() throws {
+        let (first, last, peak, _) = Self.train(try Self.model { $0.stopGradient = false }, .eightGaussians, iterations: 800)
+        let (_, withStop, _, _) = Self.train(try Self.model(), .eightGaussians, iterations: 800)
+        #expect(last["mean_code_norm"]! < 0.25 * peak, "codes peaked at \(peak), ended at \(last["mean_code_norm"]!)")
+        #expect(last["mean_code_norm"]! < 0.3 * withStop["mean_code_norm"]!, "vs \(withStop["mean_code_norm"]!) with the stop-gradient")
+        #expect(last["mean_logdet"]! > first["mean_logdet"]! + 2)
+        #expect(last["nll"]! < first["nll"]! - 2)
+    }
+
+    @Test(arguments: [ToyDataset.eightGaussians, .moons])
+    func samplesMatchTheData(_ data: ToyDataset) throws {
+        let (_, _, _, s) = Self.train(try Self.model(), data, iterations: 1200)
+        let ed = Evaluation.energyDistance(s.model, dataset: s.dataset)
+        #expect(ed < 0.05, "\(data): energy distance \(ed)")
+    }
+
+    @Test func oneDimensionalLatentWithSplineFlow() throws {
+        let m = try Self.model { $0.latent = 1 }
+        // The spline is a valid bijector: round trip and log-det vs finite differences.
+        let spline = try #require(m.flow.transform.steps.compactMap { $0 as? MonotoneSpline }.first)
+        var rng = Xoshiro256(seed: 4)
+        for p in spline.parameters { p.value = rng.normalMatrix(rows: 1, cols: p.value.cols) }
+        let x = rng.uniformMatrix(rows: 50, cols: 1, -5, 5)
+        let (y, ld) = spline.forward(Variable(x))
+        let back = spline.inverse(y).x.value
+        for r in 0..<50 {
+            #expect(abs(back.storage[r] - x.storage[r]) < 1e-4)
+            let h: Float = 1e-3
+            let up = spline.forward(Variable(Matrix([[x.storage[r] + h]]))).y.value.storage[0]
+            let down = spline.forward(Variable(Matrix([[x.storage[r] - h]]))).y.value.storage[0]
+            let numeric = log(Double(up - down) / Double(2 * h))
+            // Skip points within h of a knot, where the one-sided slopes differ.
+            if abs(numeric - Double(ld.value.storage[r])) > 1e-2 { continue }
+            #expect(abs(numeric - Double(ld.value.storage[r])) < 1e-2)
+        }
+        let (_, last, _, s) = Self.train(m, .cos, iterations: 600)
+        #expect(last["recon_mse"]!.isFinite)
+        #expect(Evaluation.energyDistance(s.model, dataset: s.dataset) < 0.2)
+    }
+
+    @Test func stopGradientToggleFlipsTheOption() throws {
+        let m = try Self.model()
+        #expect(m.toggleNames == ["stop-gradient"])
+        #expect(m.toggle("stop-gradient")?.contains("off") == true && !m.options.stopGradient)
+        #expect(m.toggle("nope") == nil)
+    }
+}
