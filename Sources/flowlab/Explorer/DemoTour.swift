@@ -10,12 +10,14 @@ struct DemoTour {
     }
 
     static let stops: [Stop] = [
-        Stop(caption: "Tour 1/6: Real NVP learns 8 Gaussians. Tab: next", actions: []),
-        Stop(caption: "Tour 2/6: the model density sharpens as NLL nears the floor. Tab: next", actions: []),
-        Stop(caption: "Tour 3/6: the transport view bends a base grid into the data. Tab: next", actions: []),
-        Stop(caption: "Tour 4/6: the latent view: data mapped to the base N(0,I). Tab: next", actions: [.cycleView]),
-        Stop(caption: "Tour 5/6: Glow on moons: actnorm + LU 2x2 + coupling. Tab: next", actions: [.nextModel, .nextDataset, .nextDataset, .nextDataset]),
-        Stop(caption: "Tour 6/6: press ? for all keys, q to quit. Enjoy!", actions: []),
+        Stop(caption: "Tour 1/8: Real NVP learns 8 Gaussians. Tab: next", actions: []),
+        Stop(caption: "Tour 2/8: the model density sharpens as NLL nears the floor. Tab: next", actions: []),
+        Stop(caption: "Tour 3/8: the transport view bends a base grid into the data. Tab: next", actions: []),
+        Stop(caption: "Tour 4/8: the latent view: data mapped to the base N(0,I). Tab: next", actions: [.cycleView]),
+        Stop(caption: "Tour 5/8: Glow: actnorm + LU 2x2 + coupling. Tab: next", actions: [.nextModel]),
+        Stop(caption: "Tour 6/8: FFJORD: particles flow along an ODE; watch NFE. Tab: next", actions: [.nextModel]),
+        Stop(caption: "Tour 7/8: RAD folds the plane; colours are discrete latents. Tab: next", actions: [.nextModel]),
+        Stop(caption: "Tour 8/8: press ? for all keys, m/d to explore, q to quit.", actions: []),
     ]
 
     private(set) var index = 0
