@@ -37,28 +37,7 @@ struct FlowModelTests {
     @Test(arguments: [ModelKind.realnvp, .glow])
     func samplesMatchDensity(_ kind: ModelKind) throws {
         let model = try Self.trained(kind).model
-        var rng = Xoshiro256(seed: 99)
-        let s = model.sample(count: 40_000, using: &rng)
-        // 8×8 cells of [−4, 4]²: sample frequencies vs the density integrated on a 16×16 sub-grid.
-        var hist = [Double](repeating: 0, count: 64)
-        for r in 0..<s.rows {
-            let i = Int(floor(Double(s[r, 0]) + 4)), j = Int(floor(Double(s[r, 1]) + 4))
-            if (0..<8).contains(i) && (0..<8).contains(j) { hist[j * 8 + i] += 1 / Double(s.rows) }
-        }
-        let sub = 16
-        var pts = Matrix(rows: 64 * sub * sub, cols: 2)
-        for c in 0..<64 { for a in 0..<sub { for b in 0..<sub {
-            let r = (c * sub + a) * sub + b
-            pts[r, 0] = Float(-4 + Double(c % 8) + (Double(a) + 0.5) / Double(sub))
-            pts[r, 1] = Float(-4 + Double(c / 8) + (Double(b) + 0.5) / Double(sub))
-        } } }
-        let lp = try #require(model.logDensity(pts))
-        var tv = 0.0
-        for c in 0..<64 {
-            var p = 0.0
-            for k in 0..<(sub * sub) { p += exp(Double(lp[c * sub * sub + k])) / Double(sub * sub) }
-            tv += abs(p - hist[c]) / 2
-        }
+        let tv = try #require(DensityChecks.samplesVersusDensity(model))
         #expect(tv < 0.03, "\(kind): total variation \(tv) between samples and density")
     }
 

@@ -99,27 +99,7 @@ struct RADTests {
         for _ in 0..<400 { s.step() }
         let mass = try #require(Evaluation.integratedMass(m, resolution: 600, box: 6))
         #expect(abs(mass - 1) < 0.01, "∫p = \(mass)")
-        var rng = Xoshiro256(seed: 5)
-        let samples = m.sample(count: 40_000, using: &rng)
-        var hist = [Double](repeating: 0, count: 64)
-        for r in 0..<samples.rows {
-            let i = Int(floor(Double(samples[r, 0]) + 4)), j = Int(floor(Double(samples[r, 1]) + 4))
-            if (0..<8).contains(i) && (0..<8).contains(j) { hist[j * 8 + i] += 1 / Double(samples.rows) }
-        }
-        let sub = 16
-        var pts = Matrix(rows: 64 * sub * sub, cols: 2)
-        for c in 0..<64 { for a in 0..<sub { for b in 0..<sub {
-            let r = (c * sub + a) * sub + b
-            pts[r, 0] = Float(-4 + Double(c % 8) + (Double(a) + 0.5) / Double(sub))
-            pts[r, 1] = Float(-4 + Double(c / 8) + (Double(b) + 0.5) / Double(sub))
-        } } }
-        let lp = try #require(m.logDensity(pts))
-        var tv = 0.0
-        for c in 0..<64 {
-            var p = 0.0
-            for k in 0..<(sub * sub) { p += exp(Double(lp[c * sub * sub + k])) / Double(sub * sub) }
-            tv += abs(p - hist[c]) / 2
-        }
+        let tv = try #require(DensityChecks.samplesVersusDensity(m, seed: 5))
         #expect(tv < 0.03, "total variation \(tv) between ancestral samples and density")
     }
 
