@@ -160,8 +160,8 @@ public final class TrainerWorker: @unchecked Sendable {
                                          figures: figureMeans, withTestNLL: refreshNLL)
         if refreshNLL { lastNLL = snap.testNLL; lastNLLTime = t0 } else { snap.testNLL = lastNLL }
         let cost = now() - t0
-        // Spend at most ~25 % of the time on snapshots.
-        snapshotInterval = min(2, max(0.1, 3 * cost))
+        // Up to 30 snapshots/s, spending at most about a third of the time on them.
+        snapshotInterval = min(2, max(1.0 / 30, 2 * cost))
         lastSnapshotTime = now()
         dirty = false
         lock.lock()

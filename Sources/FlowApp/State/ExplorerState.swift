@@ -16,6 +16,8 @@ public struct ExplorerState: Sendable, Equatable {
     public var message: String?
     public var snapshot: ModelSnapshot?
     public var quitRequested = false
+    /// Screen updates per second in the live explorer (nil headless).
+    public var framesPerSecond: Double?
     /// Datasets `d`/`D` cycle through (the built-ins, plus the user's CSV when given).
     public var datasetCycle: [String]
     /// Models `m`/`M` cycle through.

@@ -30,6 +30,7 @@ public struct StatusPanel: Widget {
             ("Data", state.dataset),
             ("Iter", snap.map { String($0.iteration) } ?? "—"),
             ("Speed", snap?.itersPerSecond.map { String(format: "%.0f it/s", $0) } ?? "—"),
+            ("Frames", state.framesPerSecond.map { String(format: "%.0f /s", $0) } ?? "—"),
             ("Loss", Self.format(snap?.loss)),
             ("Test NLL", Self.format(snap?.testNLL)),
         ]

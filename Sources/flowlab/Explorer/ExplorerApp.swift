@@ -37,6 +37,7 @@ struct ExplorerApp {
         defer { worker.stop() }
         var tour = self.tour
         var needsDraw = true
+        var frameTimes: [Double] = []
         while !state.quitRequested && !TerminalGuard.stopRequested {
             var actions: [Action] = []
             if let event = screen.nextEvent(timeoutMilliseconds: 33) {
@@ -65,6 +66,11 @@ struct ExplorerApp {
                 needsDraw = true
             }
             if needsDraw {
+                // Frames per second over the last ~2 s of screen updates.
+                let now = Date.timeIntervalSinceReferenceDate
+                frameTimes.append(now)
+                frameTimes.removeAll { now - $0 > 2 }
+                if frameTimes.count > 1 { state.framesPerSecond = Double(frameTimes.count - 1) / (now - frameTimes[0]) }
                 screen.draw(ExplorerView.render(state))
                 needsDraw = false
             }
