@@ -35,7 +35,7 @@ public final class CursesScreen {
     ///   - forceASCII: draw without Unicode glyphs or colour (`--ascii`).
     public init(forceASCII: Bool) throws {
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
-            throw TerminalError(message: "flowlab: not a terminal (stdin/stdout redirected); use `flowlab render --size 120x40` for headless frames")
+            throw TerminalError(message: "not a terminal (stdin/stdout redirected); use `flowlab render --size 120x40` for headless frames")
         }
         setlocale(LC_ALL, "")
         let codeset = String(cString: cn_codeset())
@@ -43,7 +43,7 @@ public final class CursesScreen {
         // newterm (unlike initscr) returns nil instead of exiting when TERM is unusable.
         guard let scr = cn_newterm_stdio() else {
             let term = String(cString: getenv("TERM") ?? strdup("(unset)"))
-            throw TerminalError(message: "flowlab: cannot use terminal type '\(term)'; set TERM (e.g. xterm-256color) or use `flowlab render`")
+            throw TerminalError(message: "cannot use terminal type '\(term)'; set TERM (e.g. xterm-256color) or use `flowlab render`")
         }
         screen = scr
         set_term(scr)

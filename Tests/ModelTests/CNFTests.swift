@@ -62,6 +62,21 @@ struct CNFTests {
         }
     }
 
+    @Test func regularisedAdjointMatchesBackprop() throws {
+        let adj = try Self.model { $0.gradient = .adjoint; $0.seminorm = false; $0.kinetic = 0.05; $0.jacobian = 0.05 }
+        let bp = try Self.model { $0.gradient = .backprop; $0.kinetic = 0.05; $0.jacobian = 0.05 }
+        let plain = try Self.model { $0.gradient = .backprop }
+        let x = Self.batch()
+        let (la, ga) = Self.gradients(adj, x)
+        let (lb, gb) = Self.gradients(bp, x)
+        let (lp, _) = Self.gradients(plain, x)
+        #expect(lb > lp, "the regularisers add a positive term (\(lb) vs \(lp))")
+        #expect(abs(la - lb) < 1e-4)
+        var diff = 0.0, norm = 0.0
+        for (a, b) in zip(ga, gb) { diff += (a - b).squaredNorm(); norm += b.squaredNorm() }
+        #expect((diff / norm).squareRoot() < 2e-3)
+    }
+
     @Test func seminormChangesCostNotGradients() throws {
         let full = try Self.model { $0.seminorm = false }
         let semi = try Self.model { $0.seminorm = true }

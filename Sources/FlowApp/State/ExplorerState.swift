@@ -85,7 +85,7 @@ public enum Action: Sendable, Equatable {
         ("s", "save a checkpoint"),
         ("o", "load the checkpoint for this model and data"),
         ("e", "export this frame to a text file"),
-        ("g", "GLF: stop-gradient on / off"),
+        ("g", "model switch: GLF stop-gradient, CTF distance"),
         ("?", "show / hide this help"),
         ("q", "quit"),
     ]

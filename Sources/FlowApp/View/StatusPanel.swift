@@ -12,6 +12,9 @@ public struct StatusPanel: Widget {
         "nfe_forward": ("NFE fwd", "%.1f"), "nfe_backward": ("NFE bwd", "%.1f"),
         "steps_accepted": ("Steps", "%.1f"), "steps_rejected": ("Rejected", "%.1f"),
         "beta": ("Beta", "%.3f"), "regularizer": ("Reg", "%.4f"),
+        "recon_mse": ("Recon", "%.4f"), "nll": ("Code NLL", "%.3f"), "mean_code_norm": ("Mean |z|", "%.3f"),
+        "mean_logdet": ("log|det|", "%.3f"), "gate_entropy": ("Gate H", "%.3f"), "distill": ("Distill", "%.4f"),
+        "energy_gap": ("U gap", "%.3f"),
     ]
 
     static func format(_ v: Double?, _ spec: String = "%.4f") -> String {

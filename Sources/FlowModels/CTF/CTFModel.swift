@@ -20,7 +20,7 @@ import FlowData
 /// a weak E[U²] term for stability; its density is normalised by quadrature on the box.
 public final class CTFModel: GenerativeModel {
     public let config: ModelConfig
-    public let options: CTFOptions
+    public private(set) var options: CTFOptions
     public let generator: MLP
     public let energy: ODENet
 
@@ -169,7 +169,16 @@ public final class CTFModel: GenerativeModel {
         return out
     }
 
-    // MARK: views
+    // MARK: switches and views
+
+    public var toggleNames: [String] { ["distance"] }
+
+    public func toggle(_ name: String) -> String? {
+        guard name == "distance" else { return nil }
+        options.distance = options.distance == .sliced ? .paired : .sliced
+        return options.distance == .sliced ? "distillation: sliced Wasserstein" : "distillation: paired L2 (watch it collapse)"
+    }
+
 
     public var specialViewNames: [String] { ["Langevin particles from the generator", "100 Langevin steps from the generator"] }
 

@@ -61,6 +61,8 @@ public struct TrainingReport: Sendable {
         r.set("energy_distance", .double(Evaluation.energyDistance(model, dataset: session.dataset)))
         if case .energy(let target) = session.dataset {
             r.set("kl", .double(klFromTarget(model, target: target)))
+            r.set("log_z", .double(target.quadrature.logZ))
+            r.set("elbo", .double(elbo(model, target: target)))
         }
         r.set("batch", .int(session.config.batchSize))
         r.set("layers", .int(session.config.layers))
@@ -72,6 +74,17 @@ public struct TrainingReport: Sendable {
         // Final held-out figures override the per-iteration means of the same name.
         for (k, v) in model.reportFigures(dataset: session.dataset).sorted(by: { $0.key < $1.key }) { r.set(k, .double(v)) }
         return r
+    }
+
+    /// The reverse-KL bound `E_q[−U(x) − log q(x)] ≤ log Z` on 4000 fixed-seed samples, for
+    /// models with a density (nil otherwise). Its gap to `log_z` is KL(q ‖ p).
+    public static func elbo(_ model: any GenerativeModel, target: EnergyTarget) -> Double? {
+        var rng = Xoshiro256(seed: Evaluation.energyDistanceSeed &+ 11)
+        let x = model.sample(count: 4000, using: &rng)
+        guard let logq = model.logDensity(x) else { return nil }
+        var total = 0.0
+        for r in 0..<x.rows { total += -target.energy(Double(x[r, 0]), Double(x[r, 1])) - Double(logq[r]) }
+        return total / Double(x.rows)
     }
 
     /// KL(target ‖ model histogram) for implicit samplers: 50 000 fixed-seed samples binned on a

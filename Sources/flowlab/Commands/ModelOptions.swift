@@ -41,6 +41,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "FFJORD: Jacobian Frobenius regulariser weight.") var jacobian: Double?
 
     @Option(help: "RAD: pieces per folding function (odd, >= 3).") var pieces: Int?
+    @Option(help: "RAD: interleave affine couplings between RAD layers (on off).") var interleave: String?
     @Option(name: .customLong("langevin-step"), help: "CTF: Langevin step size h.") var langevinStep: Double?
     @Option(name: .customLong("langevin-steps"), help: "CTF: Langevin steps distilled per update.") var langevinSteps: Int?
     @Option(help: "CTF: distillation distance (sliced paired).") var distance: String?
@@ -71,6 +72,11 @@ struct ModelOptions: ParsableArguments {
         if let layers { c.layers = layers }
         if let hidden { c.hidden = try ModelConfig.parseHidden(hidden) }
         c.seed = seed
+        if let interleave {
+            guard c.kind == .rad else { throw ValidationError("--interleave applies to --model rad only") }
+            guard ["on", "off"].contains(interleave) else { throw ValidationError("--interleave must be on or off") }
+            c.rad?.interleaveAffine = interleave == "on"
+        }
         if let pieces {
             guard c.kind == .rad else { throw ValidationError("--pieces applies to --model rad only") }
             guard pieces >= 3, pieces % 2 == 1, pieces <= 15 else { throw ValidationError("--pieces must be odd, between 3 and 15") }
