@@ -19,13 +19,18 @@ public enum Kernels {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: V8.self)
     }
 
-    /// `C[n×m] (+)= A[n×k] · B[k×m]`, all row-major and contiguous.
+    /// `C[n×m] (+)= A[n×k] · B[k×m]`, all row-major and contiguous. With `accumulate` false,
+    /// C may hold garbage on entry (every element is written), so callers skip zero-filling.
     public static func gemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                             n: Int, k: Int, m: Int, accumulate: Bool) {
-        if !accumulate { c.update(repeating: 0, count: n * m) }
-        guard n > 0, m > 0, k > 0 else { return }
+        guard n > 0, m > 0 else { return }
+        guard k > 0 else {
+            if !accumulate { c.update(repeating: 0, count: n * m) }
+            return
+        }
         if m < 16 && k >= 16 {
             // Narrow output (e.g. a 64→2 head): dot products against the transposed B.
+            if !accumulate { c.update(repeating: 0, count: n * m) }
             let bt = UnsafeMutablePointer<Float>.allocate(capacity: k * m)
             defer { bt.deallocate() }
             for p in 0..<k { for j in 0..<m { bt[j * k + p] = b[p * m + j] } }
@@ -36,8 +41,9 @@ public enum Kernels {
         }
         var rowStart = 0
         if m % 16 == 0 && k >= 4 {
-            rowStart = blocked(a, rowStride: k, innerStride: 1, b, c, rows: n, inner: k, m: m)
+            rowStart = blocked(a, rowStride: k, innerStride: 1, b, c, rows: n, inner: k, m: m, accumulate: accumulate)
         }
+        if !accumulate && rowStart < n { (c + rowStart * m).update(repeating: 0, count: (n - rowStart) * m) }
         // Remaining rows: contiguous axpy over the output row.
         for i in rowStart..<n {
             let crow = c + i * m
@@ -51,13 +57,17 @@ public enum Kernels {
     }
 
     /// `C[k×m] (+)= Aᵀ · B` for `A[n×k]`, `B[n×m]` (weight gradients `Xᵀ·G`) without
-    /// materialising the transpose.
+    /// materialising the transpose. Same `accumulate` contract as `gemm`.
     public static func gemmTransposedA(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                                        n: Int, k: Int, m: Int, accumulate: Bool) {
-        if !accumulate { c.update(repeating: 0, count: k * m) }
-        guard n > 0, m > 0, k > 0 else { return }
+        guard k > 0, m > 0 else { return }
+        guard n > 0 else {
+            if !accumulate { c.update(repeating: 0, count: k * m) }
+            return
+        }
         if m < 16 {
             // Accumulate Cᵀ[m×k] = Bᵀ·A row by row (contiguous over k), then scatter.
+            if !accumulate { c.update(repeating: 0, count: k * m) }
             let ct = UnsafeMutablePointer<Float>.allocate(capacity: m * k)
             defer { ct.deallocate() }
             ct.update(repeating: 0, count: m * k)
@@ -74,8 +84,9 @@ public enum Kernels {
         }
         var rowStart = 0
         if m % 16 == 0 && n >= 4 {
-            rowStart = blocked(a, rowStride: 1, innerStride: k, b, c, rows: k, inner: n, m: m)
+            rowStart = blocked(a, rowStride: 1, innerStride: k, b, c, rows: k, inner: n, m: m, accumulate: accumulate)
         }
+        if !accumulate && rowStart < k { (c + rowStart * m).update(repeating: 0, count: (k - rowStart) * m) }
         for p in rowStart..<k {
             let crow = c + p * m
             for i in 0..<n {
@@ -91,14 +102,14 @@ public enum Kernels {
     @inline(__always)
     static func blocked(_ a: UnsafePointer<Float>, rowStride: Int, innerStride: Int,
                         _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                        rows: Int, inner: Int, m: Int) -> Int {
+                        rows: Int, inner: Int, m: Int, accumulate: Bool) -> Int {
         let fullBlocks = rows / 6
         for blk in 0..<fullBlocks {
             let r0 = blk * 6
             var col = 0
             while col < m {
                 microKernel6x16(a + r0 * rowStride, rowStride: rowStride, innerStride: innerStride,
-                                b + col, c + r0 * m + col, k: inner, m: m)
+                                b + col, c + r0 * m + col, k: inner, m: m, accumulate: accumulate)
                 col += 16
             }
         }
@@ -123,13 +134,17 @@ public enum Kernels {
     @inline(__always)
     static func microKernel6x16(_ a: UnsafePointer<Float>, rowStride rs: Int, innerStride cs: Int,
                                 _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                                k: Int, m: Int) {
-        var c00 = load8(c), c01 = load8(c + 8)
-        var c10 = load8(c + m), c11 = load8(c + m + 8)
-        var c20 = load8(c + 2 * m), c21 = load8(c + 2 * m + 8)
-        var c30 = load8(c + 3 * m), c31 = load8(c + 3 * m + 8)
-        var c40 = load8(c + 4 * m), c41 = load8(c + 4 * m + 8)
-        var c50 = load8(c + 5 * m), c51 = load8(c + 5 * m + 8)
+                                k: Int, m: Int, accumulate: Bool) {
+        var c00 = V8(), c01 = V8(), c10 = V8(), c11 = V8(), c20 = V8(), c21 = V8()
+        var c30 = V8(), c31 = V8(), c40 = V8(), c41 = V8(), c50 = V8(), c51 = V8()
+        if accumulate {
+            c00 = load8(c); c01 = load8(c + 8)
+            c10 = load8(c + m); c11 = load8(c + m + 8)
+            c20 = load8(c + 2 * m); c21 = load8(c + 2 * m + 8)
+            c30 = load8(c + 3 * m); c31 = load8(c + 3 * m + 8)
+            c40 = load8(c + 4 * m); c41 = load8(c + 4 * m + 8)
+            c50 = load8(c + 5 * m); c51 = load8(c + 5 * m + 8)
+        }
         for p in 0..<k {
             let bp = b + p * m
             let b0 = load8(bp), b1 = load8(bp + 8)

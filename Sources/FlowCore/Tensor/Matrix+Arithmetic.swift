@@ -3,16 +3,17 @@ extension Matrix {
     /// `self · other` (`n×k · k×m`).
     public func matmul(_ other: Matrix) -> Matrix {
         precondition(cols == other.rows, "matmul shape mismatch \(rows)x\(cols) · \(other.rows)x\(other.cols)")
-        var out = Matrix(rows: rows, cols: other.cols)
-        storage.withUnsafeBufferPointer { a in
-            other.storage.withUnsafeBufferPointer { b in
-                out.storage.withUnsafeMutableBufferPointer { c in
-                    Kernels.gemm(a.baseAddress!, b.baseAddress!, c.baseAddress!,
-                                 n: rows, k: cols, m: other.cols, accumulate: true)  // out is already zero
+        let (n, k, m) = (rows, cols, other.cols)
+        return Matrix(rows: n, cols: m) { c in
+            guard let cp = c.baseAddress else { return }
+            storage.withUnsafeBufferPointer { a in
+                other.storage.withUnsafeBufferPointer { b in
+                    // The kernel writes every element (accumulate: false), so no zero-fill first.
+                    Kernels.gemm(a.baseAddress ?? UnsafePointer(cp), b.baseAddress ?? UnsafePointer(cp), cp,
+                                 n: n, k: k, m: m, accumulate: false)
                 }
             }
         }
-        return out
     }
 
     /// `self · otherᵀ`.
@@ -21,16 +22,16 @@ extension Matrix {
     /// `selfᵀ · other`, without materialising the transpose.
     public func transposedMatmul(_ other: Matrix) -> Matrix {
         precondition(rows == other.rows, "transposedMatmul shape mismatch")
-        var out = Matrix(rows: cols, cols: other.cols)
-        storage.withUnsafeBufferPointer { a in
-            other.storage.withUnsafeBufferPointer { b in
-                out.storage.withUnsafeMutableBufferPointer { c in
-                    Kernels.gemmTransposedA(a.baseAddress!, b.baseAddress!, c.baseAddress!,
-                                            n: rows, k: cols, m: other.cols, accumulate: true)  // out is already zero
+        let (n, k, m) = (rows, cols, other.cols)
+        return Matrix(rows: k, cols: m) { c in
+            guard let cp = c.baseAddress else { return }
+            storage.withUnsafeBufferPointer { a in
+                other.storage.withUnsafeBufferPointer { b in
+                    Kernels.gemmTransposedA(a.baseAddress ?? UnsafePointer(cp), b.baseAddress ?? UnsafePointer(cp), cp,
+                                            n: n, k: k, m: m, accumulate: false)
                 }
             }
         }
-        return out
     }
 
     /// Element-wise combination of two equal-shaped matrices.
