@@ -28,10 +28,10 @@ public enum HeadlessExplorer {
 
     /// Trains and renders. Throws `DatasetError`/`ModelError` for bad names.
     public static func frame(_ o: Options) throws -> Frame {
-        var config = o.config ?? ModelConfig.defaults(for: o.model)
+        let dataset = try Dataset(name: o.dataset)
+        var config = o.config ?? ModelConfig.defaults(for: o.model, dataset: dataset)
         config.seed = o.seed
         config.cosineDecay = false  // the explorer trains open-ended at a constant rate
-        let dataset = try Dataset(name: o.dataset)
         let session = TrainingSession(model: try ModelFactory.make(config), dataset: dataset)
         var history: [Double] = []
         var last: Double?

@@ -174,10 +174,11 @@ public final class TrainerWorker: @unchecked Sendable {
         switch c {
         case .restart(let model, let dataset, let seed):
             do {
-                var config = ModelConfig.defaults(for: model)
+                let data = try Dataset(name: dataset)
+                var config = ModelConfig.defaults(for: model, dataset: data)
                 config.seed = seed
                 config.cosineDecay = false
-                session = TrainingSession(model: try ModelFactory.make(config), dataset: try Dataset(name: dataset))
+                session = TrainingSession(model: try ModelFactory.make(config), dataset: data)
                 history = []
                 lastLoss = nil
                 event = nil

@@ -1,4 +1,5 @@
 import FlowCore
+import FlowData
 
 /// The architecture and training configuration of one model: enough to rebuild it exactly
 /// (with `initSeed`) before loading parameters from a checkpoint.
@@ -67,6 +68,20 @@ public struct ModelConfig: Sendable, Codable, Equatable {
                                batchSize: 256, learningRate: 2e-3, weightDecay: 0, iterations: 5000,
                                maxGradNorm: 100, seed: 1)
         }
+    }
+
+    /// Defaults tuned to what is trained: CTF sampling an energy target distils longer Langevin
+    /// runs (20 steps of h = 0.03 per update, batch 512) than CTF modelling data, whose
+    /// Langevin steps go through the energy network and cost far more.
+    public static func defaults(for kind: ModelKind, dataset: Dataset?) -> ModelConfig {
+        var c = defaults(for: kind)
+        if kind == .ctf, let dataset, dataset.isEnergy {
+            c.batchSize = 512
+            c.iterations = 3000
+            c.ctf?.langevinSteps = 20
+            c.ctf?.step = 0.03
+        }
+        return c
     }
 
     /// Parses `--hidden 64-64-64`.

@@ -65,7 +65,7 @@ struct ModelOptions: ParsableArguments {
     }
 
     func config() throws -> ModelConfig {
-        var c = ModelConfig.defaults(for: try kind())
+        var c = ModelConfig.defaults(for: try kind(), dataset: try? Dataset(name: dataset))
         if let iters { c.iterations = iters }
         if let batch { c.batchSize = batch }
         if let lr { c.learningRate = Float(lr) }
