@@ -6,50 +6,80 @@ import FlowRender
 
 /// Samples a training session into a `ModelSnapshot` at the resolution the layout will draw.
 /// Deterministic: the samples and data points shown come from fixed seeds, so the same model
-/// state always gives the same snapshot (and the same frame).
+/// state always gives the same snapshot (and the same frame). The parts are public so the live
+/// explorer can refresh them incrementally (`IncrementalSnapshot`).
 public enum SnapshotBuilder {
     public static let sampleCount = 1500
+    public static let sampleChunk = 300
     public static let sampleSeed: UInt64 = 0x5A3D1E
     public static let dataSeed: UInt64 = 0xDA7A
 
+    /// Everything in one go (headless frames, snapshot tests).
     public static func build(session: TrainingSession, geometry: PlotGeometry, target: FieldGrid?,
                              lossHistory: [Double], lastLoss: Double?, itersPerSecond: Double?,
                              specialIndex: Int, event: String?, figures: [String: Double] = [:],
                              withTestNLL: Bool = true) -> ModelSnapshot {
-        let model = session.model
+        var snap = status(session: session, target: target, lossHistory: lossHistory, lastLoss: lastLoss,
+                          itersPerSecond: itersPerSecond, event: event, figures: figures)
+        snap.testNLL = withTestNLL ? Evaluation.testNLL(session.model, dataset: session.dataset) : nil
+        snap.samples = (0..<(sampleCount / sampleChunk)).flatMap { samples(session.model, chunk: $0) }
+        let (field, histogram) = density(session.model, pixels: geometry.densityPixels, box: snap.box)
+        snap.density = field
+        snap.densityIsHistogram = histogram
+        (snap.special, snap.specialViewNames, snap.specialIndex) = special(session: session, index: specialIndex, box: snap.box)
+        return snap
+    }
+
+    /// The cheap fields: iteration, rates, loss, learning rate, history, events.
+    public static func status(session: TrainingSession, target: FieldGrid?, lossHistory: [Double], lastLoss: Double?,
+                              itersPerSecond: Double?, event: String?, figures: [String: Double]) -> ModelSnapshot {
         var snap = ModelSnapshot(model: session.config.kind, dataset: session.dataset.name, seed: session.config.seed)
         snap.iteration = session.iteration
         snap.itersPerSecond = itersPerSecond
         snap.loss = lastLoss
-        snap.testNLL = withTestNLL ? Evaluation.testNLL(model, dataset: session.dataset) : nil
         snap.entropyFloor = session.dataset.entropyFloor
         snap.learningRate = Double(session.optimizer.learningRate)
         snap.lossHistory = lossHistory
         snap.target = target
         snap.event = event
         snap.figures = figures
-        let box = snap.box
-        var rng = Xoshiro256(seed: sampleSeed)
-        let samples = model.sample(count: sampleCount, using: &rng)
-        snap.samples = (0..<samples.rows).map { Point2(Double(samples[$0, 0]), Double(samples[$0, 1])) }
-        let px = geometry.densityPixels
-        if px.width > 0 && px.height > 0 {
-            let grid = Evaluation.gridPoints(width: px.width, height: px.height, box: box)
-            if let lp = model.logDensity(grid) {
-                snap.density = FieldGrid(width: px.width, height: px.height, logValues: lp.map(Double.init))
-            } else {
-                var srng = Xoshiro256(seed: sampleSeed &+ 1)
-                let many = model.sample(count: 20_000, using: &srng)
-                snap.density = TargetField.histogram(many, pixels: Size2(px.width, px.height), box: box)
-                snap.densityIsHistogram = true
-            }
+        snap.specialViewNames = session.model.specialViewNames
+        return snap
+    }
+
+    /// Chunk `k` of the displayed samples (each chunk has its own fixed seed).
+    public static func samples(_ model: any GenerativeModel, chunk k: Int) -> [Point2] {
+        var rng = Xoshiro256(seed: sampleSeed &+ UInt64(k) &* 7919)
+        let s = model.sample(count: sampleChunk, using: &rng)
+        return (0..<s.rows).map { Point2(Double(s[$0, 0]), Double(s[$0, 1])) }
+    }
+
+    /// Log-densities of pixel rows `rows` of the density grid, or nil without a tractable density.
+    public static func densityRows(_ model: any GenerativeModel, pixels: Size, rows: Range<Int>, box: Double) -> [Double]? {
+        let grid = Evaluation.gridPoints(width: pixels.width, height: pixels.height, box: box)
+        let part = grid.rows((rows.lowerBound * pixels.width)..<(rows.upperBound * pixels.width))
+        return model.logDensity(part)?.map(Double.init)
+    }
+
+    /// The whole density grid, or a histogram of 10 000 samples for implicit models.
+    public static func density(_ model: any GenerativeModel, pixels px: Size, box: Double) -> (FieldGrid?, Bool) {
+        guard px.width > 0 && px.height > 0 else { return (nil, false) }
+        if let lp = densityRows(model, pixels: px, rows: 0..<px.height, box: box) {
+            return (FieldGrid(width: px.width, height: px.height, logValues: lp), false)
         }
-        snap.specialViewNames = model.specialViewNames
-        snap.specialIndex = model.specialViewNames.isEmpty ? 0 : specialIndex % model.specialViewNames.count
+        var rng = Xoshiro256(seed: sampleSeed &+ 1)
+        let many = model.sample(count: 10_000, using: &rng)
+        return (TargetField.histogram(many, pixels: Size2(px.width, px.height), box: box), true)
+    }
+
+    /// The model-specific view (with fixed data points and seed).
+    public static func special(session: TrainingSession, index: Int, box: Double) -> (SpecialView, [String], Int) {
+        let model = session.model
+        let names = model.specialViewNames
+        let i = names.isEmpty ? 0 : index % names.count
         var drng = Xoshiro256(seed: dataSeed)
         let data = session.dataset.sample(count: 800, using: &drng)
         var vrng = Xoshiro256(seed: sampleSeed &+ 2)
-        snap.special = model.specialView(index: snap.specialIndex, data: data, box: box, using: &vrng)
-        return snap
+        return (model.specialView(index: i, data: data, box: box, using: &vrng), names, i)
     }
 }

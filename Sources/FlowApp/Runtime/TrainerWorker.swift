@@ -49,11 +49,11 @@ public final class TrainerWorker: @unchecked Sendable {
     private var rateWindow: [(time: Double, iteration: Int)] = []
     private var snapshotInterval = 0.1
     private var lastSnapshotTime = 0.0
-    private var lastNLL: Double?
-    private var lastNLLTime = -1e9
+    private var assembler: IncrementalSnapshot
 
     public init(model: ModelKind, dataset: String, seed: UInt64, geometry: PlotGeometry, paused: Bool = false) {
         self.geometry = geometry
+        self.assembler = IncrementalSnapshot(geometry: geometry)
         self.paused = paused
         commands = [.restart(model: model, dataset: dataset, seed: seed)]
     }
@@ -152,16 +152,15 @@ public final class TrainerWorker: @unchecked Sendable {
         if let first = rateWindow.first, t0 - first.time > 0.05, !paused {
             rate = Double(session.iteration - first.iteration) / (t0 - first.time)
         }
-        // Test NLL (1000 exact-trace evaluations) at most every 2 s: costly for continuous flows.
-        let refreshNLL = dirty || t0 - lastNLLTime > 2
-        var snap = SnapshotBuilder.build(session: session, geometry: geometry, target: target,
-                                         lossHistory: LossHistory.downsample(history, to: 200), lastLoss: lastLoss,
-                                         itersPerSecond: rate, specialIndex: specialIndex, event: event,
-                                         figures: figureMeans, withTestNLL: refreshNLL)
-        if refreshNLL { lastNLL = snap.testNLL; lastNLLTime = t0 } else { snap.testNLL = lastNLL }
+        let status = SnapshotBuilder.status(session: session, target: target, lossHistory: LossHistory.downsample(history, to: 200),
+                                            lastLoss: lastLoss, itersPerSecond: rate, event: event, figures: figureMeans)
+        // While training, each publish refreshes only what fits in ~25 ms; a paused or
+        // changed model gets everything at once.
+        let snap = assembler.update(session: session, status: status, specialIndex: specialIndex,
+                                    budget: 0.025, complete: dirty)
         let cost = now() - t0
         // Up to 30 snapshots/s, spending at most about a third of the time on them.
-        snapshotInterval = min(2, max(1.0 / 30, 2 * cost))
+        snapshotInterval = min(1, max(1.0 / 30, 2 * cost))
         lastSnapshotTime = now()
         dirty = false
         lock.lock()
@@ -184,6 +183,7 @@ public final class TrainerWorker: @unchecked Sendable {
                 event = nil
                 rateWindow = []
                 figureMeans = [:]
+                assembler.invalidate()
             } catch {
                 session = nil
                 post("\(error)")
@@ -204,6 +204,7 @@ public final class TrainerWorker: @unchecked Sendable {
             dirty = true
         case .setGeometry(let g):
             geometry = g
+            assembler.invalidate(geometry: g)
             dirty = true
         case .setSpecialView(let i):
             specialIndex = i
@@ -232,6 +233,7 @@ public final class TrainerWorker: @unchecked Sendable {
                     return
                 }
                 session = loaded
+                assembler.invalidate()
                 history = []
                 event = nil
                 rateWindow = []

@@ -51,7 +51,12 @@ public final class CTFModel: GenerativeModel {
         omega.scaled(by: Self.initialSpread) + generator(omega)
     }
     public func prepare(with batch: Matrix) {}
-    public func didLoadParameters() {}
+    public func didLoadParameters() { parameterVersion &+= 1 }
+
+    /// Bumped whenever the parameters may change (every loss evaluation precedes an update),
+    /// so the quadrature log Z can be cached between updates.
+    private var parameterVersion = 0
+    private var cachedLogZ: (version: Int, value: Double)?
 
     // MARK: Langevin
 
@@ -101,6 +106,7 @@ public final class CTFModel: GenerativeModel {
     // MARK: training
 
     public func loss(batch: Matrix, dataset: Dataset, iteration: Int, using rng: inout Xoshiro256) -> ModelLoss {
+        parameterVersion &+= 1
         if case .energy(let t) = dataset, energyTarget != t { attach(to: dataset) }
         let target = energyTarget
         let (distill, _, x1) = distillation(rows: batch.rows, score: { self.scoreFunction($0, target: target) }, using: &rng)
@@ -152,13 +158,7 @@ public final class CTFModel: GenerativeModel {
 
     public func logDensity(_ points: Matrix) -> [Float]? {
         guard hasEnergyModel else { return nil }
-        let n = 160
-        let grid = Evaluation.gridPoints(resolution: n, box: Self.box)
-        let ug = energy(t: 0, Variable(grid), tangents: []).f.value
-        let m = ug.storage.max() ?? 0
-        var z = 0.0
-        for v in ug.storage { z += exp(Double(v - m)) }
-        let logZ = Double(m) + log(z * pow(2 * Self.box / Double(n), 2))
+        let logZ = currentLogZ()
         var out: [Float] = []
         var start = 0
         while start < points.rows {
@@ -167,6 +167,20 @@ public final class CTFModel: GenerativeModel {
             start = end
         }
         return out
+    }
+
+    /// log ∫ exp(U_θ) over the box by the midpoint rule on 160² cells, cached per parameter state.
+    func currentLogZ() -> Double {
+        if let c = cachedLogZ, c.version == parameterVersion { return c.value }
+        let n = 160
+        let grid = Evaluation.gridPoints(resolution: n, box: Self.box)
+        let ug = energy(t: 0, Variable(grid), tangents: []).f.value
+        let m = ug.storage.max() ?? 0
+        var z = 0.0
+        for v in ug.storage { z += exp(Double(v - m)) }
+        let logZ = Double(m) + log(z * pow(2 * Self.box / Double(n), 2))
+        cachedLogZ = (parameterVersion, logZ)
+        return logZ
     }
 
     // MARK: switches and views
