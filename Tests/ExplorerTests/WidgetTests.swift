@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import FlowRender
 
@@ -107,3 +108,14 @@ struct WidgetTests {
     }
 }
 
+
+/// The shipped colour-map table is exactly what the renderer uses.
+struct ColorMapAssetTests {
+    @Test func assetMatchesTheRenderer() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let stored = try String(contentsOf: root.appendingPathComponent("assets/colormaps/viridis-xterm256.txt"), encoding: .utf8)
+        #expect(stored == ColorMap.standard.table, "regenerate assets/colormaps/viridis-xterm256.txt from ColorMap.standard.table")
+        #expect(ColorMap.standard.steps256.count == 64)
+        #expect(ColorMap.xterm256(0, 0, 0) == 16 && ColorMap.xterm256(255, 255, 255) == 231)
+    }
+}

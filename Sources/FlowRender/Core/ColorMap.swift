@@ -1,3 +1,4 @@
+import Foundation
 /// Maps a value in [0, 1] to a colour: a perceptual map (viridis) quantised to the xterm
 /// 256-colour cube, a reduced 8-step palette on 16-colour terminals, and a character ramp when
 /// there is no colour at all.
@@ -33,6 +34,18 @@ public struct ColorMap: Sendable, Equatable {
         let f = u - Double(i)
         let a = viridis[i], b = viridis[i + 1]
         return (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f, a.2 + (b.2 - a.2) * f)
+    }
+
+    /// The palette as text (`step t xterm-index r g b`, one line per step): the source of
+    /// `assets/colormaps/viridis-xterm256.txt`, so other tools can reproduce FlowLab's colours.
+    public var table: String {
+        var out = "# FlowLab density colour map: viridis (matplotlib) quantised to the xterm 256-colour palette\n"
+        out += "# step t xterm_index r g b\n"
+        for (i, idx) in steps256.enumerated() {
+            let (r, g, b) = ColorMap.interpolate(Double(i) / 63)
+            out += "\(i) \(String(format: "%.4f", Double(i) / 63)) \(idx) \(Int(r.rounded())) \(Int(g.rounded())) \(Int(b.rounded()))\n"
+        }
+        return out
     }
 
     /// The nearest colour of the xterm 6×6×6 cube or grey ramp.
