@@ -10,8 +10,8 @@ struct GLFTests {
         var c = ModelConfig.defaults(for: .glf)
         c.hidden = [32, 32]
         c.seed = 3
+        c.layers = 4
         var o = GLFOptions()
-        o.flowLayers = 4
         tweak(&o)
         c.glf = o
         return try GLFModel(config: c)

@@ -31,16 +31,17 @@ public final class GLFModel: GenerativeModel {
         var rng = Xoshiro256(seed: config.seed)
         encoder = MLP(sizes: [2] + config.hidden + [o.latent], activation: config.activation, name: "encoder", using: &rng)
         decoder = MLP(sizes: [o.latent] + config.hidden + [2], activation: config.activation, name: "decoder", using: &rng)
+        // The latent flow's depth is `--layers`: affine couplings for d = 2, monotone splines
+        // (each followed by an element-wise affine map) for d = 1.
         var steps: [any Bijector] = [ElementwiseAffine(dimension: o.latent, name: "flow.affine")]
-        if o.latent == 2 {
-            for k in 0..<o.flowLayers {
+        for k in 0..<config.layers {
+            if o.latent == 2 {
                 steps.append(AffineCoupling(conditionIndex: k % 2, hidden: [64, 64], activation: .tanh, scaleBound: 2,
                                             name: "flow.coupling\(k)", using: &rng))
+            } else {
+                steps.append(MonotoneSpline(bins: o.splineBins, name: "flow.spline\(k)"))
+                steps.append(ElementwiseAffine(dimension: 1, name: "flow.affine\(k + 1)"))
             }
-        } else {
-            steps.append(MonotoneSpline(bins: o.splineBins, name: "flow.spline0"))
-            steps.append(ElementwiseAffine(dimension: 1, name: "flow.affine1"))
-            steps.append(MonotoneSpline(bins: o.splineBins, name: "flow.spline1"))
         }
         flow = NormalizingFlow(steps)
     }

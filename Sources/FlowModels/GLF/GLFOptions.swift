@@ -9,8 +9,7 @@ public struct GLFOptions: Sendable, Codable, Equatable {
     /// Std of Gaussian noise added to the codes before the flow (0 = off); the fix for
     /// degenerate codes when d exceeds the data's intrinsic dimension.
     public var codeNoise = 0.0
-    /// Coupling layers of the latent flow (d = 2) or spline bins (d = 1).
-    public var flowLayers = 6
+    /// Bins of each monotone spline (d = 1). The flow's depth is the model's `layers`.
     public var splineBins = 12
     public init() {}
 }

@@ -40,7 +40,7 @@ public struct ModelConfig: Sendable, Codable, Equatable {
                                batchSize: 256, learningRate: 2e-3, weightDecay: 0, iterations: 8000,
                                maxGradNorm: 100, seed: 1)
         case .glf:
-            var c = ModelConfig(kind: kind, layers: 1, hidden: [64, 64], activation: .tanh, scaleBound: 2,
+            var c = ModelConfig(kind: kind, layers: 6, hidden: [64, 64], activation: .tanh, scaleBound: 2,
                                 batchSize: 256, learningRate: 1e-3, weightDecay: 0, iterations: 5000,
                                 maxGradNorm: 100, seed: 1)
             c.glf = GLFOptions()

@@ -5,10 +5,16 @@ public enum ModelFactory {
         case .realnvp, .glow:
             return CouplingFlowModel(config: config)
         case .ffjord:
+            guard config.layers == 1 else {
+                throw ModelError("ffjord trains one CNF block; --layers must be 1 (its depth is --hidden)")
+            }
             return try CNFModel(config: config)
         case .rad:
             return try RADModel(config: config)
         case .ctf:
+            guard config.layers == 1 else {
+                throw ModelError("ctf's generator and energy network are plain MLPs; --layers must be 1 (their depth is --hidden)")
+            }
             return try CTFModel(config: config)
         case .glf:
             return try GLFModel(config: config)
