@@ -12,6 +12,9 @@ public struct ButcherTableau: Sendable, Equatable {
     public let order: Int
     /// First-same-as-last: the last stage equals f(t₁, y₁) and is reused as the next k₁.
     public let fsal: Bool
+    /// Weights giving y at the step's midpoint, `y_mid = y₀ + h Σ d_i k_i`, for quartic dense
+    /// output (dopri5 only; nil elsewhere).
+    public var midpointWeights: [Double]? = nil
 
     public var stages: Int { b.count }
 
@@ -32,7 +35,7 @@ public struct ButcherTableau: Sendable, Equatable {
     public static let dopri5: ButcherTableau = {
         let b: [Double] = [35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84, 0]
         let bHat: [Double] = [1951.0 / 21600, 0, 22642.0 / 50085, 451.0 / 720, -12231.0 / 42400, 649.0 / 6300, 1.0 / 60]
-        return ButcherTableau(
+        var t = ButcherTableau(
             name: "dopri5",
             a: [[],
                 [1.0 / 5],
@@ -43,6 +46,11 @@ public struct ButcherTableau: Sendable, Equatable {
                 [35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84]],
             b: b, c: [0, 1.0 / 5, 3.0 / 10, 4.0 / 5, 8.0 / 9, 1, 1],
             errorWeights: zip(b, bHat).map { $0 - $1 }, order: 5, fsal: true)
+        // torchdiffeq's (Shampine's) midpoint weights (research/ffjord.md §7.2).
+        let mid: [Double] = [6025192743.0 / 30085553152, 0, 51252292925.0 / 65400821598, -2691868925.0 / 45128329728,
+                             187940372067.0 / 1594534317056, -1776094331.0 / 19743644256, 11237099.0 / 235043384]
+        t.midpointWeights = mid.map { $0 / 2 }
+        return t
     }()
 
     public static let all: [ButcherTableau] = [.euler, .midpoint, .rk4, .dopri5]

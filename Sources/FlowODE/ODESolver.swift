@@ -35,6 +35,31 @@ public struct Solution<S> {
     public var rejected = 0
     /// (t, y) after every accepted step, when requested.
     public var path: [(t: Double, y: S)] = []
+    /// y at the requested `saveAt` times (dense output for dopri5, linear interpolation for
+    /// tableaux without it), in the order requested.
+    public var saved: [(t: Double, y: S)] = []
+}
+
+/// Dense output inside one accepted step from (t₀, y₀, f₀) to (t₀ + h, y₁, f₁).
+struct DenseStep<S: ODEState> {
+    let t0: Double, h: Double
+    let y0: S, y1: S, f0: S, f1: S
+    /// y at the midpoint (quartic interpolation), nil for linear interpolation.
+    let yMid: S?
+
+    /// The interpolant at t (research/ffjord.md §7.2), written as weights on y₀, y₁, y_mid, f₀, f₁.
+    func value(at t: Double) -> S {
+        let s = (t - t0) / h
+        guard let yMid else { return y0.adding([(-s, y0), (s, y1)]) }
+        let s2 = s * s, s3 = s2 * s, s4 = s3 * s
+        return y0.adding([
+            (-11 * s2 + 18 * s3 - 8 * s4, y0),
+            (-5 * s2 + 14 * s3 - 8 * s4, y1),
+            (16 * s2 - 32 * s3 + 16 * s4, yMid),
+            (h * (s - 4 * s2 + 5 * s3 - 2 * s4), f0),
+            (h * (s2 - 3 * s3 + 2 * s4), f1),
+        ])
+    }
 }
 
 /// Step-size control as in torchdiffeq's dopri5 (research/ffjord.md §7.3–7.5): mixed RMS/max
@@ -119,11 +144,28 @@ public struct ODESolver: Sendable {
 
     /// Solves y' = f(t, y) from `t0` to `t1`.
     public func solve<S: ODEState>(_ f: (Double, S) -> S, y0: S, from t0: Double, to t1: Double,
-                                   recordPath: Bool = false) -> Solution<S> {
+                                   recordPath: Bool = false, saveAt: [Double] = []) -> Solution<S> {
         var sol = Solution(y: y0, t: t0, result: .success)
         if recordPath { sol.path.append((t0, y0)) }
-        guard t1 != t0 else { return sol }
-        let direction: Double = t1 > t0 ? 1 : -1
+        let direction: Double = t1 >= t0 ? 1 : -1
+        // Requested output times, in integration order; each is filled once a step covers it.
+        var pending = saveAt.enumerated().sorted { direction * $0.element < direction * $1.element }
+        var saved = [(t: Double, y: S)?](repeating: nil, count: saveAt.count)
+        while let first = pending.first, direction * (first.element - t0) <= 0 {
+            saved[first.offset] = (first.element, y0)
+            pending.removeFirst()
+        }
+        func cover(_ step: DenseStep<S>) {
+            let end = step.t0 + step.h
+            while let first = pending.first, direction * (first.element - end) <= 0 {
+                saved[first.offset] = (first.element, step.value(at: first.element))
+                pending.removeFirst()
+            }
+        }
+        guard t1 != t0 else {
+            sol.saved = saved.compactMap { $0 }
+            return sol
+        }
         var k1 = f(t0, y0)
         sol.nfe = 1
         switch mode {
@@ -136,6 +178,9 @@ public struct ODESolver: Sendable {
                 if i > 0 { k1 = f(t, y); sol.nfe += 1 }
                 let r = step(f, t: t, y: y, k1: k1, h: h)
                 sol.nfe += r.nfe
+                if !pending.isEmpty {
+                    cover(DenseStep(t0: t, h: h, y0: y, y1: r.y1, f0: k1, f1: k1, yMid: nil))
+                }
                 y = r.y1
                 sol.accepted += 1
                 if !y.parts.allSatisfy(\.isFinite) { sol.y = y; sol.t = t + h; sol.result = .nonFinite(t + h); return sol }
@@ -143,6 +188,7 @@ public struct ODESolver: Sendable {
             }
             sol.y = y
             sol.t = t1
+            sol.saved = saved.compactMap { $0 }
             return sol
         case .adaptive(let control):
             var t = t0, y = y0
@@ -173,10 +219,15 @@ public struct ODESolver: Sendable {
                     continue
                 }
                 if ratio <= 1 {
+                    let f1 = tableau.fsal ? r.stages[r.stages.count - 1] : f(t + h, r.y1)
+                    if !tableau.fsal { sol.nfe += 1 }
+                    if !pending.isEmpty {
+                        let mid = tableau.midpointWeights.map { w in y.adding(zip(w, r.stages).map { (h * $0, $1) }) }
+                        cover(DenseStep(t0: t, h: h, y0: y, y1: r.y1, f0: k1, f1: f1, yMid: mid))
+                    }
                     t += h
                     y = r.y1
-                    k1 = tableau.fsal ? r.stages[r.stages.count - 1] : f(t, y)
-                    if !tableau.fsal { sol.nfe += 1 }
+                    k1 = f1
                     sol.accepted += 1
                     if recordPath { sol.path.append((t, y)) }
                 } else {
@@ -186,6 +237,7 @@ public struct ODESolver: Sendable {
             }
             sol.y = y
             sol.t = t
+            sol.saved = saved.compactMap { $0 }
             return sol
         }
     }

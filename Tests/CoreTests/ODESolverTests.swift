@@ -122,3 +122,24 @@ struct ODESolverTests {
         #expect(nan.result == .nonFinite(0.25))
     }
 }
+
+extension ODESolverTests {
+    /// dopri5's quartic dense output between steps is about as accurate as the steps themselves.
+    @Test func dopri5DenseOutputIsAccurateBetweenSteps() {
+        let solver = ODESolver(tableau: .dopri5, mode: .adaptive(StepSizeController(atol: 1e-6, rtol: 1e-6)))
+        let times = (0...40).map { Double($0) * 0.2 }
+        let sol = solver.solve({ _, y in DoubleState(v: [-0.5 * y.v[0] + y.v[1], -y.v[0] - 0.5 * y.v[1]]) },
+                               y0: DoubleState(v: [1, 0]), from: 0, to: 8, saveAt: times.reversed())
+        #expect(sol.saved.count == times.count)
+        #expect(sol.accepted < 40, "steps are longer than the output spacing, so most outputs are interpolated")
+        for (t, y) in sol.saved {
+            let (ex, ey) = Self.exact(t)
+            #expect(abs(y.v[0] - ex) < 2e-5 && abs(y.v[1] - ey) < 2e-5, "t = \(t)")
+        }
+        #expect(sol.saved.map(\.t) == times.reversed(), "outputs come back in the order asked")
+        // Backwards in time too.
+        let back = solver.solve({ _, y in DoubleState(v: [-0.5 * y.v[0] + y.v[1], -y.v[0] - 0.5 * y.v[1]]) },
+                                y0: DoubleState(v: [Self.exact(8).0, Self.exact(8).1]), from: 8, to: 0, saveAt: [4, 2.5])
+        for (t, y) in back.saved { #expect(abs(y.v[0] - Self.exact(t).0) < 1e-4, "t = \(t)") }
+    }
+}

@@ -245,10 +245,10 @@ public final class CNFModel: GenerativeModel {
     }
 
     /// Transports base points from t = T back to the data at t = 0 (no trace needed).
-    func transport(_ z: Matrix, solver: ODESolver, recordPath: Bool = false) -> Solution<MatrixState> {
+    func transport(_ z: Matrix, solver: ODESolver, saveAt: [Double] = []) -> Solution<MatrixState> {
         solver.solve({ t, s in
             MatrixState([self.net(t: t, Variable(s.parts[0]), tangents: []).f.value])
-        }, y0: MatrixState([z]), from: options.time, to: 0, recordPath: recordPath)
+        }, y0: MatrixState([z]), from: options.time, to: 0, saveAt: saveAt)
     }
 
     public func sample(count: Int, using rng: inout Xoshiro256) -> Matrix {
@@ -268,16 +268,18 @@ public final class CNFModel: GenerativeModel {
 
     public func specialView(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
         if index % 2 == 0 {
-            // 60 particles from the base, 24 rk4 steps back to the data; colour = time quarter.
-            let sol = transport(rng.normalMatrix(rows: 60, cols: 2), solver: ODESolver(tableau: .rk4, mode: .fixed(steps: 24)),
-                                recordPath: true)
+            // 60 particles from the base back to the data, read at 25 times by dopri5's dense
+            // output; colour = time quarter.
+            let times = (0...24).map { options.time * Double(24 - $0) / 24 }
+            let sol = transport(rng.normalMatrix(rows: 60, cols: 2), solver: evaluationSolver, saveAt: times)
+            let path = sol.saved
             var lines: [[Point2]] = [], colors: [Int] = []
-            let steps = sol.path.count
+            let steps = path.count
             for p in 0..<60 {
                 for q in 0..<4 {
                     let lo = q * (steps - 1) / 4, hi = (q + 1) * (steps - 1) / 4
                     guard hi > lo else { continue }
-                    lines.append((lo...hi).map { Point2(Double(sol.path[$0].y.parts[0][p, 0]), Double(sol.path[$0].y.parts[0][p, 1])) })
+                    lines.append((lo...hi).map { Point2(Double(path[$0].y.parts[0][p, 0]), Double(path[$0].y.parts[0][p, 1])) })
                     colors.append(q)
                 }
             }
