@@ -7,7 +7,7 @@ import FlowRender
 /// Runs a training session on its own thread and publishes immutable snapshots.
 ///
 /// The UI thread only sends commands and takes the latest snapshot; all model state stays on
-/// the worker. Training runs in ~15 ms slices so commands are answered quickly, and snapshots
+/// the worker. Training runs in ~12 ms slices so commands are answered quickly, and snapshots
 /// (density grid, samples, views) are rebuilt at most every `snapshotInterval`, which adapts
 /// to how long building one takes so heavy models never starve training or the UI.
 public final class TrainerWorker: @unchecked Sendable {
@@ -112,7 +112,7 @@ public final class TrainerWorker: @unchecked Sendable {
                 continue
             }
             if !paused {
-                let sliceEnd = now() + 0.015
+                let sliceEnd = now() + 0.012
                 repeat { record(session.step()) } while now() < sliceEnd
             }
             let t = now()

@@ -7,7 +7,7 @@ import FlowTerminal
 
 /// The live explorer: the curses screen on the main thread, training on a worker thread.
 ///
-/// Each turn of the loop waits ≤ 33 ms for a key, turns keys into actions, applies them with
+/// Each turn of the loop waits ≤ 12 ms for a key, turns keys into actions, applies them with
 /// the pure reducer, executes the effects, folds in the newest snapshot, and redraws when
 /// anything changed. Every exit path (q, Ctrl-C, SIGTERM, errors) restores the terminal.
 @MainActor
@@ -40,7 +40,7 @@ struct ExplorerApp {
         var frameTimes: [Double] = []
         while !state.quitRequested && !TerminalGuard.stopRequested {
             var actions: [Action] = []
-            if let event = screen.nextEvent(timeoutMilliseconds: 33) {
+            if let event = screen.nextEvent(timeoutMilliseconds: 12) {
                 switch event {
                 case .key(let k): if let a = Action.forKey(k) { actions.append(a) } else if tour != nil, k == "\t" || k == "\n" { tour?.advance() }
                 case .resize(let s): actions.append(.resize(s)); screen.invalidate()
