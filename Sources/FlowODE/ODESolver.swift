@@ -38,6 +38,12 @@ public struct Solution<S> {
     /// y at the requested `saveAt` times (dense output for dopri5, linear interpolation for
     /// tableaux without it), in the order requested.
     public var saved: [(t: Double, y: S)] = []
+
+    public init(y: S, t: Double, result: SolveResult) {
+        self.y = y
+        self.t = t
+        self.result = result
+    }
 }
 
 /// Dense output inside one accepted step from (t₀, y₀, f₀) to (t₀ + h, y₁, f₁).

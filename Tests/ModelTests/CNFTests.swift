@@ -77,6 +77,30 @@ struct CNFTests {
         #expect((diff / norm).squareRoot() < 2e-3)
     }
 
+    @Test func stackedBlocksAdjointMatchesBackprop() throws {
+        func two(_ g: CNFOptions.Gradient) throws -> CNFModel {
+            var c = ModelConfig.defaults(for: .ffjord)
+            c.hidden = [12, 12]
+            c.layers = 2
+            c.seed = 8
+            var o = CNFOptions()
+            o.atol = 1e-6; o.rtol = 1e-6; o.gradient = g; o.seminorm = false
+            c.cnf = o
+            return try CNFModel(config: c)
+        }
+        let adj = try two(.adjoint), bp = try two(.backprop)
+        #expect(adj.nets.count == 2 && Set(adj.parameters.map(\.name)).count == adj.parameters.count)
+        let x = Self.batch()
+        let (la, ga) = Self.gradients(adj, x)
+        let (lb, gb) = Self.gradients(bp, x)
+        #expect(abs(la - lb) < 1e-4)
+        var diff = 0.0, norm = 0.0
+        for (a, b) in zip(ga, gb) { diff += (a - b).squaredNorm(); norm += b.squaredNorm() }
+        #expect((diff / norm).squareRoot() < 3e-3, "relative difference \((diff / norm).squareRoot())")
+        let mass = try #require(Evaluation.integratedMass(bp, resolution: 200, box: 6))
+        #expect(abs(mass - 1) < 0.01)
+    }
+
     @Test func seminormChangesCostNotGradients() throws {
         let full = try Self.model { $0.seminorm = false }
         let semi = try Self.model { $0.seminorm = true }

@@ -18,7 +18,10 @@ import FlowODE
 public final class CNFModel: GenerativeModel {
     public let config: ModelConfig
     public let options: CNFOptions
-    public let net: ODENet
+    /// One ODE net per stacked CNF block (`--layers`); data passes through them in order.
+    public let nets: [ODENet]
+    /// The first block's net.
+    public var net: ODENet { nets[0] }
 
     public init(config: ModelConfig) throws {
         let o = config.cnf ?? CNFOptions()
@@ -31,10 +34,14 @@ public final class CNFModel: GenerativeModel {
         self.config = config
         self.options = o
         var rng = Xoshiro256(seed: config.seed)
-        net = ODENet(hidden: config.hidden, conditioning: o.conditioning, using: &rng)
+        guard config.layers >= 1, config.layers <= 8 else { throw ModelError("ffjord stacks 1 to 8 CNF blocks (--layers)") }
+        nets = (0..<config.layers).map { b in
+            ODENet(hidden: config.hidden, conditioning: o.conditioning, name: config.layers == 1 ? "odenet" : "odenet\(b)", using: &rng)
+        }
     }
 
-    public var parameters: [Variable] { net.parameters }
+    public var parameters: [Variable] { nets.flatMap(\.parameters) }
+    var blocks: Range<Int> { 0..<nets.count }
     public func prepare(with batch: Matrix) {}
     public func didLoadParameters() {}
 
@@ -62,10 +69,10 @@ public final class CNFModel: GenerativeModel {
 
     /// `[f, −div f, reg]` at (t, z). `noise` selects Hutchinson's estimator; `regularize`
     /// appends the per-sample regulariser rate λ_K‖f‖² + λ_J‖J‖²_F.
-    public func dynamics(t: Double, z: Variable, noise: Matrix?, regularize: Bool) -> [Variable] {
+    public func dynamics(t: Double, z: Variable, noise: Matrix?, regularize: Bool, block: Int = 0) -> [Variable] {
         let n = z.rows
         let tangents = noise.map { [Variable($0)] } ?? [Self.basis(n, 0), Self.basis(n, 1)]
-        let (f, jvps) = net(t: t, z, tangents: tangents)
+        let (f, jvps) = nets[block](t: t, z, tangents: tangents)
         let div: Variable
         if let noise {
             div = (jvps[0] * Variable(noise)).sumCols()
@@ -115,19 +122,22 @@ public final class CNFModel: GenerativeModel {
     }
 
     func backpropLoss(_ batch: Matrix, noise: Matrix?) -> ModelLoss {
-        let y0 = VariableState(vars: initialState(batch).map { Variable($0) })
-        let sol = trainingSolver.solve({ t, s in
-            VariableState(vars: self.dynamics(t: t, z: s.vars[0], noise: noise, regularize: self.regularized))
-        }, y0: y0, from: 0, to: options.time)
-        var figures = ["nfe_forward": Double(sol.nfe), "nfe_backward": 0,
-                       "steps_accepted": Double(sol.accepted), "steps_rejected": Double(sol.rejected)]
-        guard sol.result.isSuccess else {
-            return ModelLoss(loss: Variable(Matrix(rows: 1, cols: 1, storage: [.nan])), figures: figures, message: sol.result.message)
+        var state = VariableState(vars: initialState(batch).map { Variable($0) })
+        var figures = ["nfe_forward": 0.0, "nfe_backward": 0, "steps_accepted": 0, "steps_rejected": 0]
+        for b in blocks {
+            let sol = trainingSolver.solve({ t, s in
+                VariableState(vars: self.dynamics(t: t, z: s.vars[0], noise: noise, regularize: self.regularized, block: b))
+            }, y0: state, from: 0, to: options.time)
+            Self.count(sol, into: &figures)
+            guard sol.result.isSuccess else {
+                return ModelLoss(loss: Variable(Matrix(rows: 1, cols: 1, storage: [.nan])), figures: figures, message: sol.result.message)
+            }
+            state = sol.y
         }
-        let z = sol.y.vars[0], delta = sol.y.vars[1]
+        let z = state.vars[0], delta = state.vars[1]
         var loss = (delta - NormalizingFlow.standardNormalLogProb(z)).mean()
         if regularized {
-            let r = sol.y.vars[2].mean()
+            let r = state.vars[2].mean()
             figures["regularizer"] = Double(r.scalar)
             loss = loss + r
         }
@@ -141,16 +151,20 @@ public final class CNFModel: GenerativeModel {
         let beta = ReverseKL.annealing(iteration: iteration, iterations: config.iterations)
         let z = rng.normalMatrix(rows: rows, cols: 2)
         let noise = drawNoise(rows: rows, using: &rng)
-        let sol = trainingSolver.solve({ t, s in
-            VariableState(vars: self.dynamics(t: t, z: s.vars[0], noise: noise, regularize: false))
-        }, y0: VariableState(vars: [Variable(z), Variable(Matrix(rows: rows, cols: 1))]), from: options.time, to: 0)
-        let figures = ["nfe_forward": Double(sol.nfe), "nfe_backward": 0, "beta": beta,
-                       "steps_accepted": Double(sol.accepted), "steps_rejected": Double(sol.rejected)]
-        guard sol.result.isSuccess else {
-            return ModelLoss(loss: Variable(Matrix(rows: 1, cols: 1, storage: [.nan])), figures: figures, message: sol.result.message)
+        var state = VariableState(vars: [Variable(z), Variable(Matrix(rows: rows, cols: 1))])
+        var figures = ["nfe_forward": 0.0, "nfe_backward": 0, "beta": beta, "steps_accepted": 0, "steps_rejected": 0]
+        for b in blocks.reversed() {
+            let sol = trainingSolver.solve({ t, s in
+                VariableState(vars: self.dynamics(t: t, z: s.vars[0], noise: noise, regularize: false, block: b))
+            }, y0: state, from: options.time, to: 0)
+            Self.count(sol, into: &figures)
+            guard sol.result.isSuccess else {
+                return ModelLoss(loss: Variable(Matrix(rows: 1, cols: 1, storage: [.nan])), figures: figures, message: sol.result.message)
+            }
+            state = sol.y
         }
-        let logq = NormalizingFlow.standardNormalLogProb(Variable(z)) + sol.y.vars[1]
-        let loss = (logq + sol.y.vars[0].energy(target).scaled(by: Float(beta))).mean()
+        let logq = NormalizingFlow.standardNormalLogProb(Variable(z)) + state.vars[1]
+        let loss = (logq + state.vars[0].energy(target).scaled(by: Float(beta))).mean()
         return ModelLoss(loss: loss, figures: figures)
     }
 
@@ -159,24 +173,32 @@ public final class CNFModel: GenerativeModel {
     /// F = (f, −div, reg) and each vector–Jacobian product is one reverse pass of the tape.
     func adjointLoss(_ batch: Matrix, noise: Matrix?) -> ModelLoss {
         let n = batch.rows
-        let forward = trainingSolver.solve({ t, s in
-            MatrixState(self.dynamics(t: t, z: Variable(s.parts[0]), noise: noise, regularize: self.regularized).map(\.value))
-        }, y0: MatrixState(initialState(batch)), from: 0, to: options.time)
-        var figures = ["nfe_forward": Double(forward.nfe), "steps_accepted": Double(forward.accepted),
-                       "steps_rejected": Double(forward.rejected)]
-        guard forward.result.isSuccess else {
-            return ModelLoss(loss: Variable(Matrix(rows: 1, cols: 1, storage: [.nan])), figures: figures, message: forward.result.message)
+        // Forward through the blocks without a tape, keeping each block's output state: the
+        // backward pass restarts every block from it (torchdiffeq's reset at output times).
+        var outputs: [[Matrix]] = []
+        var state = initialState(batch)
+        var figures = ["nfe_forward": 0.0, "steps_accepted": 0, "steps_rejected": 0]
+        for b in blocks {
+            let forward = trainingSolver.solve({ t, s in
+                MatrixState(self.dynamics(t: t, z: Variable(s.parts[0]), noise: noise, regularize: self.regularized, block: b).map(\.value))
+            }, y0: MatrixState(state), from: 0, to: options.time)
+            Self.count(forward, into: &figures)
+            guard forward.result.isSuccess else {
+                return ModelLoss(loss: Variable(Matrix(rows: 1, cols: 1, storage: [.nan])), figures: figures, message: forward.result.message)
+            }
+            state = forward.y.parts
+            outputs.append(state)
         }
-        let zT = forward.y.parts[0], deltaT = forward.y.parts[1]
+        let zT = state[0], deltaT = state[1]
         var lossValue = 0.0
         for r in 0..<n {
             let logN = -0.5 * Double(zT[r, 0] * zT[r, 0] + zT[r, 1] * zT[r, 1]) - log(2 * Double.pi)
             lossValue += Double(deltaT[r, 0]) - logN
         }
         lossValue /= Double(n)
-        let core = forward.y.parts.count
+        let core = state.count
         if regularized {
-            let reg = forward.y.parts[2].sumAll() / Double(n)
+            let reg = state[2].sumAll() / Double(n)
             figures["regularizer"] = reg
             lossValue += reg
         }
@@ -184,19 +206,23 @@ public final class CNFModel: GenerativeModel {
         let inv = Float(1) / Float(n)
         var adjoints = [zT.map { $0 * inv }, Matrix(rows: n, cols: 1, repeating: inv)]
         if regularized { adjoints.append(Matrix(rows: n, cols: 1, repeating: inv)) }
-        let params = parameters
-        let thetaZero = params.map { Matrix(rows: $0.value.rows, cols: $0.value.cols) }
-        let state = AdjointState(values: forward.y.parts + adjoints + thetaZero,
-                                 normedCount: options.seminorm ? 2 * core : 2 * core + params.count)
-        let backward = adjointSolver.solve({ t, s in
-            self.augmentedDynamics(t: t, state: s, core: core, noise: noise, params: params)
-        }, y0: state, from: options.time, to: 0)
-        figures["nfe_backward"] = Double(backward.nfe)
-        guard backward.result.isSuccess else {
-            return ModelLoss(loss: Variable(Matrix(rows: 1, cols: 1, storage: [.nan])), figures: figures,
-                             message: "adjoint: " + backward.result.message)
+        figures["nfe_backward"] = 0
+        for b in blocks.reversed() {
+            let params = nets[b].parameters
+            let thetaZero = params.map { Matrix(rows: $0.value.rows, cols: $0.value.cols) }
+            let start = AdjointState(values: outputs[b] + adjoints + thetaZero,
+                                     normedCount: options.seminorm ? 2 * core : 2 * core + params.count)
+            let backward = adjointSolver.solve({ t, s in
+                self.augmentedDynamics(t: t, state: s, core: core, noise: noise, params: params, block: b)
+            }, y0: start, from: options.time, to: 0)
+            figures["nfe_backward", default: 0] += Double(backward.nfe)
+            guard backward.result.isSuccess else {
+                return ModelLoss(loss: Variable(Matrix(rows: 1, cols: 1, storage: [.nan])), figures: figures,
+                                 message: "adjoint: " + backward.result.message)
+            }
+            for (i, p) in params.enumerated() { p.grad = backward.y.values[2 * core + i] }
+            adjoints = Array(backward.y.values[core..<(2 * core)])
         }
-        for (i, p) in params.enumerated() { p.grad = backward.y.values[2 * core + i] }
         return ModelLoss(loss: Variable(Matrix(rows: 1, cols: 1, storage: [Float(lossValue)])), figures: figures,
                          gradientsComputed: true)
     }
@@ -207,9 +233,9 @@ public final class CNFModel: GenerativeModel {
         return ODESolver(tableau: t, mode: .adaptive(StepSizeController(atol: options.atol, rtol: options.rtol, maxSteps: options.maxSteps)))
     }
 
-    func augmentedDynamics(t: Double, state s: AdjointState, core: Int, noise: Matrix?, params: [Variable]) -> AdjointState {
+    func augmentedDynamics(t: Double, state s: AdjointState, core: Int, noise: Matrix?, params: [Variable], block: Int) -> AdjointState {
         let zLeaf = Variable(parameter: s.values[0], name: "z")
-        let outs = dynamics(t: t, z: zLeaf, noise: noise, regularize: regularized)
+        let outs = dynamics(t: t, z: zLeaf, noise: noise, regularize: regularized, block: block)
         var seed = (outs[0] * Variable(s.values[core])).sumAll()
         for k in 1..<core { seed = seed + (outs[k] * Variable(s.values[core + k])).sumAll() }
         Gradients.zero(params)
@@ -231,13 +257,19 @@ public final class CNFModel: GenerativeModel {
         while start < points.rows {
             let end = min(points.rows, start + 2048)
             let x = points.rows(start..<end)
-            let sol = evaluationSolver.solve({ t, s in
-                MatrixState(self.dynamics(t: t, z: Variable(s.parts[0]), noise: nil, regularize: false).map(\.value))
-            }, y0: MatrixState([x, Matrix(rows: x.rows, cols: 1)]), from: 0, to: options.time)
-            let z = sol.y.parts[0], delta = sol.y.parts[1]
+            var state = MatrixState([x, Matrix(rows: x.rows, cols: 1)])
+            var ok = true
+            for b in blocks where ok {
+                let sol = evaluationSolver.solve({ t, s in
+                    MatrixState(self.dynamics(t: t, z: Variable(s.parts[0]), noise: nil, regularize: false, block: b).map(\.value))
+                }, y0: state, from: 0, to: options.time)
+                ok = sol.result.isSuccess
+                state = sol.y
+            }
+            let z = state.parts[0], delta = state.parts[1]
             for r in 0..<x.rows {
                 let logN = -0.5 * (z[r, 0] * z[r, 0] + z[r, 1] * z[r, 1]) - Float(log(2 * Double.pi))
-                out.append(sol.result.isSuccess ? logN - delta[r, 0] : .nan)
+                out.append(ok ? logN - delta[r, 0] : .nan)
             }
             start = end
         }
@@ -245,10 +277,28 @@ public final class CNFModel: GenerativeModel {
     }
 
     /// Transports base points from t = T back to the data at t = 0 (no trace needed).
+    /// Base points through the blocks in reverse (no trace); `saved` collects the `saveAt`
+    /// times of every block, last block first.
     func transport(_ z: Matrix, solver: ODESolver, saveAt: [Double] = []) -> Solution<MatrixState> {
-        solver.solve({ t, s in
-            MatrixState([self.net(t: t, Variable(s.parts[0]), tangents: []).f.value])
-        }, y0: MatrixState([z]), from: options.time, to: 0, saveAt: saveAt)
+        var sol = Solution(y: MatrixState([z]), t: options.time, result: .success)
+        for b in blocks.reversed() {
+            let part = solver.solve({ t, s in
+                MatrixState([self.nets[b](t: t, Variable(s.parts[0]), tangents: []).f.value])
+            }, y0: sol.y, from: options.time, to: 0, saveAt: saveAt)
+            sol.y = part.y
+            sol.t = part.t
+            sol.saved += part.saved
+            sol.nfe += part.nfe
+            if !part.result.isSuccess { sol.result = part.result; break }
+        }
+        return sol
+    }
+
+    /// Adds a solve's cost to the per-iteration figures.
+    static func count(_ sol: Solution<some ODEState>, into figures: inout [String: Double]) {
+        figures["nfe_forward", default: 0] += Double(sol.nfe)
+        figures["steps_accepted", default: 0] += Double(sol.accepted)
+        figures["steps_rejected", default: 0] += Double(sol.rejected)
     }
 
     public func sample(count: Int, using rng: inout Xoshiro256) -> Matrix {

@@ -5,9 +5,6 @@ public enum ModelFactory {
         case .realnvp, .glow:
             return CouplingFlowModel(config: config)
         case .ffjord:
-            guard config.layers == 1 else {
-                throw ModelError("ffjord trains one CNF block; --layers must be 1 (its depth is --hidden)")
-            }
             return try CNFModel(config: config)
         case .rad:
             return try RADModel(config: config)
