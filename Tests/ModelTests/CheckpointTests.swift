@@ -74,3 +74,22 @@ struct CheckpointTests {
         #expect(throws: CheckpointError.self) { try Checkpoint.read(from: "/nonexistent/m.json") }
     }
 }
+
+/// Every model survives a checkpoint round trip: same samples, same density (where it has one).
+struct AllModelsCheckpointTests {
+    @Test(arguments: ModelKind.allCases)
+    func roundTrip(_ kind: ModelKind) throws {
+        var c = ModelConfig.defaults(for: kind)
+        c.hidden = [16, 16]
+        if kind != .ffjord && kind != .ctf { c.layers = 2 }
+        c.batchSize = 64
+        let s = TrainingSession(model: try ModelFactory.make(c), dataset: .toy(.moons))
+        for _ in 0..<3 { s.step() }
+        let data = try Checkpoint(session: s).encoded()
+        let loaded = try Checkpoint.decode(data, source: "mem").makeModel(expected: kind)
+        var r1 = Xoshiro256(seed: 4), r2 = Xoshiro256(seed: 4)
+        #expect(loaded.sample(count: 50, using: &r1) == s.model.sample(count: 50, using: &r2))
+        let pts = Evaluation.gridPoints(resolution: 6, box: 3)
+        #expect(loaded.logDensity(pts) == s.model.logDensity(pts))
+    }
+}
