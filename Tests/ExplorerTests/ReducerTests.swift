@@ -85,3 +85,17 @@ struct ReducerTests {
         #expect(ExplorerView.render(s).text == "")
     }
 }
+
+extension ReducerTests {
+    @Test func targetOverlayToggles() {
+        var s = Self.start()
+        #expect(Self.press("t", &s) == [] && s.samplesOverTarget)
+        var snap = ModelSnapshot(model: .realnvp, dataset: "8gaussians", seed: 3)
+        snap.samples = [Point2(0, 0)]
+        snap.target = FieldGrid(width: 2, height: 2, logValues: [0, -1, -2, -3])
+        s.snapshot = snap
+        #expect(ExplorerView.render(s).text.contains("Samples over the target"))
+        _ = Self.press("t", &s)
+        #expect(!s.samplesOverTarget)
+    }
+}

@@ -9,6 +9,8 @@ public struct ExplorerState: Sendable, Equatable {
     public var paused = false
     public var logScale = true
     public var showHelp = false
+    /// Draw the samples over the target's heatmap (`t`).
+    public var samplesOverTarget = false
     public var specialIndex = 0
     public var size: Size
     public var capabilities: Capabilities
@@ -40,7 +42,7 @@ public enum Action: Sendable, Equatable {
     case togglePause, singleStep, reset
     case nextModel, previousModel, nextDataset, previousDataset
     case fasterLearning, slowerLearning
-    case toggleLogScale, cycleView, toggleHelp
+    case toggleLogScale, cycleView, toggleHelp, toggleTargetOverlay
     case save, load, export
     case toggleModelOption
     case quit
@@ -61,6 +63,7 @@ public enum Action: Sendable, Equatable {
         case "+", "=": return .fasterLearning
         case "-", "_": return .slowerLearning
         case "l": return .toggleLogScale
+        case "t": return .toggleTargetOverlay
         case "v": return .cycleView
         case "?", "h": return .toggleHelp
         case "s": return .save
@@ -81,6 +84,7 @@ public enum Action: Sendable, Equatable {
         ("d / D", "next / previous dataset"),
         ("+ / -", "learning rate ×2 / ÷2"),
         ("l", "log / linear density scale"),
+        ("t", "samples over the target / alone"),
         ("v", "cycle the model-specific view"),
         ("s", "save a checkpoint"),
         ("o", "load the checkpoint for this model and data"),

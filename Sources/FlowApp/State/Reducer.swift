@@ -37,6 +37,9 @@ public enum Reducer {
         case .toggleHelp:
             s.showHelp.toggle()
             return []
+        case .toggleTargetOverlay:
+            s.samplesOverTarget.toggle()
+            return []
         case .save: return [.save]
         case .load: return [.load]
         case .export: return [.export]

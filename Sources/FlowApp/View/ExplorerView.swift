@@ -30,12 +30,19 @@ public enum ExplorerView {
         else { placeholder(snap == nil ? "training starts…" : "no density", in: layout.density, on: &frame) }
 
         // Samples.
-        Panel(title: "Samples", capabilities: caps).render(in: layout.samples, on: &frame)
+        Panel(title: state.samplesOverTarget ? "Samples over the target" : "Samples", capabilities: caps)
+            .render(in: layout.samples, on: &frame)
         if let pts = snap?.samples, !pts.isEmpty {
             let inner = Panel.inner(layout.samples)
-            var canvas = BrailleCanvas(width: inner.width, height: inner.height, capabilities: caps, seriesColors: [.brightYellow])
-            for p in pts { canvas.plot(x: p.x, y: p.y, box: box) }
-            canvas.render(in: inner, on: &frame)
+            if state.samplesOverTarget, let t = snap?.target {
+                Heatmap(values: scaled(t, log: state.logScale), pixelWidth: t.width, pixelHeight: t.height, capabilities: caps)
+                    .render(in: inner, on: &frame)
+                overlay(pts, in: inner, box: box, color: .brightYellow, caps: caps, on: &frame)
+            } else {
+                var canvas = BrailleCanvas(width: inner.width, height: inner.height, capabilities: caps, seriesColors: [.brightYellow])
+                for p in pts { canvas.plot(x: p.x, y: p.y, box: box) }
+                canvas.render(in: inner, on: &frame)
+            }
         }
 
         // Model-specific view.
@@ -87,6 +94,15 @@ public enum ExplorerView {
                     style: .dim, clip: inner)
     }
 
+    /// A log-density field mapped to [0, 1]: the top 8 nats on the log scale, p/p_max on the linear one.
+    static func scaled(_ field: FieldGrid, log: Bool) -> [Double] {
+        let maxLog = field.logValues.filter(\.isFinite).max() ?? 0
+        return field.logValues.map { lp in
+            guard lp.isFinite else { return 0 }
+            return log ? max(0, (lp - (maxLog - 8)) / 8) : Foundation.exp(lp - maxLog)
+        }
+    }
+
     /// A log-density field as a heatmap with its legend. Log scale spans the top 8 nats.
     static func drawField(_ field: FieldGrid, in panel: Rect, log: Bool, caps: Capabilities, on frame: inout Frame) {
         let heat = ExplorerLayout.heatArea(panel)
@@ -94,11 +110,7 @@ public enum ExplorerView {
         guard !heat.isEmpty else { return }
         let maxLog = field.logValues.filter(\.isFinite).max() ?? 0
         let span = 8.0
-        let values: [Double] = field.logValues.map { lp in
-            guard lp.isFinite else { return 0 }
-            return log ? max(0, (lp - (maxLog - span)) / span) : Foundation.exp(lp - maxLog)
-        }
-        Heatmap(values: values, pixelWidth: field.width, pixelHeight: field.height, capabilities: caps)
+        Heatmap(values: scaled(field, log: log), pixelWidth: field.width, pixelHeight: field.height, capabilities: caps)
             .render(in: heat, on: &frame)
         let low = log ? String(format: "%.1f", maxLog - span) : "0"
         let high = log ? String(format: "log p %.1f", maxLog) : String(format: "p %.3g", Foundation.exp(maxLog))
