@@ -99,3 +99,10 @@ extension ReducerTests {
         #expect(!s.samplesOverTarget)
     }
 }
+
+extension ReducerTests {
+    @Test func modelKnobKeys() {
+        var s = Self.start()
+        #expect(Self.press("[]", &s) == [.scaleModelKnob(0.5), .scaleModelKnob(2)])
+    }
+}

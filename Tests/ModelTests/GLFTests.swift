@@ -108,3 +108,19 @@ struct GLFTests {
         #expect(m.toggle("nope") == nil)
     }
 }
+
+extension GLFTests {
+    @Test func knobsScaleTheirParameters() throws {
+        let glf = try Self.model()
+        #expect(glf.scaleKnob(by: 2)?.contains("β") == true && glf.options.beta == 2)
+        var c = ModelConfig.defaults(for: .ctf)
+        c.hidden = [8]
+        let ctf = try CTFModel(config: c)
+        _ = ctf.scaleKnob(by: 0.5)
+        #expect(abs(ctf.options.step - 0.005) < 1e-12)
+        let ffjord = try CNFModel(config: ModelConfig.defaults(for: .ffjord))
+        _ = ffjord.scaleKnob(by: 10)
+        #expect(abs(ffjord.options.atol - 1e-4) < 1e-12)
+        #expect(try ModelFactory.make(ModelConfig.defaults(for: .realnvp)).scaleKnob(by: 2) == nil)
+    }
+}

@@ -22,6 +22,8 @@ public final class TrainerWorker: @unchecked Sendable {
         case load(path: String)
         /// Flips the model's first switch (GLF's stop-gradient).
         case toggleModelOption
+        /// Scales the model's main knob (CTF's h, FFJORD's tolerances, GLF's β).
+        case scaleModelKnob(Double)
     }
 
     private let lock = NSLock()
@@ -216,6 +218,10 @@ public final class TrainerWorker: @unchecked Sendable {
             } else {
                 post("\(session.config.kind.rawValue) has no switch for g")
             }
+            dirty = true
+        case .scaleModelKnob(let factor):
+            guard let session else { return }
+            post(session.model.scaleKnob(by: factor) ?? "\(session.config.kind.rawValue) has no knob for [ and ]")
             dirty = true
         case .save(let path):
             guard let session else { return }

@@ -45,6 +45,7 @@ public enum Action: Sendable, Equatable {
     case toggleLogScale, cycleView, toggleHelp, toggleTargetOverlay
     case save, load, export
     case toggleModelOption
+    case scaleModelKnob(Double)
     case quit
     case resize(Size)
     case snapshot(ModelSnapshot)
@@ -70,6 +71,8 @@ public enum Action: Sendable, Equatable {
         case "o": return .load
         case "e": return .export
         case "g": return .toggleModelOption
+        case "[": return .scaleModelKnob(0.5)
+        case "]": return .scaleModelKnob(2)
         case "q", "Q": return .quit
         default: return nil
         }
@@ -90,6 +93,7 @@ public enum Action: Sendable, Equatable {
         ("o", "load the checkpoint for this model and data"),
         ("e", "export this frame to a text file"),
         ("g", "model switch: GLF stop-gradient, CTF distance"),
+        ("[ / ]", "model knob ÷2 / ×2: CTF step h, FFJORD tolerances, GLF β"),
         ("?", "show / hide this help"),
         ("q", "quit"),
     ]
@@ -104,6 +108,7 @@ public enum Effect: Sendable, Equatable {
     case setSpecialView(Int)
     case save, load, export
     case toggleModelOption
+    case scaleModelKnob(Double)
     case relayout
     case quit
 }

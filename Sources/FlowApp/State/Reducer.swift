@@ -44,6 +44,7 @@ public enum Reducer {
         case .load: return [.load]
         case .export: return [.export]
         case .toggleModelOption: return [.toggleModelOption]
+        case .scaleModelKnob(let f): return [.scaleModelKnob(f)]
         case .quit:
             s.quitRequested = true
             return [.quit]

@@ -17,7 +17,7 @@ import FlowODE
 /// or Hutchinson's estimator with noise frozen per solve. Evaluation always uses the exact trace.
 public final class CNFModel: GenerativeModel {
     public let config: ModelConfig
-    public let options: CNFOptions
+    public private(set) var options: CNFOptions
     /// One ODE net per stacked CNF block (`--layers`); data passes through them in order.
     public let nets: [ODENet]
     /// The first block's net.
@@ -312,7 +312,14 @@ public final class CNFModel: GenerativeModel {
         return Matrix.concatRows(out)
     }
 
-    // MARK: views
+    // MARK: knob and views
+
+    public func scaleKnob(by factor: Double) -> String? {
+        options.atol = min(1e-2, max(1e-8, options.atol * factor))
+        options.rtol = min(1e-2, max(1e-8, options.rtol * factor))
+        return String(format: "solver tolerances atol = rtol = %.1e", options.atol)
+    }
+
 
     public var specialViewNames: [String] { ["Trajectories: base → data", "Vector field f(z, T/2)"] }
 

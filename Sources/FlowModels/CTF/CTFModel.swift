@@ -187,6 +187,11 @@ public final class CTFModel: GenerativeModel {
 
     public var toggleNames: [String] { ["distance"] }
 
+    public func scaleKnob(by factor: Double) -> String? {
+        options.step = min(0.5, max(1e-4, options.step * factor))
+        return String(format: "Langevin step h = %.4g", options.step)
+    }
+
     public func toggle(_ name: String) -> String? {
         guard name == "distance" else { return nil }
         options.distance = options.distance == .sliced ? .paired : .sliced

@@ -90,6 +90,11 @@ public final class GLFModel: GenerativeModel {
 
     public var toggleNames: [String] { ["stop-gradient"] }
 
+    public func scaleKnob(by factor: Double) -> String? {
+        options.beta = min(1e4, max(1e-4, options.beta * factor))
+        return String(format: "β (weight of the reconstruction) = %.3g", options.beta)
+    }
+
     public func toggle(_ name: String) -> String? {
         guard name == "stop-gradient" else { return nil }
         options.stopGradient.toggle()

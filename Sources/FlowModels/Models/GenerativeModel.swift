@@ -43,6 +43,10 @@ public protocol GenerativeModel: AnyObject {
     /// returns a message for the title bar, nil if unknown.
     var toggleNames: [String] { get }
     func toggle(_ name: String) -> String?
+
+    /// Scales the model's main knob (`[` / `]` in the explorer): CTF's Langevin step h,
+    /// FFJORD's solver tolerances, GLF's β. Returns a message, nil if the model has none.
+    func scaleKnob(by factor: Double) -> String?
 }
 
 extension GenerativeModel {
@@ -51,6 +55,7 @@ extension GenerativeModel {
     public func reportFigures(dataset: Dataset) -> [String: Double] { [:] }
     public var toggleNames: [String] { [] }
     public func toggle(_ name: String) -> String? { nil }
+    public func scaleKnob(by factor: Double) -> String? { nil }
 }
 
 /// A training loss with the figures a model wants shown next to it.

@@ -104,6 +104,7 @@ struct ExplorerApp {
                 state.message = "export failed: \(error.localizedDescription)"
             }
         case .toggleModelOption: worker.send(.toggleModelOption)
+        case .scaleModelKnob(let f): worker.send(.scaleModelKnob(f))
         case .quit: break
         }
     }
