@@ -227,11 +227,8 @@ public final class CNFModel: GenerativeModel {
                          gradientsComputed: true)
     }
 
-    var adjointSolver: ODESolver {
-        let t = ButcherTableau.named(options.solver)!
-        if t.errorWeights == nil { return ODESolver(tableau: t, mode: .fixed(steps: options.steps)) }
-        return ODESolver(tableau: t, mode: .adaptive(StepSizeController(atol: options.atol, rtol: options.rtol, maxSteps: options.maxSteps)))
-    }
+    /// The backward (adjoint) solve uses the training solver and tolerances, as torchdiffeq does.
+    var adjointSolver: ODESolver { trainingSolver }
 
     func augmentedDynamics(t: Double, state s: AdjointState, core: Int, noise: Matrix?, params: [Variable], block: Int) -> AdjointState {
         let zLeaf = Variable(parameter: s.values[0], name: "z")

@@ -47,32 +47,28 @@ public struct Rect: Sendable, Equatable, Hashable {
 
     public func contains(x px: Int, y py: Int) -> Bool { px >= x && px < maxX && py >= y && py < maxY }
 
-    /// Splits horizontally into columns of the given widths (the last takes the remainder when
-    /// `widths` is shorter than needed).
+    /// Splits horizontally into `count` columns of near-equal width.
     public func columns(_ count: Int, gap: Int = 0) -> [Rect] {
-        guard count > 0 else { return [] }
-        let usable = width - gap * (count - 1)
-        var out: [Rect] = []
-        var cx = x
-        for i in 0..<count {
-            let w = usable / count + (i < usable % count ? 1 : 0)
-            out.append(Rect(x: cx, y: y, width: w, height: height))
-            cx += w + gap
-        }
-        return out
+        Rect.split(width, into: count, gap: gap).map { Rect(x: x + $0.offset, y: y, width: $0.length, height: height) }
     }
 
     /// Splits vertically into `count` rows of near-equal height.
     public func rows(_ count: Int, gap: Int = 0) -> [Rect] {
+        Rect.split(height, into: count, gap: gap).map { Rect(x: x, y: y + $0.offset, width: width, height: $0.length) }
+    }
+
+    /// Offsets and lengths of `count` near-equal parts of `total` cells with `gap` cells between
+    /// them; the first `remainder` parts get one cell more.
+    static func split(_ total: Int, into count: Int, gap: Int) -> [(offset: Int, length: Int)] {
         guard count > 0 else { return [] }
-        let usable = height - gap * (count - 1)
-        var out: [Rect] = []
-        var cy = y
+        let usable = total - gap * (count - 1)
+        var parts: [(offset: Int, length: Int)] = []
+        var offset = 0
         for i in 0..<count {
-            let h = usable / count + (i < usable % count ? 1 : 0)
-            out.append(Rect(x: x, y: cy, width: width, height: h))
-            cy += h + gap
+            let length = usable / count + (i < usable % count ? 1 : 0)
+            parts.append((offset, length))
+            offset += length + gap
         }
-        return out
+        return parts
     }
 }
