@@ -26,7 +26,7 @@ public struct ExplorerState: Sendable, Equatable {
     public var modelCycle: [ModelKind]
 
     public init(model: ModelKind, dataset: String, seed: UInt64, size: Size, capabilities: Capabilities = .full,
-                datasetCycle: [String], modelCycle: [ModelKind] = ModelKind.available) {
+                datasetCycle: [String], modelCycle: [ModelKind] = ModelKind.allCases) {
         self.model = model
         self.dataset = dataset
         self.seed = seed

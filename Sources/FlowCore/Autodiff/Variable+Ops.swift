@@ -165,6 +165,9 @@ extension Variable {
 
     public func log() -> Variable { Variable.unary(self, .log, Float.logCompat) { x, _ in 1 / x } }
 
+    /// `√x`; the derivative `1 / (2√x)` needs x > 0.
+    public func sqrt() -> Variable { Variable.unary(self, .sqrt, { $0.squareRoot() }) { _, y in 0.5 / y } }
+
     public func square() -> Variable { Variable.unary(self, .square, { $0 * $0 }) { x, _ in 2 * x } }
 
     /// `bound · tanh(x / bound)`: a scale that is ≈x near 0 and never exceeds ±bound
@@ -237,6 +240,20 @@ extension Variable {
             [Matrix(rows: n, cols: c) { out in
                 for i in 0..<(n * c) { out[i] = 0 }
                 for r in 0..<n { out[r * c + j] = g.storage[r] }
+            }]
+        }
+    }
+
+    /// Columns `range` as `n × range.count` (a conditioner's output split into its heads).
+    public func columns(_ range: Range<Int>) -> Variable {
+        let (n, c, w) = (rows, cols, range.count)
+        let v = Matrix(rows: n, cols: w) { out in
+            for r in 0..<n { for j in 0..<w { out[r * w + j] = value.storage[r * c + range.lowerBound + j] } }
+        }
+        return Variable(op: .columnSlice, value: v, parents: [self]) { g in
+            [Matrix(rows: n, cols: c) { out in
+                for i in 0..<(n * c) { out[i] = 0 }
+                for r in 0..<n { for j in 0..<w { out[r * c + range.lowerBound + j] = g.storage[r * w + j] } }
             }]
         }
     }

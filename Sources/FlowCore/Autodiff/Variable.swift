@@ -99,9 +99,9 @@ public enum OpKind: String, CaseIterable, Sendable {
     case matmul, linear, linearTanh
     case add, sub, mul, div
     case neg, scale, shift
-    case tanh, sigmoid, relu, softplus, exp, log, square
+    case tanh, sigmoid, relu, softplus, exp, log, sqrt, square
     case sumCols, sumAll, mean
-    case column, concatColumns, rowSlice, concatRows
+    case column, columnSlice, concatColumns, rowSlice, concatRows
     case streamAffineGate, streamTanh
     case logSumExpCols
     case clampedSoftScale

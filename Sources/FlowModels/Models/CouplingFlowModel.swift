@@ -1,8 +1,9 @@
 import FlowCore
 import FlowData
 
-/// The discrete-flow baselines: `realnvp` (alternating affine couplings) and `glow`
-/// (ActNorm → invertible 2×2 → affine coupling per step).
+/// A discrete flow with a standard normal base: `realnvp` (alternating affine couplings),
+/// `glow` (ActNorm → invertible 2×2 → affine coupling per step) and `nsf` (spline couplings)
+/// differ only in the steps their descriptors build.
 ///
 /// Trained by maximum likelihood on samples, or by annealed reverse KL on energy targets
 /// (Rezende & Mohamed 2015): `E_z[log q(x) + β_t U(x)]`, `x = f⁻¹(z)`.
@@ -10,20 +11,24 @@ public final class CouplingFlowModel: GenerativeModel {
     public let config: ModelConfig
     public let flow: NormalizingFlow
 
-    public init(config: ModelConfig) {
-        precondition(config.kind == .realnvp || config.kind == .glow, "CouplingFlowModel builds realnvp or glow")
+    public init(config: ModelConfig, steps: [any Bijector]) {
         self.config = config
+        flow = NormalizingFlow(steps)
+    }
+
+    /// Real NVP's steps, with Glow's actnorm and 2×2 mixing before each coupling when `glow`.
+    static func couplingSteps(_ config: ModelConfig, glow: Bool) -> [any Bijector] {
         var rng = Xoshiro256(seed: config.seed)
         var steps: [any Bijector] = []
         for k in 0..<config.layers {
-            if config.kind == .glow {
+            if glow {
                 steps.append(ActNorm(name: "step\(k).actnorm"))
                 steps.append(InvertibleLinear2D(swap: k % 2 == 1, name: "step\(k).linear"))
             }
             steps.append(AffineCoupling(conditionIndex: k % 2, hidden: config.hidden, activation: config.activation,
                                         scaleBound: config.scaleBound, name: "step\(k).coupling", using: &rng))
         }
-        flow = NormalizingFlow(steps)
+        return steps
     }
 
     public var parameters: [Variable] { flow.parameters }

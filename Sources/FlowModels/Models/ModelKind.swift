@@ -1,21 +1,58 @@
-/// The model ids of the command-line contract (DESIGN.md).
-public enum ModelKind: String, CaseIterable, Sendable, Codable {
-    case realnvp, glow, ffjord, rad, ctf, glf
+/// A model id of the command-line contract (`realnvp glow nsf ffjord rad ctf glf`).
+///
+/// An open set of names rather than an enum: each model declares its id next to its code
+/// (`extension ModelKind { static let nsf = ModelKind(id: "nsf") }`) and lists itself in
+/// `ModelRegistry`, so adding a model touches no switch statement elsewhere.
+public struct ModelKind: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
 
-    /// Human-readable name with the paper it comes from.
-    public var title: String {
-        switch self {
-        case .realnvp: return "Real NVP (affine coupling)"
-        case .glow: return "Glow (actnorm + LU 2×2 + coupling)"
-        case .ffjord: return "FFJORD (continuous flow)"
-        case .rad: return "RAD (piecewise flow)"
-        case .ctf: return "CTF (Langevin flow)"
-        case .glf: return "GLF (latent flow)"
-        }
+    /// A registered model id, or nil for an unknown name.
+    public init?(rawValue: String) {
+        guard ModelRegistry.descriptor(id: rawValue) != nil else { return nil }
+        self.rawValue = rawValue
     }
 
-    /// Models that are implemented in this build.
-    public static var available: [ModelKind] { ModelKind.allCases }
+    /// Declares an id; only a model's own descriptor calls this.
+    init(id: String) { rawValue = id }
 
-    public var isAvailable: Bool { ModelKind.available.contains(self) }
+    public init(from decoder: Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let kind = ModelKind(rawValue: name) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                    debugDescription: "unknown model id '\(name)'"))
+        }
+        self = kind
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(rawValue)
+    }
+
+    public var description: String { rawValue }
+
+    /// Every registered model, in the explorer's `m` order.
+    public static var allCases: [ModelKind] { ModelRegistry.all.map(\.kind) }
+
+    /// Human-readable name with the paper it comes from.
+    public var title: String { descriptor.title }
+
+    /// This model's registry entry.
+    public var descriptor: ModelDescriptor {
+        guard let d = ModelRegistry.descriptor(id: rawValue) else {
+            preconditionFailure("model id '\(rawValue)' is not registered")
+        }
+        return d
+    }
+
+    /// "realnvp glow …" for error messages and help.
+    public static var idList: String { allCases.map(\.rawValue).joined(separator: " ") }
+
+    /// Parses a model id, or throws the one message every caller shows for an unknown one.
+    public static func parse(_ name: String) throws -> ModelKind {
+        guard let kind = ModelKind(rawValue: name) else {
+            throw ModelError("unknown model '\(name)'; choose one of \(idList)")
+        }
+        return kind
+    }
 }

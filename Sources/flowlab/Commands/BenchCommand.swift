@@ -27,12 +27,12 @@ struct BenchCommand: ParsableCommand {
         for row in KernelBench.run(timer: timer, peak: peak) { rows.append(row) }
         let selected = try models.map { list in
             try list.split(separator: ",").map { name -> ModelKind in
-                guard let k = ModelKind(rawValue: String(name)), k.isAvailable else {
-                    throw ValidationError("unknown or unavailable model '\(name)'")
+                guard let k = ModelKind(rawValue: String(name)) else {
+                    throw ValidationError("unknown model '\(name)'")
                 }
                 return k
             }
-        } ?? ModelKind.available
+        } ?? ModelKind.allCases
         for kind in selected { rows += try ModelBench.run(kind, timer: timer) }
         for row in FrameBench.run(models: selected, timer: timer) { rows.append(row) }
         if json {

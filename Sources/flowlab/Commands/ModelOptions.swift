@@ -5,7 +5,7 @@ import FlowModels
 
 /// Options shared by every command that builds and trains a model.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Model id: realnvp glow ffjord rad ctf glf.")
+    @Option(help: ArgumentHelp("Model id: \(ModelKind.idList)."))
     var model: String = "realnvp"
 
     @Option(help: "Dataset: a toy name, u1-u4, or csv:PATH.")
@@ -59,7 +59,7 @@ struct ModelOptions: ParsableArguments {
 
     func kind() throws -> ModelKind {
         guard let k = ModelKind(rawValue: model) else {
-            throw ValidationError("unknown model '\(model)'; choose one of \(ModelKind.allCases.map(\.rawValue).joined(separator: " "))")
+            throw ValidationError("unknown model '\(model)'; choose one of \(ModelKind.idList)")
         }
         return k
     }

@@ -32,7 +32,7 @@ struct RenderCommand: ParsableCommand {
     func run() throws {
         let frameSize = Size(parsing: size)!
         guard let kind = ModelKind(rawValue: model) else {
-            throw ValidationError("unknown model '\(model)'; choose one of \(ModelKind.allCases.map(\.rawValue).joined(separator: " "))")
+            throw ValidationError("unknown model '\(model)'; choose one of \(ModelKind.idList)")
         }
         var options = HeadlessExplorer.Options(model: kind, dataset: dataset, iterations: iters, size: frameSize)
         options.seed = seed

@@ -28,7 +28,7 @@ struct DemoCommand: ParsableCommand {
 
 func launchExplorer(model: String, dataset: String, seed: UInt64, ascii: Bool, tour: DemoTour?) throws {
     guard let kind = ModelKind(rawValue: model) else {
-        throw ValidationError("unknown model '\(model)'; choose one of \(ModelKind.allCases.map(\.rawValue).joined(separator: " "))")
+        throw ValidationError("unknown model '\(model)'; choose one of \(ModelKind.idList)")
     }
     do {
         try MainActor.assumeIsolated {

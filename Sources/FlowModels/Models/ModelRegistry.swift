@@ -1,0 +1,17 @@
+/// The list of models in this build, in the order the explorer's `m` key cycles through them.
+/// Adding a model: write its folder (model type + descriptor) and add its descriptor here.
+public enum ModelRegistry {
+    public static let all: [ModelDescriptor] = [
+        CouplingFlowModel.realNVPDescriptor,
+        CouplingFlowModel.glowDescriptor,
+        SplineFlowModel.descriptor,
+        CNFModel.descriptor,
+        RADModel.descriptor,
+        CTFModel.descriptor,
+        GLFModel.descriptor,
+    ]
+
+    public static func descriptor(id: String) -> ModelDescriptor? {
+        all.first { $0.kind.rawValue == id }
+    }
+}

@@ -1,0 +1,15 @@
+import FlowData
+
+extension ModelKind {
+    public static let rad = ModelKind(id: "rad")
+}
+
+extension RADModel {
+    static let descriptor = ModelDescriptor(
+        kind: .rad, title: "RAD (piecewise flow)",
+        configure: { c, _ in
+            c.layers = 4
+            c.rad = RADOptions()
+        },
+        build: { try RADModel(config: $0) })
+}
