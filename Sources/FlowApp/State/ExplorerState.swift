@@ -51,52 +51,8 @@ public enum Action: Sendable, Equatable {
     case snapshot(ModelSnapshot)
     case message(String?)
 
-    /// The action bound to a key, if any.
-    public static func forKey(_ key: Character) -> Action? {
-        switch key {
-        case " ": return .togglePause
-        case "n": return .singleStep
-        case "r": return .reset
-        case "m": return .nextModel
-        case "M": return .previousModel
-        case "d": return .nextDataset
-        case "D": return .previousDataset
-        case "+", "=": return .fasterLearning
-        case "-", "_": return .slowerLearning
-        case "l": return .toggleLogScale
-        case "t": return .toggleTargetOverlay
-        case "v": return .cycleView
-        case "?", "h": return .toggleHelp
-        case "s": return .save
-        case "o": return .load
-        case "e": return .export
-        case "g": return .toggleModelOption
-        case "[": return .scaleModelKnob(0.5)
-        case "]": return .scaleModelKnob(2)
-        case "q", "Q": return .quit
-        default: return nil
-        }
-    }
-
-    /// The key reference shown in the help overlay and, abbreviated, in the bottom line.
-    public static let keyHelp: [(key: String, text: String)] = [
-        ("space", "pause / resume training"),
-        ("n", "one training step (pauses)"),
-        ("r", "reset: same model, data and seed"),
-        ("m / M", "next / previous model"),
-        ("d / D", "next / previous dataset"),
-        ("+ / -", "learning rate ×2 / ÷2"),
-        ("l", "log / linear density scale"),
-        ("t", "samples over the target / alone"),
-        ("v", "cycle the model-specific view"),
-        ("s", "save a checkpoint"),
-        ("o", "load the checkpoint for this model and data"),
-        ("e", "export this frame to a text file"),
-        ("g", "model switch: GLF stop-gradient, CTF distance"),
-        ("[ / ]", "model knob ÷2 / ×2: CTF step h, FFJORD tolerances, GLF β"),
-        ("?", "show / hide this help"),
-        ("q", "quit"),
-    ]
+    /// The action bound to a key, if any (`Keymap` holds the table).
+    public static func forKey(_ key: Character) -> Action? { Keymap.action(for: key) }
 }
 
 /// What the runtime must do after an action (the reducer itself never does I/O).

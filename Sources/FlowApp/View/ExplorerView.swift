@@ -50,7 +50,7 @@ public enum ExplorerView {
         StatusPanel(state: state).render(in: layout.status, on: &frame)
         renderKeys(state, layout: layout, on: &frame)
         if state.showHelp {
-            HelpOverlay(title: "FlowLab keys", rows: Action.keyHelp, capabilities: caps).render(in: frame.area, on: &frame)
+            HelpOverlay(title: "FlowLab keys", rows: Keymap.helpRows, capabilities: caps).render(in: frame.area, on: &frame)
         }
         return caps.unicode ? frame : frame.asciiFolded()
     }
@@ -83,7 +83,7 @@ public enum ExplorerView {
     }
 
     static func renderKeys(_ state: ExplorerState, layout: ExplorerLayout, on frame: inout Frame) {
-        let line = " space pause  n step  r reset  m model  d data  +/- lr  l log  v view  s save  o load  e export  ? help  q quit"
+        let line = Keymap.footer(width: layout.keys.width)
         frame.write(line, x: 0, y: layout.keys.y, style: .dim, clip: layout.keys)
     }
 

@@ -1,0 +1,67 @@
+/// One line of the key reference: the keys and the actions they trigger, how the help overlay
+/// names them, what they do, and the short label the footer shows (nil: not in the footer).
+public struct KeyBinding: Sendable {
+    public let keys: [(key: Character, action: Action)]
+    public let label: String
+    public let help: String
+    public let footer: String?
+
+    init(_ keys: [(Character, Action)], label: String? = nil, help: String, footer: String? = nil) {
+        self.keys = keys.map { (key: $0.0, action: $0.1) }
+        self.label = label ?? String(keys[0].0)
+        self.help = help
+        self.footer = footer
+    }
+}
+
+/// The explorer's one keymap: key handling, the `?` overlay and the footer all read this table,
+/// so adding a key is one row here plus its case in `Action` and `Reducer`.
+public enum Keymap {
+    public static let bindings: [KeyBinding] = [
+        KeyBinding([(" ", .togglePause)], label: "space", help: "pause / resume training", footer: "pause"),
+        KeyBinding([("n", .singleStep)], help: "one training step (pauses)", footer: "step"),
+        KeyBinding([("r", .reset)], help: "reset: same model, data and seed", footer: "reset"),
+        KeyBinding([("m", .nextModel), ("M", .previousModel)], label: "m / M", help: "next / previous model", footer: "model"),
+        KeyBinding([("d", .nextDataset), ("D", .previousDataset)], label: "d / D", help: "next / previous dataset", footer: "data"),
+        KeyBinding([("+", .fasterLearning), ("=", .fasterLearning), ("-", .slowerLearning), ("_", .slowerLearning)],
+                   label: "+ / -", help: "learning rate ×2 / ÷2", footer: "lr"),
+        KeyBinding([("l", .toggleLogScale)], help: "log / linear density scale", footer: "log"),
+        KeyBinding([("t", .toggleTargetOverlay)], help: "samples over the target / alone", footer: "overlay"),
+        KeyBinding([("v", .cycleView)], help: "cycle the model-specific view", footer: "view"),
+        KeyBinding([("g", .toggleModelOption)], help: "model switch: GLF stop-gradient, CTF distance", footer: "switch"),
+        KeyBinding([("[", .scaleModelKnob(0.5)), ("]", .scaleModelKnob(2))], label: "[ / ]",
+                   help: "model knob ÷2 / ×2: CTF step h, FFJORD tolerances, GLF β", footer: "knob"),
+        KeyBinding([("s", .save)], help: "save a checkpoint", footer: "save"),
+        KeyBinding([("o", .load)], help: "load the checkpoint for this model and data", footer: "load"),
+        KeyBinding([("e", .export)], help: "export this frame to a text file", footer: "export"),
+        KeyBinding([("?", .toggleHelp), ("h", .toggleHelp)], help: "show / hide this help", footer: "help"),
+        KeyBinding([("q", .quit), ("Q", .quit)], help: "quit", footer: "quit"),
+    ]
+
+    /// The action bound to a key, if any.
+    public static func action(for key: Character) -> Action? {
+        for b in bindings { if let hit = b.keys.first(where: { $0.key == key }) { return hit.action } }
+        return nil
+    }
+
+    /// The help overlay's rows.
+    public static var helpRows: [(key: String, text: String)] { bindings.map { ($0.label, $0.help) } }
+
+    /// The footer for a line of `width` columns: "? help" and "q quit" always, then as many of
+    /// the others, in table order, as fit.
+    public static func footer(width: Int) -> String {
+        let items = bindings.compactMap { b in b.footer.map { (short(b.label) + " " + $0, b.keys[0].action) } }
+        let always = items.filter { $0.1 == .toggleHelp || $0.1 == .quit }.map(\.0)
+        var budget = width - 1 - always.reduce(0) { $0 + $1.count + 2 }
+        var chosen: [String] = []
+        for (text, action) in items where action != .toggleHelp && action != .quit {
+            guard budget >= text.count + 2 else { break }
+            chosen.append(text)
+            budget -= text.count + 2
+        }
+        return " " + (chosen + always).joined(separator: "  ")
+    }
+
+    /// "m / M" → "m/M" for the footer.
+    static func short(_ label: String) -> String { label.replacingOccurrences(of: " / ", with: "/") }
+}
