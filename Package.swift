@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Numeric targets are optimised even in debug builds: the test suite trains small models, and
 /// unoptimised Float32 kernels are ~50x slower. Release adds the flags measured in
-/// `research/toolchain.md` (§3, §5): -Ounchecked, no exclusivity checks, and an FMA-capable CPU.
+/// docs/ARCHITECTURE.md ("Kernels and build flags"): -Ounchecked, no exclusivity checks, and an FMA-capable CPU.
 let numericSettings: [SwiftSetting] = [
     .unsafeFlags(["-O", "-target-cpu", "haswell"], .when(configuration: .debug)),
     .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked", "-target-cpu", "haswell"],

@@ -1,7 +1,7 @@
 #ifndef FLOWLAB_CNCURSES_SHIM_H
 #define FLOWLAB_CNCURSES_SHIM_H
 // The defines must live here: SwiftPM drops them when they come from pkg-config
-// (research/toolchain.md §1).
+// (docs/ARCHITECTURE.md, "Terminal").
 #ifndef _XOPEN_SOURCE_EXTENDED
 #define _XOPEN_SOURCE_EXTENDED 1
 #endif

@@ -2,7 +2,7 @@ import FlowCore
 
 /// Everything FlowLab can train on: a toy generator, an energy target, or a user's CSV.
 ///
-/// Parsed from the command-line names of DESIGN.md (`moons`, `u3`, `csv:PATH`).
+/// Parsed from the command-line names of the README (`moons`, `u3`, `csv:PATH`).
 public enum Dataset: Sendable, Equatable, CustomStringConvertible {
     case toy(ToyDataset)
     case energy(EnergyTarget)

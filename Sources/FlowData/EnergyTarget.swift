@@ -8,7 +8,7 @@ import FlowCore
 /// The Rezende & Mohamed (2015, Table 1) potentials: targets p(z) ∝ exp(−U(z)) with no samples.
 ///
 /// U2–U4 leave z₁ unconstrained, so exp(−U) is not integrable on R²; FlowLab adds a soft wall
-/// `½(max(|z₁| − 4, 0)/0.1)²` to them (research/rad_ctf_glf.md §3), which keeps the mass in
+/// `½(max(|z₁| − 4, 0)/0.1)²` to them (Rezende & Mohamed 2015, Table 1), which keeps the mass in
 /// the plotting box [−4, 4]² and leaves the box interior unchanged. Gradients are analytic.
 public enum EnergyTarget: String, CaseIterable, Sendable, Codable {
     case u1, u2, u3, u4
@@ -55,7 +55,7 @@ public enum EnergyTarget: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    /// ∇U(z), analytic (research/rad_ctf_glf.md §3).
+    /// ∇U(z), analytic (Rezende & Mohamed 2015, Table 1).
     public func gradient(_ z1: Double, _ z2: Double) -> (Double, Double) {
         let dw1 = Double.pi / 2 * cos(Double.pi * z1 / 2)
         let wd = wall(z1).d1

@@ -6,7 +6,7 @@ import Darwin
 import FlowCore
 
 /// FFJORD's 2-D toy generators (`lib/toy_data.py`), reproduced recipe for recipe
-/// (research/ffjord.md §2), plus `grid` and noisy versions of the 1-D curves `line` and `cos`.
+/// (Grathwohl et al. 2019, toy-data code), plus `grid` and noisy versions of the 1-D curves `line` and `cos`.
 ///
 /// A fresh batch is drawn from the recipe at every call; every draw takes the caller's generator.
 public enum ToyDataset: String, CaseIterable, Sendable, Codable {
@@ -22,7 +22,7 @@ public enum ToyDataset: String, CaseIterable, Sendable, Codable {
     public static let gridSpacing = 1.5, gridStd = 0.2
 
     /// The differential entropy H(p) in nats: the lowest expected NLL any model can reach
-    /// (research/ffjord.md §12.3). nil where it is not known in closed form.
+    /// (the entropy of each recipe by numerical integration). nil where it is not known in closed form.
     public var entropyFloor: Double? {
         switch self {
         case .eightGaussians: return 2.836

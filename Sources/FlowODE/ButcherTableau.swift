@@ -30,7 +30,7 @@ public struct ButcherTableau: Sendable, Equatable {
                                            b: [1.0 / 8, 3.0 / 8, 3.0 / 8, 1.0 / 8], c: [0, 1.0 / 3, 2.0 / 3, 1],
                                            errorWeights: nil, order: 4, fsal: false)
 
-    /// Dormand–Prince 5(4) with torchdiffeq's embedded weights (research/ffjord.md §7.1): the
+    /// Dormand–Prince 5(4) with torchdiffeq's embedded weights (Dormand & Prince 1980; torchdiffeq's `dopri5`): the
     /// error weights are ⅔ of the textbook ones, so step counts match torchdiffeq's.
     public static let dopri5: ButcherTableau = {
         let b: [Double] = [35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84, 0]
@@ -46,7 +46,7 @@ public struct ButcherTableau: Sendable, Equatable {
                 [35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84]],
             b: b, c: [0, 1.0 / 5, 3.0 / 10, 4.0 / 5, 8.0 / 9, 1, 1],
             errorWeights: zip(b, bHat).map { $0 - $1 }, order: 5, fsal: true)
-        // torchdiffeq's (Shampine's) midpoint weights (research/ffjord.md §7.2).
+        // torchdiffeq's (Shampine's) midpoint weights (Shampine 1986; torchdiffeq's `dopri5`).
         let mid: [Double] = [6025192743.0 / 30085553152, 0, 51252292925.0 / 65400821598, -2691868925.0 / 45128329728,
                              187940372067.0 / 1594534317056, -1776094331.0 / 19743644256, 11237099.0 / 235043384]
         t.midpointWeights = mid.map { $0 / 2 }

@@ -53,7 +53,7 @@ struct DenseStep<S: ODEState> {
     /// y at the midpoint (quartic interpolation), nil for linear interpolation.
     let yMid: S?
 
-    /// The interpolant at t (research/ffjord.md §7.2), written as weights on y₀, y₁, y_mid, f₀, f₁.
+    /// The interpolant at t (Shampine 1986; torchdiffeq's `dopri5`), written as weights on y₀, y₁, y_mid, f₀, f₁.
     func value(at t: Double) -> S {
         let s = (t - t0) / h
         guard let yMid else { return y0.adding([(-s, y0), (s, y1)]) }
@@ -68,7 +68,7 @@ struct DenseStep<S: ODEState> {
     }
 }
 
-/// Step-size control as in torchdiffeq's dopri5 (research/ffjord.md §7.3–7.5): mixed RMS/max
+/// Step-size control as in torchdiffeq's dopri5 (Hairer, Nørsett & Wanner, Solving ODEs I, §II.4): mixed RMS/max
 /// error norm, safety 0.9, growth ≤ 10, shrink ≥ 0.2, accepted steps never shrink, Hairer's
 /// initial step.
 public struct StepSizeController: Sendable, Equatable {

@@ -4,12 +4,6 @@ import FlowRender
 import Glibc
 #endif
 
-/// Input from the terminal.
-public enum InputEvent: Sendable, Equatable {
-    case key(Character)
-    case resize(Size)
-}
-
 /// Why the terminal could not be used, with one clear line for the user.
 public struct TerminalError: Error, CustomStringConvertible, Sendable {
     public let message: String
@@ -18,9 +12,9 @@ public struct TerminalError: Error, CustomStringConvertible, Sendable {
 
 /// The one place FlowLab talks to ncurses: starts and restores the terminal, draws `Frame`s
 /// by diffing against the previous one, and decodes keys. Main-thread only (ncurses is not
-/// thread-safe); all calls go through the shim accessors (research/toolchain.md §1).
+/// thread-safe); all calls go through the shim accessors (docs/ARCHITECTURE.md, "Terminal").
 @MainActor
-public final class CursesScreen {
+public final class CursesScreen: TerminalBackend {
     private let screen: OpaquePointer
     private let window: UnsafeMutablePointer<WINDOW>
     private var previous: Frame?

@@ -3,7 +3,7 @@ import ArgumentParser
 import Glibc
 #endif
 
-/// `flowlab`: the command-line front of FlowLab (DESIGN.md, "The command line").
+/// `flowlab`: the command-line front of FlowLab (README, "Command line").
 @main
 struct FlowLab: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,7 +3,7 @@ import Foundation
 import FlowCore
 import FlowData
 
-/// Each generator against its recipe (research/ffjord.md §2): support, mixture weights, moments.
+/// Each generator against its recipe (Grathwohl et al. 2019, toy-data code): support, mixture weights, moments.
 struct DatasetTests {
     static func draw(_ d: ToyDataset, _ n: Int = 20_000, seed: UInt64 = 11) -> [(Double, Double)] {
         var g = Xoshiro256(seed: seed)

@@ -18,7 +18,7 @@ struct EnergyTargetTests {
         }
     }
 
-    /// log Z on [−4, 4]² from research/rad_ctf_glf.md §3 (801² quadrature).
+    /// log Z on [−4, 4]² from numerical quadrature on an 801² grid.
     @Test(arguments: zip(EnergyTarget.allCases, [1.878, 2.083, 2.643, 2.686]))
     func logNormaliserMatchesReference(_ t: EnergyTarget, _ reference: Double) {
         #expect(abs(t.quadrature.logZ - reference) < 0.01)

@@ -77,7 +77,7 @@ struct ODESolverTests {
 
     /// Reference: scipy 1.17 `solve_ivp(method="RK45", atol=rtol=1e-5)` takes 11 steps on
     /// y' = −y over [0, 5] (error 1.5e-6) and 24 steps on the oscillator y'' = −y over [0, 10]
-    /// (error 4.7e-5). Its error estimate is 3/2 of torchdiffeq's (research/ffjord.md §7.1), so
+    /// (error 4.7e-5). Its error estimate is 3/2 of torchdiffeq's (Dormand & Prince 1980; torchdiffeq's `dopri5`), so
     /// dopri5 here may take somewhat fewer steps; we require the same range.
     @Test func dopri5StepCountsAndErrorsMatchReference() {
         let control = StepSizeController(atol: 1e-5, rtol: 1e-5)

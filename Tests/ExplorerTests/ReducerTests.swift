@@ -26,7 +26,7 @@ struct ReducerTests {
 
     @Test func modelAndDatasetCycleBothWays() {
         var s = Self.start()
-        #expect(Self.press("m", &s) == [.restart] && s.model == .glow)
+        #expect(Self.press("m", &s) == [.restart(generation: 1)] && s.model == .glow)
         _ = Self.press("m", &s)
         #expect(s.model == .realnvp)
         _ = Self.press("M", &s)
@@ -42,7 +42,7 @@ struct ReducerTests {
     @Test func resetKeepsSeedAndSettings() {
         var s = Self.start()
         _ = Self.press("l ", &s)
-        #expect(Self.press("r", &s) == [.restart])
+        #expect(Self.press("r", &s) == [.restart(generation: 1)])
         #expect(s.seed == 3 && !s.logScale && s.paused && s.message == "reset (seed 3)")
     }
 
@@ -69,7 +69,9 @@ struct ReducerTests {
         _ = Self.press("m", &s)  // now glow
         _ = Reducer.reduce(&s, .snapshot(ModelSnapshot(model: .realnvp, dataset: "8gaussians", seed: 3)))
         #expect(s.snapshot == nil)  // a snapshot from the replaced run is ignored
-        _ = Reducer.reduce(&s, .snapshot(ModelSnapshot(model: .glow, dataset: "8gaussians", seed: 3)))
+        var current = ModelSnapshot(model: .glow, dataset: "8gaussians", seed: 3)
+        current.generation = s.generation
+        _ = Reducer.reduce(&s, .snapshot(current))
         #expect(s.snapshot?.model == .glow)
     }
 

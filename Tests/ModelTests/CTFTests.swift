@@ -90,7 +90,7 @@ extension CTFTests {
         #expect(abs(vx - 1) < 0.3 && abs(vy - 1) < 0.3, "sliced Wasserstein: variances \(vx), \(vy)")
     }
 
-    /// The documented pitfall (research/rad_ctf_glf.md §2.7): paired L2 averages the Langevin
+    /// The documented pitfall (Chen, Li, Chen & Carin 2018, §3.2): paired L2 averages the Langevin
     /// noise away, so the generator follows the drift alone and collapses onto the mode.
     @Test func pairedL2DistillationCollapses() throws {
         let (vx, vy) = try Self.distilledCovariance(.paired)

@@ -12,7 +12,7 @@ import FlowRender
 /// to how long building one takes so heavy models never starve training or the UI.
 public final class TrainerWorker: @unchecked Sendable {
     public enum Command: Sendable {
-        case restart(model: ModelKind, dataset: String, seed: UInt64)
+        case restart(model: ModelKind, dataset: String, seed: UInt64, generation: Int = 0)
         case setPaused(Bool)
         case step
         case scaleLearningRate(Float)
@@ -52,6 +52,8 @@ public final class TrainerWorker: @unchecked Sendable {
     private var snapshotInterval = 0.1
     private var lastSnapshotTime = 0.0
     private var assembler: IncrementalSnapshot
+    /// The run generation stamped on every snapshot.
+    private var generation = 0
 
     public init(model: ModelKind, dataset: String, seed: UInt64, geometry: PlotGeometry, paused: Bool = false) {
         self.geometry = geometry
@@ -158,13 +160,14 @@ public final class TrainerWorker: @unchecked Sendable {
                                             lastLoss: lastLoss, itersPerSecond: rate, event: event, figures: figureMeans)
         // While training, each publish refreshes only what fits in ~25 ms; a paused or
         // changed model gets everything at once.
-        let snap = assembler.update(session: session, status: status, specialIndex: specialIndex,
+        var snap = assembler.update(session: session, status: status, specialIndex: specialIndex,
                                     budget: 0.025, complete: dirty)
         let cost = now() - t0
         // Up to 30 snapshots/s, spending at most about a third of the time on them.
         snapshotInterval = min(1, max(1.0 / 30, 2 * cost))
         lastSnapshotTime = now()
         dirty = false
+        snap.generation = generation
         lock.lock()
         latest = snap
         published += 1
@@ -173,7 +176,8 @@ public final class TrainerWorker: @unchecked Sendable {
 
     private func handle(_ c: Command) {
         switch c {
-        case .restart(let model, let dataset, let seed):
+        case .restart(let model, let dataset, let seed, let generation):
+            self.generation = generation
             do {
                 let data = try Dataset(name: dataset)
                 var config = ModelConfig.defaults(for: model, dataset: data)

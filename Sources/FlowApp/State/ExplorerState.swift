@@ -18,6 +18,9 @@ public struct ExplorerState: Sendable, Equatable {
     public var message: String?
     public var snapshot: ModelSnapshot?
     public var quitRequested = false
+    /// Which training run the explorer shows: every restart (reset, another model or dataset)
+    /// starts a new generation, and snapshots of an older one are dropped.
+    public var generation = 0
     /// Screen updates per second in the live explorer (nil headless).
     public var framesPerSecond: Double?
     /// Datasets `d`/`D` cycle through (the built-ins, plus the user's CSV when given).
@@ -50,6 +53,8 @@ public enum Action: Sendable, Equatable {
     case resize(Size)
     case snapshot(ModelSnapshot)
     case message(String?)
+    /// The live loop's measured screen updates per second.
+    case framesPerSecond(Double)
 
     /// The action bound to a key, if any (`Keymap` holds the table).
     public static func forKey(_ key: Character) -> Action? { Keymap.action(for: key) }
@@ -57,7 +62,8 @@ public enum Action: Sendable, Equatable {
 
 /// What the runtime must do after an action (the reducer itself never does I/O).
 public enum Effect: Sendable, Equatable {
-    case restart
+    /// Start training run `generation` for the state's model, dataset and seed.
+    case restart(generation: Int)
     case step
     case setPaused(Bool)
     case scaleLearningRate(Float)

@@ -40,6 +40,8 @@ public struct ModelSnapshot: Sendable, Equatable {
     /// The most recent notable event (NaN recovery, solver failure), shown in the status panel.
     public var event: String?
     public var box: Double
+    /// The training run this snapshot belongs to (`ExplorerState.generation`).
+    public var generation = 0
 
     public init(model: ModelKind, dataset: String, seed: UInt64) {
         self.model = model

@@ -11,18 +11,18 @@ public enum Reducer {
         case .reset:
             s.snapshot = nil
             s.message = "reset (seed \(s.seed))"
-            return [.restart]
+            return [restart(&s)]
         case .nextModel, .previousModel:
             s.model = cycle(s.modelCycle, from: s.model, forward: action == .nextModel)
             s.specialIndex = 0
             s.snapshot = nil
             s.message = nil
-            return [.restart]
+            return [restart(&s)]
         case .nextDataset, .previousDataset:
             s.dataset = cycle(s.datasetCycle, from: s.dataset, forward: action == .nextDataset)
             s.snapshot = nil
             s.message = nil
-            return [.restart]
+            return [restart(&s)]
         case .fasterLearning:
             return [.scaleLearningRate(2)]
         case .slowerLearning:
@@ -54,13 +54,22 @@ public enum Reducer {
             return [.relayout]
         case .snapshot(let snap):
             // Ignore stale snapshots from a run that was just replaced.
-            guard snap.model == s.model, snap.dataset == s.dataset else { return [] }
+            guard snap.generation == s.generation else { return [] }
             s.snapshot = snap
             return []
         case .message(let m):
             s.message = m
             return []
+        case .framesPerSecond(let f):
+            s.framesPerSecond = f
+            return []
         }
+    }
+
+    /// A new training run: the next generation.
+    static func restart(_ s: inout ExplorerState) -> Effect {
+        s.generation += 1
+        return .restart(generation: s.generation)
     }
 
     static func cycle<T: Equatable>(_ items: [T], from current: T, forward: Bool) -> T {

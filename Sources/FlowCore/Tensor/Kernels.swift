@@ -1,4 +1,4 @@
-/// Float32 kernels written for the auto-vectoriser (research/toolchain.md §3).
+/// Float32 kernels written for the auto-vectoriser (docs/ARCHITECTURE.md, "Kernels and build flags").
 ///
 /// - `gemm` uses a register-blocked 6×16 micro-kernel of `SIMD8<Float>` FMAs when the output
 ///   width is a multiple of 16 (≈100 GFLOP/s with `-target-cpu haswell`), and a contiguous

@@ -168,7 +168,7 @@ public final class CNFModel: GenerativeModel {
         return ModelLoss(loss: loss, figures: figures)
     }
 
-    /// The adjoint method (research/ffjord.md §8): solve forward without a tape, then solve the
+    /// The adjoint method (Chen et al. 2018, §2 and Appendix B): solve forward without a tape, then solve the
     /// augmented system backwards from T to 0 with `ȧ_z = −a·∂F/∂z`, `ȧ_θ = −a·∂F/∂θ`, where
     /// F = (f, −div, reg) and each vector–Jacobian product is one reverse pass of the tape.
     func adjointLoss(_ batch: Matrix, noise: Matrix?) -> ModelLoss {

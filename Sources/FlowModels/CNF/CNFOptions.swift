@@ -1,4 +1,4 @@
-/// FFJORD's solver, trace and gradient settings (research/ffjord.md §3).
+/// FFJORD's solver, trace and gradient settings (Grathwohl et al. 2019, §4 and Appendix B).
 public struct CNFOptions: Sendable, Codable, Equatable {
     public enum Trace: String, Sendable, Codable, CaseIterable {
         /// Exact 2-D divergence: both basis tangents pushed through the network.

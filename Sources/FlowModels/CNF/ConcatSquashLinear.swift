@@ -1,6 +1,6 @@
 import FlowCore
 
-/// A time-conditioned dense layer of FFJORD's ODE net (research/ffjord.md §3.2):
+/// A time-conditioned dense layer of FFJORD's ODE net (Grathwohl et al. 2019, `ConcatSquashLinear`):
 ///
 ///     concatsquash: (W h + b) ⊙ σ(w_g t + b_g) + w_b t
 ///     concat:       W h + w_t t + b

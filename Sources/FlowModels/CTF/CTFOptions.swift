@@ -1,4 +1,4 @@
-/// Continuous-time flow options (research/rad_ctf_glf.md §2.8).
+/// Continuous-time flow options (Chen, Li, Chen & Carin 2018).
 public struct CTFOptions: Sendable, Codable, Equatable {
     public enum Distance: String, Sendable, Codable, CaseIterable {
         /// Sliced Wasserstein between the generator's cloud and the Langevin targets (default).

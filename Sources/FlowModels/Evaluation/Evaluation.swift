@@ -6,7 +6,7 @@ import Darwin
 import FlowCore
 import FlowData
 
-/// Figures of merit shared by every model (DESIGN.md, "The command line").
+/// Figures of merit shared by every model (README, "Command line").
 public enum Evaluation {
     /// Seed of the 2000 model samples and 2000 data points behind `energy_distance`.
     public static let energyDistanceSeed: UInt64 = 2_000_2000

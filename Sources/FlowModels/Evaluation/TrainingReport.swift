@@ -48,7 +48,7 @@ public struct TrainingReport: Sendable {
         return "{" + body.joined(separator: ",") + "}"
     }
 
-    /// Evaluates a trained session the way DESIGN.md specifies.
+    /// Evaluates a trained session the way README's "Command line" specifies.
     public static func evaluate(session: TrainingSession, seconds: Double, extra: [String: Double] = [:]) -> TrainingReport {
         var r = TrainingReport()
         let model = session.model

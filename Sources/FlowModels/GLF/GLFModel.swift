@@ -13,7 +13,7 @@ import FlowData
 ///
 /// with the NLL's gradient stopped at the codes (β multiplies the reconstruction, the authors'
 /// convention). Without the stop-gradient ("regularised GLF") the codes shrink and the NLL runs
-/// to −∞ (research/rad_ctf_glf.md §4.2). Samples: ε ~ N(0, I) → F⁻¹ → G. The data density is
+/// to −∞ (Xiao, Yan & Amit 2019, §3.2). Samples: ε ~ N(0, I) → F⁻¹ → G. The data density is
 /// not tractable.
 public final class GLFModel: GenerativeModel {
     public let config: ModelConfig

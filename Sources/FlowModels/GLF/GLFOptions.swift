@@ -1,4 +1,4 @@
-/// Generative latent flow options (research/rad_ctf_glf.md §4.6).
+/// Generative latent flow options (Xiao, Yan & Amit 2019, §3).
 public struct GLFOptions: Sendable, Codable, Equatable {
     /// Latent dimension d (1 or 2).
     public var latent = 2

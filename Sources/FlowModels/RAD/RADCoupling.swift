@@ -5,7 +5,7 @@ import Darwin
 #endif
 import FlowCore
 
-/// A RAD coupling layer for 2-D points (Dinh et al. 2019; research/rad_ctf_glf.md §1.4):
+/// A RAD coupling layer for 2-D points (Dinh et al. 2019, §4):
 ///
 ///     z_p = x_p,   z_a = f(x_a; θ(x_p)),   k = piece of x_a,
 ///     log-density term:  log|f'(x_a)| + log p(k | z_a, x_p)

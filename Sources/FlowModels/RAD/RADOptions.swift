@@ -1,4 +1,4 @@
-/// RAD's architecture options (research/rad_ctf_glf.md §1.6).
+/// RAD's architecture options (Dinh et al. 2019, §5).
 public struct RADOptions: Sendable, Codable, Equatable {
     /// Pieces per folding function (odd, ≥ 3).
     public var pieces = 3

@@ -6,7 +6,7 @@ import Darwin
 import FlowCore
 
 /// A continuous, surjective, piecewise-linear "zig-zag" with K (odd) pieces whose slopes
-/// alternate +, −, +, …, + (research/rad_ctf_glf.md §1.3, generalised to odd K):
+/// alternate +, −, +, …, + (Dinh et al. 2019, §3, generalised to odd K):
 ///
 ///     piece 1:      z = c₁ + s₁ (x − b₁)                 x < b₁,          image (−∞, c₁)
 ///     piece i:      z = c_{i−1} ± s_i (x − b_{i−1})      b_{i−1} ≤ x ≤ b_i

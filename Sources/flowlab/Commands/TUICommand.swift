@@ -1,4 +1,5 @@
 import ArgumentParser
+import FlowApp
 import FlowModels
 
 /// `flowlab` / `flowlab tui`: the live explorer.

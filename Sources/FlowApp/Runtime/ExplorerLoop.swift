@@ -1,0 +1,120 @@
+import Foundation
+import FlowModels
+import FlowRender
+
+/// The live explorer's loop: terminal event → action → reducer → effects → trainer commands,
+/// newest snapshot and messages folded in as actions, and a frame drawn when anything changed.
+/// Every state change goes through `Reducer.reduce`. The terminal is any `TerminalBackend`
+/// (curses in the app, a scripted one in the tests); training runs on a `TrainerWorker`.
+@MainActor
+public final class ExplorerLoop {
+    public private(set) var state: ExplorerState
+    let backend: any TerminalBackend
+    let worker: TrainerWorker
+    var tour: DemoTour?
+    private var needsDraw = true
+    private var frameTimes: [Double] = []
+    /// How long one turn waits for input.
+    public var inputWaitMilliseconds = 12
+
+    public init(model: ModelKind, dataset: String, seed: UInt64, backend: any TerminalBackend,
+                datasetCycle: [String], tour: DemoTour? = nil, message: String? = nil) {
+        self.backend = backend
+        self.tour = tour
+        var s = ExplorerState(model: model, dataset: dataset, seed: seed, size: backend.size,
+                              capabilities: backend.capabilities, datasetCycle: datasetCycle)
+        _ = Reducer.reduce(&s, .message(message))
+        state = s
+        worker = TrainerWorker(model: model, dataset: dataset, seed: seed,
+                               geometry: ExplorerLayout(size: s.size).geometry)
+    }
+
+    /// Runs turns until the user quits or `shouldStop` says so; the worker stops on return.
+    public func run(shouldStop: () -> Bool = { false }) {
+        start()
+        defer { stop() }
+        while !state.quitRequested && !shouldStop() { turn() }
+    }
+
+    /// Starts training on the worker thread (`run` does this; tests driving `turn` call it).
+    public func start() { worker.start() }
+
+    /// Stops the worker thread and waits for it.
+    public func stop() { worker.stop() }
+
+    /// One turn: at most one input event, pending tour actions, the newest snapshot and
+    /// messages, then a frame if anything changed.
+    public func turn() {
+        if let event = backend.nextEvent(timeoutMilliseconds: inputWaitMilliseconds) {
+            switch event {
+            case .key(let k):
+                if let a = Action.forKey(k) { dispatch(a) } else if tour != nil, k == "\t" || k == "\n" { tour?.advance() }
+            case .resize(let s):
+                backend.invalidate()
+                dispatch(.resize(s))
+            }
+        }
+        while let a = tour?.pendingAction() {
+            tour?.consumeAction()
+            dispatch(a)
+        }
+        if let snap = worker.takeSnapshot() { dispatch(.snapshot(snap)) }
+        for m in worker.takeMessages() { dispatch(.message(m)) }
+        if let caption = tour?.caption, state.message != caption { dispatch(.message(caption)) }
+        if needsDraw { draw() }
+    }
+
+    /// Applies an action and carries out its effects.
+    public func dispatch(_ action: Action) {
+        for effect in Reducer.reduce(&state, action) { perform(effect) }
+        needsDraw = true
+    }
+
+    private func draw() {
+        // Frames per second over the last ~2 s of screen updates.
+        let now = Date.timeIntervalSinceReferenceDate
+        frameTimes.append(now)
+        frameTimes.removeAll { now - $0 > 2 }
+        if frameTimes.count > 1 {
+            _ = Reducer.reduce(&state, .framesPerSecond(Double(frameTimes.count - 1) / (now - frameTimes[0])))
+        }
+        backend.draw(ExplorerView.render(state))
+        needsDraw = false
+    }
+
+    /// Effects become trainer commands, or file output for `export`.
+    func perform(_ effect: Effect) {
+        switch effect {
+        case .restart(let generation):
+            worker.send(.setSpecialView(state.specialIndex))
+            worker.send(.restart(model: state.model, dataset: state.dataset, seed: state.seed, generation: generation))
+            worker.send(.setPaused(state.paused))
+        case .step: worker.send(.step)
+        case .setPaused(let p): worker.send(.setPaused(p))
+        case .scaleLearningRate(let f): worker.send(.scaleLearningRate(f))
+        case .setSpecialView(let i): worker.send(.setSpecialView(i))
+        case .relayout: worker.send(.setGeometry(ExplorerLayout(size: state.size).geometry))
+        case .save:
+            worker.send(.save(path: TrainerWorker.defaultCheckpointPath(model: state.model, dataset: state.dataset)))
+        case .load:
+            worker.send(.load(path: TrainerWorker.defaultCheckpointPath(model: state.model, dataset: state.dataset)))
+        case .export: dispatch(.message(exportFrame()))
+        case .toggleModelOption: worker.send(.toggleModelOption)
+        case .scaleModelKnob(let f): worker.send(.scaleModelKnob(f))
+        case .quit: break
+        }
+    }
+
+    /// Writes the current frame as text next to the working directory; returns the message.
+    private func exportFrame() -> String {
+        let iteration = state.snapshot?.iteration ?? 0
+        let safe = state.dataset.hasPrefix("csv:") ? "csv" : state.dataset
+        let path = "flowlab-frame-\(state.model.rawValue)-\(safe)-\(iteration).txt"
+        do {
+            try (ExplorerView.render(state).text + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            return "exported \(path)"
+        } catch {
+            return "export failed: \(error.localizedDescription)"
+        }
+    }
+}
