@@ -151,7 +151,7 @@ struct CNFTests {
         for _ in 0..<150 { last = s.step() }
         let after = try #require(Evaluation.testNLL(m, dataset: s.dataset))
         #expect(after < before - 0.5, "NLL \(before) → \(after)")
-        #expect((last.figures["nfe_forward"] ?? 0) >= 8 && (last.figures["nfe_backward"] ?? 0) >= 8)
+        #expect((last.figures[.nfeForward] ?? 0) >= 8 && (last.figures[.nfeBackward] ?? 0) >= 8)
     }
 
     @Test func solverFailureIsReportedNotFatal() throws {

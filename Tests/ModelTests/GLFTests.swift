@@ -43,31 +43,31 @@ struct GLFTests {
     }
 
     static func train(_ m: GLFModel, _ data: ToyDataset, iterations: Int)
-        -> (first: [String: Double], last: [String: Double], peakCodeNorm: Double, session: TrainingSession) {
+        -> (first: Figures, last: Figures, peakCodeNorm: Double, session: TrainingSession) {
         let s = TrainingSession(model: m, dataset: .toy(data))
         let first = s.step().figures
         var last = first
-        var peak = first["mean_code_norm"]!
+        var peak = first[.meanCodeNorm]!
         for _ in 1..<iterations {
             last = s.step().figures
-            peak = max(peak, last["mean_code_norm"]!)
+            peak = max(peak, last[.meanCodeNorm]!)
         }
         return (first, last, peak, s)
     }
 
     @Test func reconstructionImprovesAndCodesKeepTheirScaleWithStopGradient() throws {
         let (first, last, peak, _) = Self.train(try Self.model(), .eightGaussians, iterations: 800)
-        #expect(last["recon_mse"]! < 0.3 * first["recon_mse"]!, "recon \(first["recon_mse"]!) → \(last["recon_mse"]!)")
-        #expect(last["mean_code_norm"]! > 0.4 * peak, "codes peaked at \(peak), ended at \(last["mean_code_norm"]!)")
+        #expect(last[.reconMSE]! < 0.3 * first[.reconMSE]!, "recon \(first[.reconMSE]!) → \(last[.reconMSE]!)")
+        #expect(last[.meanCodeNorm]! > 0.4 * peak, "codes peaked at \(peak), ended at \(last[.meanCodeNorm]!)")
     }
 
     @Test func codesShrinkAndNLLRunsAwayWithoutStopGradient() throws {
         let (first, last, peak, _) = Self.train(try Self.model { $0.stopGradient = false }, .eightGaussians, iterations: 800)
         let (_, withStop, _, _) = Self.train(try Self.model(), .eightGaussians, iterations: 800)
-        #expect(last["mean_code_norm"]! < 0.25 * peak, "codes peaked at \(peak), ended at \(last["mean_code_norm"]!)")
-        #expect(last["mean_code_norm"]! < 0.3 * withStop["mean_code_norm"]!, "vs \(withStop["mean_code_norm"]!) with the stop-gradient")
-        #expect(last["mean_logdet"]! > first["mean_logdet"]! + 2)
-        #expect(last["nll"]! < first["nll"]! - 2)
+        #expect(last[.meanCodeNorm]! < 0.25 * peak, "codes peaked at \(peak), ended at \(last[.meanCodeNorm]!)")
+        #expect(last[.meanCodeNorm]! < 0.3 * withStop[.meanCodeNorm]!, "vs \(withStop[.meanCodeNorm]!) with the stop-gradient")
+        #expect(last[.meanLogDet]! > first[.meanLogDet]! + 2)
+        #expect(last[.codeNLL]! < first[.codeNLL]! - 2)
     }
 
     @Test(arguments: [ToyDataset.eightGaussians, .moons])
@@ -97,7 +97,7 @@ struct GLFTests {
             #expect(abs(numeric - Double(ld.value.storage[r])) < 1e-2)
         }
         let (_, last, _, s) = Self.train(m, .cos, iterations: 600)
-        #expect(last["recon_mse"]!.isFinite)
+        #expect(last[.reconMSE]!.isFinite)
         #expect(Evaluation.energyDistance(s.model, dataset: s.dataset) < 0.2)
     }
 

@@ -137,7 +137,7 @@ struct RADTests {
         let m = try Self.model()
         let s = TrainingSession(model: m, dataset: .toy(.checkerboard))
         let metrics = s.step()
-        #expect(metrics.figures["gate_entropy"] != nil)
+        #expect(metrics.figures[.gateEntropy] != nil)
         let codes = try #require(m.regionCodes(Evaluation.gridPoints(resolution: 30, box: 4)))
         #expect(codes.count == 900 && codes.allSatisfy { $0 >= 0 && $0 < 27 })
     }

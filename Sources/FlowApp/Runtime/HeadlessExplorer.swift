@@ -35,7 +35,7 @@ public enum HeadlessExplorer {
         let session = TrainingSession(model: try ModelFactory.make(config), dataset: dataset)
         var history: [Double] = []
         var last: Double?
-        var figures: [String: Double] = [:]
+        var figures: Figures = [:]
         var event: String?
         for _ in 0..<o.iterations {
             let m = session.step()
@@ -49,7 +49,7 @@ public enum HeadlessExplorer {
 
     /// Renders an existing session (e.g. a loaded checkpoint).
     public static func frame(session: TrainingSession, options o: Options, history: [Double] = [], lastLoss: Double? = nil,
-                             figures: [String: Double] = [:], event: String? = nil) -> Frame {
+                             figures: Figures = [:], event: String? = nil) -> Frame {
         var state = ExplorerState(model: session.config.kind, dataset: session.dataset.name, seed: session.config.seed,
                                   size: o.size, capabilities: o.capabilities, datasetCycle: Dataset.builtinNames)
         state.paused = true

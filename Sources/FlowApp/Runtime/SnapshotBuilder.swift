@@ -17,7 +17,7 @@ public enum SnapshotBuilder {
     /// Everything in one go (headless frames, snapshot tests).
     public static func build(session: TrainingSession, geometry: PlotGeometry, target: FieldGrid?,
                              lossHistory: [Double], lastLoss: Double?, itersPerSecond: Double?,
-                             specialIndex: Int, event: String?, figures: [String: Double] = [:],
+                             specialIndex: Int, event: String?, figures: Figures = [:],
                              withTestNLL: Bool = true) -> ModelSnapshot {
         var snap = status(session: session, target: target, lossHistory: lossHistory, lastLoss: lastLoss,
                           itersPerSecond: itersPerSecond, event: event, figures: figures)
@@ -32,7 +32,7 @@ public enum SnapshotBuilder {
 
     /// The cheap fields: iteration, rates, loss, learning rate, history, events.
     public static func status(session: TrainingSession, target: FieldGrid?, lossHistory: [Double], lastLoss: Double?,
-                              itersPerSecond: Double?, event: String?, figures: [String: Double]) -> ModelSnapshot {
+                              itersPerSecond: Double?, event: String?, figures: Figures) -> ModelSnapshot {
         var snap = ModelSnapshot(model: session.config.kind, dataset: session.dataset.name, seed: session.config.seed)
         snap.iteration = session.iteration
         snap.itersPerSecond = itersPerSecond

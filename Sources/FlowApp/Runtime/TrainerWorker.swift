@@ -43,7 +43,7 @@ public final class TrainerWorker: @unchecked Sendable {
     private var history: [Double] = []
     private var lastLoss: Double?
     /// Running means of the model's figures (NFE, …) for the status panel.
-    private var figureMeans: [String: Double] = [:]
+    private var figureMeans: Figures = [:]
     private var event: String?
     private var target: FieldGrid?
     private var targetKey = ""

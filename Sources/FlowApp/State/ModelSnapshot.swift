@@ -27,7 +27,7 @@ public struct ModelSnapshot: Sendable, Equatable {
     public var testNLL: Double?
     public var entropyFloor: Double?
     public var learningRate: Double
-    public var figures: [String: Double]
+    public var figures: Figures
     public var lossHistory: [Double]
     public var target: FieldGrid?
     /// The model's density, or a histogram of its samples when it has no tractable density.

@@ -7,16 +7,6 @@ public struct StatusPanel: Widget {
 
     public init(state: ExplorerState) { self.state = state }
 
-    /// Short labels and formats for model figures (running means).
-    static let figureLabels: [String: (String, String)] = [
-        "nfe_forward": ("NFE fwd", "%.1f"), "nfe_backward": ("NFE bwd", "%.1f"),
-        "steps_accepted": ("Steps", "%.1f"), "steps_rejected": ("Rejected", "%.1f"),
-        "beta": ("Beta", "%.3f"), "regularizer": ("Reg", "%.4f"),
-        "recon_mse": ("Recon", "%.4f"), "nll": ("Code NLL", "%.3f"), "mean_code_norm": ("Mean |z|", "%.3f"),
-        "mean_logdet": ("log|det|", "%.3f"), "gate_entropy": ("Gate H", "%.3f"), "distill": ("Distill", "%.4f"),
-        "energy_gap": ("U gap", "%.3f"),
-    ]
-
     static func format(_ v: Double?, _ spec: String = "%.4f") -> String {
         guard let v, v.isFinite else { return "—" }
         return String(format: spec, v)
@@ -46,9 +36,9 @@ public struct StatusPanel: Widget {
         rows.append(("LR", snap.map { String(format: "%.1e", $0.learningRate) } ?? "—"))
         rows.append(("Seed", String(state.seed)))
         rows.append(("State", state.paused ? "paused" : "training"))
-        for (k, v) in (snap?.figures ?? [:]).sorted(by: { $0.key < $1.key }) {
-            let (label, spec) = Self.figureLabels[k] ?? (String(k.prefix(8)), "%.3f")
-            rows.append((label, Self.format(v, spec)))
+        // The model's own figures (running means), labelled and formatted as it declares them.
+        for (figure, v) in (snap?.figures ?? [:]).sorted(by: { $0.key.id < $1.key.id }) {
+            rows.append((figure.label, Self.format(v, figure.format)))
         }
         var y = inner.y
         let labelStyle = Style(foreground: caps.colors == .none ? .default : .gray)

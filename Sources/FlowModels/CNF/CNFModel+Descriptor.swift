@@ -19,3 +19,11 @@ extension CNFModel {
         },
         build: { try CNFModel(config: $0) })
 }
+
+extension Figure {
+    public static let nfeForward = Figure(id: "nfe_forward", label: "NFE fwd", format: "%.1f")
+    public static let nfeBackward = Figure(id: "nfe_backward", label: "NFE bwd", format: "%.1f")
+    public static let stepsAccepted = Figure(id: "steps_accepted", label: "Steps", format: "%.1f")
+    public static let stepsRejected = Figure(id: "steps_rejected", label: "Rejected", format: "%.1f")
+    public static let regularizer = Figure(id: "regularizer", label: "Reg", format: "%.4f")
+}

@@ -123,7 +123,7 @@ public final class CNFModel: GenerativeModel {
 
     func backpropLoss(_ batch: Matrix, noise: Matrix?) -> ModelLoss {
         var state = VariableState(vars: initialState(batch).map { Variable($0) })
-        var figures = ["nfe_forward": 0.0, "nfe_backward": 0, "steps_accepted": 0, "steps_rejected": 0]
+        var figures: Figures = [.nfeForward: 0, .nfeBackward: 0, .stepsAccepted: 0, .stepsRejected: 0]
         for b in blocks {
             let sol = trainingSolver.solve({ t, s in
                 VariableState(vars: self.dynamics(t: t, z: s.vars[0], noise: noise, regularize: self.regularized, block: b))
@@ -138,7 +138,7 @@ public final class CNFModel: GenerativeModel {
         var loss = (delta - NormalizingFlow.standardNormalLogProb(z)).mean()
         if regularized {
             let r = state.vars[2].mean()
-            figures["regularizer"] = Double(r.scalar)
+            figures[.regularizer] = Double(r.scalar)
             loss = loss + r
         }
         return ModelLoss(loss: loss, figures: figures)
@@ -152,7 +152,7 @@ public final class CNFModel: GenerativeModel {
         let z = rng.normalMatrix(rows: rows, cols: 2)
         let noise = drawNoise(rows: rows, using: &rng)
         var state = VariableState(vars: [Variable(z), Variable(Matrix(rows: rows, cols: 1))])
-        var figures = ["nfe_forward": 0.0, "nfe_backward": 0, "beta": beta, "steps_accepted": 0, "steps_rejected": 0]
+        var figures: Figures = [.nfeForward: 0, .nfeBackward: 0, .beta: beta, .stepsAccepted: 0, .stepsRejected: 0]
         for b in blocks.reversed() {
             let sol = trainingSolver.solve({ t, s in
                 VariableState(vars: self.dynamics(t: t, z: s.vars[0], noise: noise, regularize: false, block: b))
@@ -177,7 +177,7 @@ public final class CNFModel: GenerativeModel {
         // backward pass restarts every block from it (torchdiffeq's reset at output times).
         var outputs: [[Matrix]] = []
         var state = initialState(batch)
-        var figures = ["nfe_forward": 0.0, "steps_accepted": 0, "steps_rejected": 0]
+        var figures: Figures = [.nfeForward: 0, .stepsAccepted: 0, .stepsRejected: 0]
         for b in blocks {
             let forward = trainingSolver.solve({ t, s in
                 MatrixState(self.dynamics(t: t, z: Variable(s.parts[0]), noise: noise, regularize: self.regularized, block: b).map(\.value))
@@ -199,14 +199,14 @@ public final class CNFModel: GenerativeModel {
         let core = state.count
         if regularized {
             let reg = state[2].sumAll() / Double(n)
-            figures["regularizer"] = reg
+            figures[.regularizer] = reg
             lossValue += reg
         }
         // ∂L/∂z(T) = z(T)/n, ∂L/∂Δ(T) = 1/n, ∂L/∂R(T) = 1/n.
         let inv = Float(1) / Float(n)
         var adjoints = [zT.map { $0 * inv }, Matrix(rows: n, cols: 1, repeating: inv)]
         if regularized { adjoints.append(Matrix(rows: n, cols: 1, repeating: inv)) }
-        figures["nfe_backward"] = 0
+        figures[.nfeBackward] = 0
         for b in blocks.reversed() {
             let params = nets[b].parameters
             let thetaZero = params.map { Matrix(rows: $0.value.rows, cols: $0.value.cols) }
@@ -215,7 +215,7 @@ public final class CNFModel: GenerativeModel {
             let backward = adjointSolver.solve({ t, s in
                 self.augmentedDynamics(t: t, state: s, core: core, noise: noise, params: params, block: b)
             }, y0: start, from: options.time, to: 0)
-            figures["nfe_backward", default: 0] += Double(backward.nfe)
+            figures[.nfeBackward, default: 0] += Double(backward.nfe)
             guard backward.result.isSuccess else {
                 return ModelLoss(loss: Variable(Matrix(rows: 1, cols: 1, storage: [.nan])), figures: figures,
                                  message: "adjoint: " + backward.result.message)
@@ -292,10 +292,10 @@ public final class CNFModel: GenerativeModel {
     }
 
     /// Adds a solve's cost to the per-iteration figures.
-    static func count(_ sol: Solution<some ODEState>, into figures: inout [String: Double]) {
-        figures["nfe_forward", default: 0] += Double(sol.nfe)
-        figures["steps_accepted", default: 0] += Double(sol.accepted)
-        figures["steps_rejected", default: 0] += Double(sol.rejected)
+    static func count(_ sol: Solution<some ODEState>, into figures: inout Figures) {
+        figures[.nfeForward, default: 0] += Double(sol.nfe)
+        figures[.stepsAccepted, default: 0] += Double(sol.accepted)
+        figures[.stepsRejected, default: 0] += Double(sol.rejected)
     }
 
     public func sample(count: Int, using rng: inout Xoshiro256) -> Matrix {

@@ -34,3 +34,8 @@ extension CTFModel {
             return try CTFModel(config: config)
         })
 }
+
+extension Figure {
+    public static let distill = Figure(id: "distill", label: "Distill", format: "%.4f")
+    public static let energyGap = Figure(id: "energy_gap", label: "U gap", format: "%.3f")
+}

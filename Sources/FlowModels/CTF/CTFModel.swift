@@ -110,7 +110,7 @@ public final class CTFModel: GenerativeModel {
         if case .energy(let t) = dataset, energyTarget != t { attach(to: dataset) }
         let target = energyTarget
         let (distill, _, x1) = distillation(rows: batch.rows, score: { self.scoreFunction($0, target: target) }, using: &rng)
-        var figures = ["distill": Double(distill.scalar)]
+        var figures: Figures = [.distill: Double(distill.scalar)]
         guard target == nil else { return ModelLoss(loss: distill, figures: figures) }
         // Energy update (Eq. 9/10): raise U on data, lower it on the generator's samples.
         let (uData, gData) = energyWithGradient(batch)
@@ -120,7 +120,7 @@ public final class CTFModel: GenerativeModel {
         let penalty = (gData[0].square() + gData[1].square()).mean() + (gGen[0].square() + gGen[1].square()).mean()
         let scale = uData.square().mean() + uGen.square().mean()
         let energyLoss = -gap + penalty.scaled(by: Float(options.gradientPenalty)) + scale.scaled(by: Float(options.scalePenalty))
-        figures["energy_gap"] = Double(gap.scalar)
+        figures[.energyGap] = Double(gap.scalar)
         return ModelLoss(loss: distill + energyLoss, figures: figures)
     }
 

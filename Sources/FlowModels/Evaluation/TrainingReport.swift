@@ -72,7 +72,7 @@ public struct TrainingReport: Sendable {
         r.set("nonfinite_events", .int(session.nonFiniteEvents))
         for (k, v) in extra.sorted(by: { $0.key < $1.key }) { r.set(k, .double(v)) }
         // Final held-out figures override the per-iteration means of the same name.
-        for (k, v) in model.reportFigures(dataset: session.dataset).sorted(by: { $0.key < $1.key }) { r.set(k, .double(v)) }
+        for (k, v) in model.reportFigures(dataset: session.dataset).sorted(by: { $0.key.id < $1.key.id }) { r.set(k.id, .double(v)) }
         return r
     }
 

@@ -15,3 +15,10 @@ extension GLFModel {
         },
         build: { try GLFModel(config: $0) })
 }
+
+extension Figure {
+    public static let reconMSE = Figure(id: "recon_mse", label: "Recon", format: "%.4f")
+    public static let codeNLL = Figure(id: "nll", label: "Code NLL", format: "%.3f")
+    public static let meanCodeNorm = Figure(id: "mean_code_norm", label: "Mean |z|", format: "%.3f")
+    public static let meanLogDet = Figure(id: "mean_logdet", label: "log|det|", format: "%.3f")
+}

@@ -64,8 +64,8 @@ public final class GLFModel: GenerativeModel {
         var norm = 0.0
         for r in 0..<z.rows { norm += (0..<z.cols).reduce(0.0) { $0 + Double(z.value[r, $1] * z.value[r, $1]) }.squareRoot() }
         return ModelLoss(loss: loss, figures: [
-            "recon_mse": Double(recon.scalar), "nll": Double(nll.scalar),
-            "mean_code_norm": norm / Double(z.rows), "mean_logdet": Double(logDet.mean().scalar),
+            .reconMSE: Double(recon.scalar), .codeNLL: Double(nll.scalar),
+            .meanCodeNorm: norm / Double(z.rows), .meanLogDet: Double(logDet.mean().scalar),
         ])
     }
 
@@ -77,13 +77,13 @@ public final class GLFModel: GenerativeModel {
     public func logDensity(_ points: Matrix) -> [Float]? { nil }
 
     /// Reconstruction error and code scale on held-out points, for the JSON line.
-    public func reportFigures(dataset: Dataset) -> [String: Double] {
+    public func reportFigures(dataset: Dataset) -> Figures {
         let x = dataset.testPoints()
         let z = encoder(Variable(x)).value
         let recon = (decoder(Variable(z)).value - x).squaredNorm() / Double(x.rows)
         var norm = 0.0
         for r in 0..<z.rows { norm += (0..<z.cols).reduce(0.0) { $0 + Double(z[r, $1] * z[r, $1]) }.squareRoot() }
-        return ["recon_mse": recon, "mean_code_norm": norm / Double(z.rows)]
+        return [.reconMSE: recon, .meanCodeNorm: norm / Double(z.rows)]
     }
 
     // MARK: toggles and views

@@ -46,7 +46,7 @@ public final class CouplingFlowModel: GenerativeModel {
             let (x, logq) = flow.sampleWithLogProb(z)
             let u = x.energy(target)
             let loss = (logq + u.scaled(by: Float(beta))).mean()
-            return ModelLoss(loss: loss, figures: ["beta": beta])
+            return ModelLoss(loss: loss, figures: [.beta: beta])
         }
         return ModelLoss(loss: -flow.logProb(Variable(batch)).mean())
     }

@@ -37,7 +37,7 @@ public protocol GenerativeModel: AnyObject {
     func attach(to dataset: Dataset)
 
     /// End-of-run figures for the JSON line (e.g. GLF's reconstruction error on held-out data).
-    func reportFigures(dataset: Dataset) -> [String: Double]
+    func reportFigures(dataset: Dataset) -> Figures
 
     /// Switches the explorer's `g` key can flip (GLF's stop-gradient), and flipping one;
     /// returns a message for the title bar, nil if unknown.
@@ -52,7 +52,7 @@ public protocol GenerativeModel: AnyObject {
 extension GenerativeModel {
     public func regionCodes(_ points: Matrix) -> [Int]? { nil }
     public func attach(to dataset: Dataset) {}
-    public func reportFigures(dataset: Dataset) -> [String: Double] { [:] }
+    public func reportFigures(dataset: Dataset) -> Figures { [:] }
     public var toggleNames: [String] { [] }
     public func toggle(_ name: String) -> String? { nil }
     public func scaleKnob(by factor: Double) -> String? { nil }
@@ -61,14 +61,14 @@ extension GenerativeModel {
 /// A training loss with the figures a model wants shown next to it.
 public struct ModelLoss {
     public var loss: Variable
-    public var figures: [String: Double]
+    public var figures: Figures
     /// A notable event (e.g. an ODE solver failure) to report to the user.
     public var message: String?
     /// True when the model already stored parameter gradients (the adjoint method); the
     /// trainer then skips `loss.backward()`.
     public var gradientsComputed: Bool
 
-    public init(loss: Variable, figures: [String: Double] = [:], message: String? = nil, gradientsComputed: Bool = false) {
+    public init(loss: Variable, figures: Figures = [:], message: String? = nil, gradientsComputed: Bool = false) {
         self.loss = loss
         self.figures = figures
         self.message = message

@@ -13,3 +13,8 @@ extension RADModel {
         },
         build: { try RADModel(config: $0) })
 }
+
+extension Figure {
+    /// Mean entropy of the gate's piece probabilities (nats): 0 when one piece wins everywhere.
+    public static let gateEntropy = Figure(id: "gate_entropy", label: "Gate H", format: "%.3f")
+}

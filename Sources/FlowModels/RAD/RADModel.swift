@@ -91,11 +91,11 @@ public final class RADModel: GenerativeModel {
             // Piece selection is discrete, so reverse KL through samples has no pathwise gradient
             // for the gate; fit energy targets by maximum likelihood on quadrature samples instead.
             let r = logProb(Variable(dataset.sample(count: batch.rows, using: &rng)))
-            return ModelLoss(loss: -r.logp.mean(), figures: ["gate_entropy": r.gateEntropy],
+            return ModelLoss(loss: -r.logp.mean(), figures: [.gateEntropy: r.gateEntropy],
                              message: iteration == 0 ? "rad fits energy targets by maximum likelihood on exact quadrature samples" : nil)
         }
         let r = logProb(Variable(batch))
-        return ModelLoss(loss: -r.logp.mean(), figures: ["gate_entropy": r.gateEntropy])
+        return ModelLoss(loss: -r.logp.mean(), figures: [.gateEntropy: r.gateEntropy])
     }
 
     public func logDensity(_ points: Matrix) -> [Float]? {

@@ -7,12 +7,12 @@ public struct StepMetrics: Sendable, Equatable {
     /// Set when the step produced NaN/inf and the last good parameters were restored.
     public var recoveredFromNonFinite: Bool
     /// Model-specific figures (NFE, gate entropy, β, …).
-    public var figures: [String: Double]
+    public var figures: Figures
     /// A notable event from the model (solver failure, unsupported target).
     public var message: String?
 
     public init(iteration: Int, loss: Double, gradNorm: Double, learningRate: Double,
-                recoveredFromNonFinite: Bool = false, figures: [String: Double] = [:], message: String? = nil) {
+                recoveredFromNonFinite: Bool = false, figures: Figures = [:], message: String? = nil) {
         self.iteration = iteration
         self.loss = loss
         self.gradNorm = gradNorm

@@ -72,7 +72,7 @@ public final class TrainingSession {
         Gradients.zero(params)
         // The graph lives only inside this closure: it holds references to the parameter
         // storage, and releasing it before the update keeps Adam's writes copy-free.
-        let (lossValue, figures, message): (Double, [String: Double], String?) = {
+        let (lossValue, figures, message): (Double, Figures, String?) = {
             let result = model.loss(batch: batch, dataset: dataset, iteration: iteration, using: &rng)
             let value = Double(result.loss.scalar)
             if value.isFinite && !result.gradientsComputed { result.loss.backward() }

@@ -34,7 +34,7 @@ struct TrainCommand: ParsableCommand {
         let start = clock.now
         var lastReport = start
         var recent = 0.0, recentCount = 0
-        var figureSums: [String: Double] = [:]
+        var figureSums: Figures = [:]
         var lastMessage: String?
         for _ in 0..<total {
             let m = session.step()
@@ -61,7 +61,8 @@ struct TrainCommand: ParsableCommand {
             if !quiet { stderr("saved checkpoint to \(save)") }
         }
         // Per-iteration means of the model's figures (NFE forward/backward, steps, …).
-        let means = figureSums.filter { $0.key != "beta" }.mapValues { $0 / Double(max(total, 1)) }
+        let means = Dictionary(uniqueKeysWithValues: figureSums.filter { $0.key.inReport }
+            .map { ($0.key.id, $0.value / Double(max(total, 1))) })
         print(TrainingReport.evaluate(session: session, seconds: seconds, extra: means).jsonLine)
     }
 }
