@@ -2,16 +2,22 @@
 import PackageDescription
 
 /// Numeric targets are optimised even in debug builds: the test suite trains small models, and
-/// unoptimised Float32 kernels are ~50x slower. Release adds the flags measured in
-/// docs/ARCHITECTURE.md ("Kernels and build flags"): -Ounchecked, no exclusivity checks, and an FMA-capable CPU.
+/// unoptimised Float32 kernels are ~50x slower. Release adds -Ounchecked and drops exclusivity
+/// checks (docs/ARCHITECTURE.md, "Kernels and build flags"). CPU tuning is per architecture of
+/// the build host: x86-64 targets Haswell (AVX2 + FMA); arm64 needs no flag (NEON and FMA are
+/// baseline). The kernels are portable Swift SIMD, so every architecture runs the same code.
+#if arch(x86_64)
+let cpuFlags = ["-target-cpu", "haswell"]
+#else
+let cpuFlags: [String] = []
+#endif
+
 let numericSettings: [SwiftSetting] = [
-    .unsafeFlags(["-O", "-target-cpu", "haswell"], .when(configuration: .debug)),
-    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked", "-target-cpu", "haswell"],
-                 .when(configuration: .release)),
+    .unsafeFlags(["-O"] + cpuFlags, .when(configuration: .debug)),
+    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"] + cpuFlags, .when(configuration: .release)),
 ]
 let releaseSettings: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked", "-target-cpu", "haswell"],
-                 .when(configuration: .release)),
+    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"] + cpuFlags, .when(configuration: .release)),
 ]
 
 let package = Package(
@@ -37,7 +43,11 @@ let package = Package(
         .target(name: "FlowApp", dependencies: ["FlowModels", "FlowRender"], swiftSettings: releaseSettings),
         // The only curses user.
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses"),
-        .target(name: "FlowTerminal", dependencies: ["FlowRender", "CNCurses"], swiftSettings: releaseSettings),
+        .target(name: "FlowTerminal", dependencies: ["FlowRender", "CNCurses"], swiftSettings: releaseSettings,
+                linkerSettings: [
+                    .linkedLibrary("ncursesw", .when(platforms: [.linux])),
+                    .linkedLibrary("ncurses", .when(platforms: [.macOS])),
+                ]),
         .executableTarget(
             name: "flowlab",
             dependencies: ["FlowApp", "FlowTerminal",

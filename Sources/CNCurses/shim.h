@@ -13,7 +13,13 @@
 #include <wchar.h>
 #include <signal.h>
 #include <unistd.h>
+#if defined(__APPLE__)
+// macOS's SDK ships ncurses (with the wide-character API) as <curses.h> and libncurses.
+#include <curses.h>
+#else
+// Debian/Ubuntu/Fedora: the wide-character build lives in <ncursesw/curses.h>.
 #include <ncursesw/curses.h>
+#endif
 
 // Function-like macros and mutable globals do not import into Swift 6; these accessors do.
 static inline WINDOW *cn_stdscr(void) { return stdscr; }

@@ -2,6 +2,8 @@ import CNCurses
 import FlowRender
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Why the terminal could not be used, with one clear line for the user.

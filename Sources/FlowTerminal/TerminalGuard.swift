@@ -1,6 +1,8 @@
 import CNCurses
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Signal handling that always gives the terminal back.

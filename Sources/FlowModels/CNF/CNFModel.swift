@@ -17,7 +17,7 @@ import FlowODE
 /// or Hutchinson's estimator with noise frozen per solve. Evaluation always uses the exact trace.
 public final class CNFModel: GenerativeModel {
     public let config: ModelConfig
-    public private(set) var options: CNFOptions
+    public internal(set) var options: CNFOptions
     /// One ODE net per stacked CNF block (`--layers`); data passes through them in order.
     public let nets: [ODENet]
     /// The first block's net.
@@ -168,83 +168,6 @@ public final class CNFModel: GenerativeModel {
         return ModelLoss(loss: loss, figures: figures)
     }
 
-    /// The adjoint method (Chen et al. 2018, §2 and Appendix B): solve forward without a tape, then solve the
-    /// augmented system backwards from T to 0 with `ȧ_z = −a·∂F/∂z`, `ȧ_θ = −a·∂F/∂θ`, where
-    /// F = (f, −div, reg) and each vector–Jacobian product is one reverse pass of the tape.
-    func adjointLoss(_ batch: Matrix, noise: Matrix?) -> ModelLoss {
-        let n = batch.rows
-        // Forward through the blocks without a tape, keeping each block's output state: the
-        // backward pass restarts every block from it (torchdiffeq's reset at output times).
-        var outputs: [[Matrix]] = []
-        var state = initialState(batch)
-        var figures: Figures = [.nfeForward: 0, .stepsAccepted: 0, .stepsRejected: 0]
-        for b in blocks {
-            let forward = trainingSolver.solve({ t, s in
-                MatrixState(self.dynamics(t: t, z: Variable(s.parts[0]), noise: noise, regularize: self.regularized, block: b).map(\.value))
-            }, y0: MatrixState(state), from: 0, to: options.time)
-            Self.count(forward, into: &figures)
-            guard forward.result.isSuccess else {
-                return ModelLoss(loss: Variable(Matrix(rows: 1, cols: 1, storage: [.nan])), figures: figures, message: forward.result.message)
-            }
-            state = forward.y.parts
-            outputs.append(state)
-        }
-        let zT = state[0], deltaT = state[1]
-        var lossValue = 0.0
-        for r in 0..<n {
-            let logN = -0.5 * Double(zT[r, 0] * zT[r, 0] + zT[r, 1] * zT[r, 1]) - log(2 * Double.pi)
-            lossValue += Double(deltaT[r, 0]) - logN
-        }
-        lossValue /= Double(n)
-        let core = state.count
-        if regularized {
-            let reg = state[2].sumAll() / Double(n)
-            figures[.regularizer] = reg
-            lossValue += reg
-        }
-        // ∂L/∂z(T) = z(T)/n, ∂L/∂Δ(T) = 1/n, ∂L/∂R(T) = 1/n.
-        let inv = Float(1) / Float(n)
-        var adjoints = [zT.map { $0 * inv }, Matrix(rows: n, cols: 1, repeating: inv)]
-        if regularized { adjoints.append(Matrix(rows: n, cols: 1, repeating: inv)) }
-        figures[.nfeBackward] = 0
-        for b in blocks.reversed() {
-            let params = nets[b].parameters
-            let thetaZero = params.map { Matrix(rows: $0.value.rows, cols: $0.value.cols) }
-            let start = AdjointState(values: outputs[b] + adjoints + thetaZero,
-                                     normedCount: options.seminorm ? 2 * core : 2 * core + params.count)
-            let backward = adjointSolver.solve({ t, s in
-                self.augmentedDynamics(t: t, state: s, core: core, noise: noise, params: params, block: b)
-            }, y0: start, from: options.time, to: 0)
-            figures[.nfeBackward, default: 0] += Double(backward.nfe)
-            guard backward.result.isSuccess else {
-                return ModelLoss(loss: Variable(Matrix(rows: 1, cols: 1, storage: [.nan])), figures: figures,
-                                 message: "adjoint: " + backward.result.message)
-            }
-            for (i, p) in params.enumerated() { p.grad = backward.y.values[2 * core + i] }
-            adjoints = Array(backward.y.values[core..<(2 * core)])
-        }
-        return ModelLoss(loss: Variable(Matrix(rows: 1, cols: 1, storage: [Float(lossValue)])), figures: figures,
-                         gradientsComputed: true)
-    }
-
-    /// The backward (adjoint) solve uses the training solver and tolerances, as torchdiffeq does.
-    var adjointSolver: ODESolver { trainingSolver }
-
-    func augmentedDynamics(t: Double, state s: AdjointState, core: Int, noise: Matrix?, params: [Variable], block: Int) -> AdjointState {
-        let zLeaf = Variable(parameter: s.values[0], name: "z")
-        let outs = dynamics(t: t, z: zLeaf, noise: noise, regularize: regularized, block: block)
-        var seed = (outs[0] * Variable(s.values[core])).sumAll()
-        for k in 1..<core { seed = seed + (outs[k] * Variable(s.values[core + k])).sumAll() }
-        Gradients.zero(params)
-        seed.backward()
-        var derivative = outs.map(\.value)
-        derivative.append((zLeaf.grad ?? Matrix(rows: zLeaf.rows, cols: 2)).map { -$0 })
-        for k in 1..<core { derivative.append(Matrix(rows: s.values[k].rows, cols: 1)) }
-        for p in params { derivative.append((p.grad ?? Matrix(rows: p.value.rows, cols: p.value.cols)).map { -$0 }) }
-        Gradients.zero(params)
-        return AdjointState(values: derivative, normedCount: s.normedCount)
-    }
-
     // MARK: inference
 
     public func logDensity(_ points: Matrix) -> [Float]? {
@@ -307,53 +230,5 @@ public final class CNFModel: GenerativeModel {
             remaining -= k
         }
         return Matrix.concatRows(out)
-    }
-
-    // MARK: knob and views
-
-    public func scaleKnob(by factor: Double) -> String? {
-        options.atol = min(1e-2, max(1e-8, options.atol * factor))
-        options.rtol = min(1e-2, max(1e-8, options.rtol * factor))
-        return String(format: "solver tolerances atol = rtol = %.1e", options.atol)
-    }
-
-
-    public var specialViewNames: [String] { ["Trajectories: base → data", "Vector field f(z, T/2)"] }
-
-    public func specialView(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
-        if index % 2 == 0 {
-            // 60 particles from the base back to the data, read at 25 times by dopri5's dense
-            // output; colour = time quarter.
-            let times = (0...24).map { options.time * Double(24 - $0) / 24 }
-            let sol = transport(rng.normalMatrix(rows: 60, cols: 2), solver: evaluationSolver, saveAt: times)
-            let path = sol.saved
-            var lines: [[Point2]] = [], colors: [Int] = []
-            let steps = path.count
-            for p in 0..<60 {
-                for q in 0..<4 {
-                    let lo = q * (steps - 1) / 4, hi = (q + 1) * (steps - 1) / 4
-                    guard hi > lo else { continue }
-                    lines.append((lo...hi).map { Point2(Double(path[$0].y.parts[0][p, 0]), Double(path[$0].y.parts[0][p, 1])) })
-                    colors.append(q)
-                }
-            }
-            return .lines(title: specialViewNames[0], polylines: lines, colorIndex: colors)
-        }
-        // Arrows of −f (the direction towards the data) on a 15 × 9 grid at t = T/2.
-        let grid = Evaluation.gridPoints(width: 15, height: 9, box: box * 0.9)
-        let f = net(t: options.time / 2, Variable(grid), tangents: []).f.value
-        var scale: Float = 0
-        for r in 0..<grid.rows { scale = max(scale, (f[r, 0] * f[r, 0] + f[r, 1] * f[r, 1]).squareRoot()) }
-        let len = Float(box) * 0.09 / max(scale, 1e-6)
-        var lines: [[Point2]] = [], colors: [Int] = []
-        for r in 0..<grid.rows {
-            let (x, y) = (grid[r, 0], grid[r, 1])
-            let (dx, dy) = (-f[r, 0] * len, -f[r, 1] * len)
-            lines.append([Point2(Double(x), Double(y)), Point2(Double(x + dx), Double(y + dy))])
-            colors.append(0)
-            lines.append([Point2(Double(x + dx), Double(y + dy)), Point2(Double(x + dx), Double(y + dy))])
-            colors.append(2)
-        }
-        return .lines(title: specialViewNames[1], polylines: lines, colorIndex: colors)
     }
 }
