@@ -51,7 +51,7 @@ public enum SnapshotBuilder {
     public static func samples(_ model: any GenerativeModel, chunk k: Int) -> [Point2] {
         var rng = Xoshiro256(seed: sampleSeed &+ UInt64(k) &* 7919)
         let s = model.sample(count: sampleChunk, using: &rng)
-        return (0..<s.rows).map { Point2(Double(s[$0, 0]), Double(s[$0, 1])) }
+        return s.points
     }
 
     /// Log-densities of pixel rows `rows` of the density grid, or nil without a tractable density.

@@ -32,7 +32,7 @@ extension CNFModel {
         let zT = state[0], deltaT = state[1]
         var lossValue = 0.0
         for r in 0..<n {
-            let logN = -0.5 * Double(zT[r, 0] * zT[r, 0] + zT[r, 1] * zT[r, 1]) - log(2 * Double.pi)
+            let logN = standardNormalLogDensity2D(Double(zT[r, 0]), Double(zT[r, 1]))
             lossValue += Double(deltaT[r, 0]) - logN
         }
         lossValue /= Double(n)

@@ -188,7 +188,7 @@ public final class CNFModel: GenerativeModel {
             }
             let z = state.parts[0], delta = state.parts[1]
             for r in 0..<x.rows {
-                let logN = -0.5 * (z[r, 0] * z[r, 0] + z[r, 1] * z[r, 1]) - Float(log(2 * Double.pi))
+                let logN = Float(standardNormalLogDensity2D(Double(z[r, 0]), Double(z[r, 1])))
                 out.append(ok ? logN - delta[r, 0] : .nan)
             }
             start = end

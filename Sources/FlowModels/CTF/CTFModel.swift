@@ -159,14 +159,9 @@ public final class CTFModel: GenerativeModel {
     public func logDensity(_ points: Matrix) -> [Float]? {
         guard hasEnergyModel else { return nil }
         let logZ = currentLogZ()
-        var out: [Float] = []
-        var start = 0
-        while start < points.rows {
-            let end = min(points.rows, start + 4096)
-            out += energy(t: 0, Variable(points.rows(start..<end)), tangents: []).f.value.storage.map { Float(Double($0) - logZ) }
-            start = end
+        return points.mapRowChunks { chunk in
+            energy(t: 0, Variable(chunk), tangents: []).f.value.storage.map { Float(Double($0) - logZ) }
         }
-        return out
     }
 
     /// log ∫ exp(U_θ) over the box by the midpoint rule on 160² cells, cached per parameter state.
@@ -220,7 +215,7 @@ public final class CTFModel: GenerativeModel {
         }
         var x = sample(count: 600, using: &rng)
         for _ in 0..<100 { x = langevinStep(x, target: target, using: &rng) }
-        return .points(title: specialViewNames[1], points: (0..<x.rows).map { Point2(Double(x[$0, 0]), Double(x[$0, 1])) })
+        return .points(title: specialViewNames[1], points: x.points)
     }
 
     /// The energy target being sampled (set when training on u1–u4).

@@ -56,16 +56,7 @@ public final class CouplingFlowModel: GenerativeModel {
     }
 
     public func logDensity(_ points: Matrix) -> [Float]? {
-        // Chunked so huge grids do not build one huge graph.
-        var out: [Float] = []
-        out.reserveCapacity(points.rows)
-        var start = 0
-        while start < points.rows {
-            let end = min(points.rows, start + 4096)
-            out += flow.logProb(Variable(points.rows(start..<end))).value.storage
-            start = end
-        }
-        return out
+        points.mapRowChunks { flow.logProb(Variable($0)).value.storage }
     }
 
     public var specialViewNames: [String] { ["Transport: base grid → data", "Latent: data → base"] }
@@ -77,7 +68,7 @@ public final class CouplingFlowModel: GenerativeModel {
         default:
             // Where the data lands in the base space: it should look like N(0, I).
             let z = flow.transform.forward(Variable(data)).y.value
-            return .points(title: specialViewNames[1], points: (0..<z.rows).map { Point2(Double(z[$0, 0]), Double(z[$0, 1])) })
+            return .points(title: specialViewNames[1], points: z.points)
         }
     }
 }

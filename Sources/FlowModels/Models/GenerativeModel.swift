@@ -89,9 +89,3 @@ public enum SpecialView: Sendable, Equatable {
     case none
 }
 
-/// A 2-D point for views.
-public struct Point2: Sendable, Equatable, Codable {
-    public var x: Double
-    public var y: Double
-    public init(_ x: Double, _ y: Double) { self.x = x; self.y = y }
-}

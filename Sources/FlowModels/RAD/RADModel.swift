@@ -99,14 +99,7 @@ public final class RADModel: GenerativeModel {
     }
 
     public func logDensity(_ points: Matrix) -> [Float]? {
-        var out: [Float] = []
-        var start = 0
-        while start < points.rows {
-            let end = min(points.rows, start + 4096)
-            out += logProb(Variable(points.rows(start..<end))).logp.value.storage
-            start = end
-        }
-        return out
+        points.mapRowChunks { logProb(Variable($0)).logp.value.storage }
     }
 
     public func sample(count: Int, using rng: inout Xoshiro256) -> Matrix {
@@ -164,7 +157,7 @@ public final class RADModel: GenerativeModel {
         var points: [Point2] = []
         if i == 0 {
             let s = sample(count: 300, using: &rng)
-            points = (0..<s.rows).map { Point2(Double(s[$0, 0]), Double(s[$0, 1])) }
+            points = s.points
         }
         return .regions(title: specialViewNames[i], width: w, height: h, labels: labels, points: points)
     }
