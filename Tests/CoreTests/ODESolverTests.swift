@@ -34,7 +34,7 @@ struct ODESolverTests {
     }
 
     static func error(_ tableau: ButcherTableau, steps: Int, T: Double) -> Double {
-        let s = ODESolver(tableau: tableau, mode: .fixed(steps: steps))
+        let s = ODESolver(tableau: tableau, controller: ConstantStepSize(steps: steps))
         let sol = s.solve({ _, y in DoubleState(v: [-0.5 * y.v[0] + y.v[1], -y.v[0] - 0.5 * y.v[1]]) },
                           y0: DoubleState(v: [1, 0]), from: 0, to: T)
         let (ex, ey) = exact(T)
@@ -80,8 +80,8 @@ struct ODESolverTests {
     /// (error 4.7e-5). Its error estimate is 3/2 of torchdiffeq's (Dormand & Prince 1980; torchdiffeq's `dopri5`), so
     /// dopri5 here may take somewhat fewer steps; we require the same range.
     @Test func dopri5StepCountsAndErrorsMatchReference() {
-        let control = StepSizeController(atol: 1e-5, rtol: 1e-5)
-        let solver = ODESolver(tableau: .dopri5, mode: .adaptive(control))
+        let control = AdaptiveStepSize(atol: 1e-5, rtol: 1e-5)
+        let solver = ODESolver(tableau: .dopri5, controller: control)
         let decay = solver.solve({ _, y in MatrixState([y.parts[0].map { -$0 }]) },
                                  y0: MatrixState([Matrix([[1]])]), from: 0, to: 5)
         #expect(decay.result == .success)
@@ -98,7 +98,7 @@ struct ODESolverTests {
     }
 
     @Test func integratesBackwardsInTime() {
-        let solver = ODESolver(tableau: .dopri5, mode: .adaptive(StepSizeController(atol: 1e-7, rtol: 1e-7)))
+        let solver = ODESolver(tableau: .dopri5, controller: AdaptiveStepSize(atol: 1e-7, rtol: 1e-7))
         let y0 = MatrixState([Matrix([[0.3, -1.2], [2, 0.5]])])
         let fwd = solver.solve(Self.field, y0: y0, from: 0, to: 1.5)
         let back = solver.solve(Self.field, y0: fwd.y, from: 1.5, to: 0)
@@ -107,17 +107,17 @@ struct ODESolverTests {
     }
 
     @Test func failuresAreValuesNotCrashes() {
-        var control = StepSizeController(atol: 1e-8, rtol: 1e-8)
+        var control = AdaptiveStepSize(atol: 1e-8, rtol: 1e-8)
         control.maxSteps = 5
-        let capped = ODESolver(tableau: .dopri5, mode: .adaptive(control))
+        let capped = ODESolver(tableau: .dopri5, controller: control)
             .solve(Self.field, y0: MatrixState([Matrix([[1, 0]])]), from: 0, to: 50)
         #expect(capped.result == .maxStepsReached(5))
         #expect(capped.result.message.contains("step cap"))
-        let blowUp = ODESolver(tableau: .dopri5, mode: .adaptive(StepSizeController(atol: 1e-6, rtol: 1e-6)))
+        let blowUp = ODESolver(tableau: .dopri5, controller: AdaptiveStepSize(atol: 1e-6, rtol: 1e-6))
             .solve({ _, y in MatrixState([y.parts[0].map { $0 * $0 * $0 * 1e3 }]) },
                    y0: MatrixState([Matrix([[3]])]), from: 0, to: 10)
         #expect(!blowUp.result.isSuccess, "finite-time blow-up must not report success")
-        let nan = ODESolver(tableau: .rk4, mode: .fixed(steps: 4))
+        let nan = ODESolver(tableau: .rk4, controller: ConstantStepSize(steps: 4))
             .solve({ _, y in MatrixState([y.parts[0].map { _ in .nan }]) }, y0: MatrixState([Matrix([[1]])]), from: 0, to: 1)
         #expect(nan.result == .nonFinite(0.25))
     }
@@ -126,7 +126,7 @@ struct ODESolverTests {
 extension ODESolverTests {
     /// dopri5's quartic dense output between steps is about as accurate as the steps themselves.
     @Test func dopri5DenseOutputIsAccurateBetweenSteps() {
-        let solver = ODESolver(tableau: .dopri5, mode: .adaptive(StepSizeController(atol: 1e-6, rtol: 1e-6)))
+        let solver = ODESolver(tableau: .dopri5, controller: AdaptiveStepSize(atol: 1e-6, rtol: 1e-6))
         let times = (0...40).map { Double($0) * 0.2 }
         let sol = solver.solve({ _, y in DoubleState(v: [-0.5 * y.v[0] + y.v[1], -y.v[0] - 0.5 * y.v[1]]) },
                                y0: DoubleState(v: [1, 0]), from: 0, to: 8, saveAt: times.reversed())
@@ -141,5 +141,17 @@ extension ODESolverTests {
         let back = solver.solve({ _, y in DoubleState(v: [-0.5 * y.v[0] + y.v[1], -y.v[0] - 0.5 * y.v[1]]) },
                                 y0: DoubleState(v: [Self.exact(8).0, Self.exact(8).1]), from: 8, to: 0, saveAt: [4, 2.5])
         for (t, y) in back.saved { #expect(abs(y.v[0] - Self.exact(t).0) < 1e-4, "t = \(t)") }
+    }
+
+    /// Constant stepping through the one solver loop: exactly n steps, s evaluations per step
+    /// (no extra evaluation at the end), landing exactly on t₁, forwards and backwards.
+    @Test func constantStepsCostExactlyNStagesAndLandOnT1() {
+        let solver = ODESolver(tableau: .rk4, controller: ConstantStepSize(steps: 10))
+        for (t0, t1) in [(0.0, 0.7), (0.7, 0.0)] {
+            let sol = solver.solve(Self.field, y0: MatrixState([Matrix([[1, 0]])]), from: t0, to: t1)
+            #expect(sol.result == .success && sol.accepted == 10 && sol.rejected == 0)
+            #expect(sol.nfe == 40)
+            #expect(sol.t == t1)
+        }
     }
 }

@@ -51,12 +51,12 @@ public final class CNFModel: GenerativeModel {
     /// configured tolerances — fixed-step training does not mean one-step evaluation).
     var trainingSolver: ODESolver {
         let t = ButcherTableau.named(options.solver)!
-        if t.errorWeights == nil { return ODESolver(tableau: t, mode: .fixed(steps: options.steps)) }
-        return ODESolver(tableau: t, mode: .adaptive(StepSizeController(atol: options.atol, rtol: options.rtol, maxSteps: options.maxSteps)))
+        if t.errorWeights == nil { return ODESolver(tableau: t, controller: ConstantStepSize(steps: options.steps)) }
+        return ODESolver(tableau: t, controller: AdaptiveStepSize(atol: options.atol, rtol: options.rtol, maxSteps: options.maxSteps))
     }
 
     var evaluationSolver: ODESolver {
-        ODESolver(tableau: .dopri5, mode: .adaptive(StepSizeController(atol: options.atol, rtol: options.rtol, maxSteps: options.maxSteps)))
+        ODESolver(tableau: .dopri5, controller: AdaptiveStepSize(atol: options.atol, rtol: options.rtol, maxSteps: options.maxSteps))
     }
 
     // MARK: dynamics

@@ -36,7 +36,7 @@ public final class GLFModel: GenerativeModel {
         var steps: [any Bijector] = [ElementwiseAffine(dimension: o.latent, name: "flow.affine")]
         for k in 0..<config.layers {
             if o.latent == 2 {
-                steps.append(AffineCoupling(conditionIndex: k % 2, hidden: [64, 64], activation: .tanh, scaleBound: 2,
+                steps.append(AffineCoupling(conditionIndex: k % 2, hidden: [64, 64], activation: .tanh, scaleBound: config.scaleBound,
                                             name: "flow.coupling\(k)", using: &rng))
             } else {
                 steps.append(MonotoneSpline(bins: o.splineBins, name: "flow.spline\(k)"))

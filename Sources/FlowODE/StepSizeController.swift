@@ -1,0 +1,107 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FlowCore
+
+/// Chooses step sizes for `ODESolver` (diffrax's `AbstractStepSizeController`): the first step,
+/// whether a trial step is accepted (error ratio ≤ 1), and the next step. Sizes are magnitudes;
+/// the solver applies the direction of integration.
+public protocol StepSizeController: Sendable {
+    /// Whether the controller reads the tableau's embedded error estimate.
+    var needsErrorEstimate: Bool { get }
+    /// Accepted-step cap; beyond it the solve stops with `.maxStepsReached`.
+    var maxSteps: Int { get }
+    /// Smallest step before the solve stops with `.stepTooSmall`.
+    var minStep: Double { get }
+    /// The first step's size, given f₀ = f(t₀, y₀); may evaluate f (counted in `nfe`).
+    func initialStep<S: ODEState>(_ f: (Double, S) -> S, t0: Double, t1: Double, y0: S, f0: S, order: Int,
+                                  nfe: inout Int) -> Double
+    /// The scaled error of a trial step (≤ 1 accepts it).
+    func errorRatio(_ error: [Matrix], y0: [Matrix], y1: [Matrix]) -> Double
+    /// The next step's size after a trial of size `h` with error ratio `ratio`.
+    func nextStep(_ h: Double, ratio: Double, order: Int) -> Double
+}
+
+/// `n` equal steps over [t₀, t₁]; every step is accepted.
+public struct ConstantStepSize: StepSizeController {
+    public var steps: Int
+    public init(steps: Int) { self.steps = max(1, steps) }
+
+    public var needsErrorEstimate: Bool { false }
+    public var maxSteps: Int { steps }
+    public var minStep: Double { 0 }
+
+    public func initialStep<S: ODEState>(_ f: (Double, S) -> S, t0: Double, t1: Double, y0: S, f0: S, order: Int,
+                                         nfe: inout Int) -> Double {
+        abs(t1 - t0) / Double(steps)
+    }
+
+    public func errorRatio(_ error: [Matrix], y0: [Matrix], y1: [Matrix]) -> Double { 0 }
+    public func nextStep(_ h: Double, ratio: Double, order: Int) -> Double { h }
+}
+
+/// Step-size control as in torchdiffeq's dopri5 (Hairer, Nørsett & Wanner, Solving ODEs I,
+/// §II.4): mixed RMS/max error norm, safety 0.9, growth ≤ 10, shrink ≥ 0.2, accepted steps
+/// never shrink, Hairer's initial step.
+public struct AdaptiveStepSize: StepSizeController, Equatable {
+    public var atol: Double
+    public var rtol: Double
+    public var safety = 0.9
+    public var maxGrowth = 10.0
+    public var maxShrink = 0.2
+    public var maxSteps = 1000
+    public var minStep = 1e-10
+
+    public init(atol: Double, rtol: Double, maxSteps: Int = 1000) {
+        self.atol = atol
+        self.rtol = rtol
+        self.maxSteps = maxSteps
+    }
+
+    public var needsErrorEstimate: Bool { true }
+
+    /// `max over parts of RMS(v / (atol + rtol·max(|a|, |b|)))`.
+    func norm(_ v: [Matrix], scaleA: [Matrix], scaleB: [Matrix]) -> Double {
+        var worst = 0.0
+        for (p, (x, y)) in zip(v, zip(scaleA, scaleB)) {
+            var s = 0.0
+            for i in 0..<p.count {
+                let tol = atol + rtol * Double(max(abs(x.storage[i]), abs(y.storage[i])))
+                let r = Double(p.storage[i]) / tol
+                s += r * r
+            }
+            worst = max(worst, (s / Double(max(p.count, 1))).squareRoot())
+        }
+        return worst
+    }
+
+    public func errorRatio(_ error: [Matrix], y0: [Matrix], y1: [Matrix]) -> Double {
+        norm(error, scaleA: y0, scaleB: y1)
+    }
+
+    public func nextStep(_ h: Double, ratio: Double, order: Int) -> Double {
+        if ratio == 0 { return h * maxGrowth }
+        let lower = ratio < 1 ? 1 : maxShrink
+        return h * min(maxGrowth, max(safety * pow(ratio, -1.0 / Double(order)), lower))
+    }
+
+    /// Hairer–Nørsett–Wanner's starting step (one extra evaluation).
+    public func initialStep<S: ODEState>(_ f: (Double, S) -> S, t0: Double, t1: Double, y0: S, f0: S, order: Int,
+                                         nfe: inout Int) -> Double {
+        let direction: Double = t1 >= t0 ? 1 : -1
+        let y = y0.parts, fp = f0.parts
+        let zero = y.map { Matrix(rows: $0.rows, cols: $0.cols) }
+        let d0 = norm(y, scaleA: y, scaleB: zero)
+        let d1 = norm(fp, scaleA: y, scaleB: zero)
+        let h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1
+        let y1 = y0.adding([(direction * h0, f0)])
+        let f1 = f(t0 + direction * h0, y1)
+        nfe += 1
+        let diff = zip(f1.parts, fp).map { $0 - $1 }
+        let d2 = norm(diff, scaleA: y, scaleB: zero) / h0
+        let h1 = max(d1, d2) <= 1e-15 ? max(1e-6, h0 * 1e-3) : pow(0.01 / max(d1, d2), 1.0 / Double(order))
+        return min(100 * h0, h1)
+    }
+}
