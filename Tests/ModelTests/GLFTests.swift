@@ -103,9 +103,10 @@ struct GLFTests {
 
     @Test func stopGradientToggleFlipsTheOption() throws {
         let m = try Self.model()
-        #expect(m.toggleNames == ["stop-gradient"])
-        #expect(m.toggle("stop-gradient")?.contains("off") == true && !m.options.stopGradient)
-        #expect(m.toggle("nope") == nil)
+        #expect(m.modelSwitch?.name == "stop-gradient" && m.modelSwitch?.isOn == true)
+        #expect(m.flipSwitch()?.contains("off") == true && !m.options.stopGradient)
+        #expect(m.flipSwitch()?.contains("on") == true && m.options.stopGradient)
+        #expect(try ModelFactory.make(ModelConfig.defaults(for: .realnvp)).flipSwitch() == nil)
     }
 }
 
@@ -120,7 +121,10 @@ extension GLFTests {
         #expect(abs(ctf.options.step - 0.005) < 1e-12)
         let ffjord = try CNFModel(config: ModelConfig.defaults(for: .ffjord))
         _ = ffjord.scaleKnob(by: 10)
-        #expect(abs(ffjord.options.atol - 1e-4) < 1e-12)
+        #expect(abs(ffjord.options.atol - 1e-4) < 1e-12 && abs(ffjord.options.rtol - 1e-4) < 1e-12)
+        // Knobs stay inside their declared range.
+        for _ in 0..<40 { _ = glf.scaleKnob(by: 2) }
+        #expect(glf.options.beta == glf.knob?.range.upperBound)
         #expect(try ModelFactory.make(ModelConfig.defaults(for: .realnvp)).scaleKnob(by: 2) == nil)
     }
 }

@@ -43,7 +43,8 @@ public enum SnapshotBuilder {
         snap.target = target
         snap.event = event
         snap.figures = figures
-        snap.specialViewNames = session.model.specialViewNames
+        snap.specialViewNames = session.model.views.map(\.title)
+        snap.controls = ControlReading.of(session.model)
         return snap
     }
 
@@ -75,11 +76,11 @@ public enum SnapshotBuilder {
     /// The model-specific view (with fixed data points and seed).
     public static func special(session: TrainingSession, index: Int, box: Double) -> (SpecialView, [String], Int) {
         let model = session.model
-        let names = model.specialViewNames
+        let names = model.views.map(\.title)
         let i = names.isEmpty ? 0 : index % names.count
         var drng = Xoshiro256(seed: dataSeed)
         let data = session.dataset.sample(count: 800, using: &drng)
         var vrng = Xoshiro256(seed: sampleSeed &+ 2)
-        return (model.specialView(index: i, data: data, box: box, using: &vrng), names, i)
+        return (model.view(index: i, data: data, box: box, using: &vrng), names, i)
     }
 }

@@ -217,11 +217,7 @@ public final class TrainerWorker: @unchecked Sendable {
             dirty = true
         case .toggleModelOption:
             guard let session else { return }
-            if let name = session.model.toggleNames.first, let message = session.model.toggle(name) {
-                post(message)
-            } else {
-                post("\(session.config.kind.rawValue) has no switch for g")
-            }
+            post(session.model.flipSwitch() ?? "\(session.config.kind.rawValue) has no switch for g")
             dirty = true
         case .scaleModelKnob(let factor):
             guard let session else { return }

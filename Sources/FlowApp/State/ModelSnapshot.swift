@@ -36,6 +36,8 @@ public struct ModelSnapshot: Sendable, Equatable {
     public var samples: [Point2]
     public var special: SpecialView
     public var specialViewNames: [String]
+    /// The model's switch and knob as (label, value) rows for the status panel.
+    public var controls: [ControlReading] = []
     public var specialIndex: Int
     /// The most recent notable event (NaN recovery, solver failure), shown in the status panel.
     public var event: String?
@@ -64,5 +66,19 @@ public struct ModelSnapshot: Sendable, Equatable {
         specialIndex = 0
         event = nil
         box = 4
+    }
+}
+
+/// One model control as the status panel shows it: "Beta 1", "Distill sliced".
+public struct ControlReading: Sendable, Equatable {
+    public var label: String
+    public var value: String
+
+    /// The switch and the knob a model declares, in that order.
+    static func of(_ model: any ModelInspection) -> [ControlReading] {
+        var rows: [ControlReading] = []
+        if let s = model.modelSwitch { rows.append(ControlReading(label: s.label, value: s.shortReading)) }
+        if let k = model.knob { rows.append(ControlReading(label: k.label, value: k.shortReading)) }
+        return rows
     }
 }

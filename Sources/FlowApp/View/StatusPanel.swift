@@ -40,6 +40,7 @@ public struct StatusPanel: Widget {
         for (figure, v) in (snap?.figures ?? [:]).sorted(by: { $0.key.id < $1.key.id }) {
             rows.append((figure.label, Self.format(v, figure.format)))
         }
+        for c in snap?.controls ?? [] { rows.append((c.label, c.value)) }
         var y = inner.y
         let labelStyle = Style(foreground: caps.colors == .none ? .default : .gray)
         for (k, v) in rows where y < inner.maxY {

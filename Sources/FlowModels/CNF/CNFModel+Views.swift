@@ -9,16 +9,18 @@ import FlowODE
 
 /// FFJORD's explorer side: the tolerance knob and the trajectory and vector-field views.
 extension CNFModel {
-    public func scaleKnob(by factor: Double) -> String? {
-        options.atol = min(1e-2, max(1e-8, options.atol * factor))
-        options.rtol = min(1e-2, max(1e-8, options.rtol * factor))
-        return String(format: "solver tolerances atol = rtol = %.1e", options.atol)
+    /// Solver tolerance: sets atol and scales rtol with it.
+    public var knob: ModelKnob? { ModelKnob(label: "Tol", name: "solver tolerance atol", value: options.atol, range: 1e-8...1e-2, format: "%.1e") }
+
+    public func setKnob(_ value: Double) {
+        options.rtol = min(1e-2, max(1e-8, options.rtol * value / options.atol))
+        options.atol = value
     }
 
 
-    public var specialViewNames: [String] { ["Trajectories: base → data", "Vector field f(z, T/2)"] }
+    public var views: [ModelView] { [ModelView("Trajectories: base → data", .trajectories), ModelView("Vector field f(z, T/2)", .vectorField)] }
 
-    public func specialView(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
+    public func view(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
         if index % 2 == 0 {
             // 60 particles from the base back to the data, read at 25 times by dopri5's dense
             // output; colour = time quarter.
@@ -35,7 +37,7 @@ extension CNFModel {
                     colors.append(q)
                 }
             }
-            return .lines(title: specialViewNames[0], polylines: lines, colorIndex: colors)
+            return .lines(title: views[0].title, polylines: lines, colorIndex: colors)
         }
         // Arrows of −f (the direction towards the data) on a 15 × 9 grid at t = T/2.
         let grid = Evaluation.gridPoints(width: 15, height: 9, box: box * 0.9)
@@ -52,6 +54,6 @@ extension CNFModel {
             lines.append([Point2(Double(x + dx), Double(y + dy)), Point2(Double(x + dx), Double(y + dy))])
             colors.append(2)
         }
-        return .lines(title: specialViewNames[1], polylines: lines, colorIndex: colors)
+        return .lines(title: views[1].title, polylines: lines, colorIndex: colors)
     }
 }

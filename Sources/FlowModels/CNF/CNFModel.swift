@@ -15,7 +15,7 @@ import FlowODE
 /// integrated from the data (t = 0) to the base (t = T). Training gradients come from the
 /// adjoint method or from backpropagation through the solver; the trace is exact (two tangents)
 /// or Hutchinson's estimator with noise frozen per solve. Evaluation always uses the exact trace.
-public final class CNFModel: GenerativeModel {
+public final class CNFModel: GenerativeModel, ModelInspection {
     public let config: ModelConfig
     public internal(set) var options: CNFOptions
     /// One ODE net per stacked CNF block (`--layers`); data passes through them in order.

@@ -18,7 +18,7 @@ import FlowData
 /// (p_θ ∝ exp(U_θ), CTF's sign) is trained by maximum likelihood with the model expectation
 /// taken over the generator's samples (the paper's Algorithm 1), with a gradient penalty and
 /// a weak E[U²] term for stability; its density is normalised by quadrature on the box.
-public final class CTFModel: GenerativeModel {
+public final class CTFModel: GenerativeModel, ModelInspection {
     public let config: ModelConfig
     public private(set) var options: CTFOptions
     public let generator: MLP
@@ -180,23 +180,21 @@ public final class CTFModel: GenerativeModel {
 
     // MARK: switches and views
 
-    public var toggleNames: [String] { ["distance"] }
-
-    public func scaleKnob(by factor: Double) -> String? {
-        options.step = min(0.5, max(1e-4, options.step * factor))
-        return String(format: "Langevin step h = %.4g", options.step)
+    public var modelSwitch: ModelSwitch? {
+        ModelSwitch(label: "Distill", name: "distillation", isOn: options.distance == .sliced,
+                    on: "sliced Wasserstein", off: "paired L2 (watch it collapse)")
     }
 
-    public func toggle(_ name: String) -> String? {
-        guard name == "distance" else { return nil }
-        options.distance = options.distance == .sliced ? .paired : .sliced
-        return options.distance == .sliced ? "distillation: sliced Wasserstein" : "distillation: paired L2 (watch it collapse)"
-    }
+    public func setSwitch(_ on: Bool) { options.distance = on ? .sliced : .paired }
+
+    public var knob: ModelKnob? { ModelKnob(label: "Step h", name: "Langevin step h", value: options.step, range: 1e-4...0.5, format: "%.4g") }
+
+    public func setKnob(_ value: Double) { options.step = value }
 
 
-    public var specialViewNames: [String] { ["Langevin particles from the generator", "100 Langevin steps from the generator"] }
+    public var views: [ModelView] { [ModelView("Langevin particles from the generator", .trajectories), ModelView("100 Langevin steps from the generator", .particles)] }
 
-    public func specialView(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
+    public func view(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
         let target = hasEnergyModel ? nil : energyTarget
         if index % 2 == 0 {
             // 40 particles, 24 steps each; colour = time quarter.
@@ -211,11 +209,11 @@ public final class CTFModel: GenerativeModel {
                     colors.append(q)
                 }
             }
-            return .lines(title: specialViewNames[0], polylines: lines, colorIndex: colors)
+            return .lines(title: views[0].title, polylines: lines, colorIndex: colors)
         }
         var x = sample(count: 600, using: &rng)
         for _ in 0..<100 { x = langevinStep(x, target: target, using: &rng) }
-        return .points(title: specialViewNames[1], points: x.points)
+        return .points(title: views[1].title, points: x.points)
     }
 
     /// The energy target being sampled (set when training on u1–u4).

@@ -110,7 +110,7 @@ public struct Checkpoint: Codable, Sendable {
 
     /// Rebuilds the model and loads the parameters, checking names and shapes.
     /// - Parameter expected: when given, the checkpoint must be of this model.
-    public func makeModel(expected: ModelKind? = nil) throws -> any GenerativeModel {
+    public func makeModel(expected: ModelKind? = nil) throws -> any FlowLabModel {
         if let expected, expected != model {
             throw CheckpointError("checkpoint holds a '\(model.rawValue)' model, expected '\(expected.rawValue)'")
         }
@@ -121,7 +121,7 @@ public struct Checkpoint: Codable, Sendable {
               config.hidden.allSatisfy({ $0 >= 1 && $0 <= 4096 }) else {
             throw CheckpointError("checkpoint has an invalid architecture (layers \(config.layers), hidden \(config.hidden))")
         }
-        let built: any GenerativeModel
+        let built: any FlowLabModel
         do { built = try ModelFactory.make(config) } catch let e as ModelError { throw CheckpointError(e.message) }
         let params = built.parameters
         guard params.count == parameters.count else {

@@ -15,7 +15,7 @@ import FlowData
 /// convention). Without the stop-gradient ("regularised GLF") the codes shrink and the NLL runs
 /// to −∞ (Xiao, Yan & Amit 2019, §3.2). Samples: ε ~ N(0, I) → F⁻¹ → G. The data density is
 /// not tractable.
-public final class GLFModel: GenerativeModel {
+public final class GLFModel: GenerativeModel, ModelInspection {
     public let config: ModelConfig
     public private(set) var options: GLFOptions
     public let encoder: MLP
@@ -88,35 +88,34 @@ public final class GLFModel: GenerativeModel {
 
     // MARK: toggles and views
 
-    public var toggleNames: [String] { ["stop-gradient"] }
-
-    public func scaleKnob(by factor: Double) -> String? {
-        options.beta = min(1e4, max(1e-4, options.beta * factor))
-        return String(format: "β (weight of the reconstruction) = %.3g", options.beta)
+    public var modelSwitch: ModelSwitch? {
+        ModelSwitch(label: "Stop-grd", name: "stop-gradient", isOn: options.stopGradient, on: "on (GLF)", off: "off (regularised GLF: codes shrink)")
     }
 
-    public func toggle(_ name: String) -> String? {
-        guard name == "stop-gradient" else { return nil }
-        options.stopGradient.toggle()
-        return "stop-gradient \(options.stopGradient ? "on (GLF)" : "off (regularised GLF: codes shrink)")"
+    public func setSwitch(_ on: Bool) { options.stopGradient = on }
+
+    public var knob: ModelKnob? {
+        ModelKnob(label: "Beta", name: "β (weight of the reconstruction)", value: options.beta, range: 1e-4...1e4, format: "%.3g")
     }
 
-    public var specialViewNames: [String] { ["Latent: codes E(x) over the flow density", "Latent: F(E(x)) vs N(0, I)"] }
+    public func setKnob(_ value: Double) { options.beta = value }
 
-    public func specialView(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
+    public var views: [ModelView] { [ModelView("Latent: codes E(x) over the flow density", .latent), ModelView("Latent: F(E(x)) vs N(0, I)", .latent)] }
+
+    public func view(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
         let z = encoder(Variable(data)).value
         let d = options.latent
         func point(_ m: Matrix, _ r: Int) -> Point2 { Point2(Double(m[r, 0]), d == 2 ? Double(m[r, 1]) : 0) }
         if index % 2 == 1 {
             let eps = flow.transform.forward(Variable(z)).y.value
-            return .points(title: specialViewNames[1], points: (0..<eps.rows).map { point(eps, $0) })
+            return .points(title: views[1].title, points: (0..<eps.rows).map { point(eps, $0) })
         }
         // The flow's density on the latent plane (for d = 1, a function of the first axis).
         let (w, h) = (64, 32)
         let grid = Evaluation.gridPoints(width: w, height: h, box: box)
         let g = d == 2 ? grid : grid.column(0)
         let lp = (NormalizingFlow.standardNormalLogProb(flow.transform.forward(Variable(g)).y) + flow.transform.forward(Variable(g)).logAbsDet).value
-        return .field(title: specialViewNames[0], width: w, height: h, logValues: lp.storage.map(Double.init),
+        return .field(title: views[0].title, width: w, height: h, logValues: lp.storage.map(Double.init),
                       points: (0..<z.rows).map { point(z, $0) })
     }
 }

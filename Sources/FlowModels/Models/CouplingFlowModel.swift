@@ -7,7 +7,7 @@ import FlowData
 ///
 /// Trained by maximum likelihood on samples, or by annealed reverse KL on energy targets
 /// (Rezende & Mohamed 2015): `E_z[log q(x) + β_t U(x)]`, `x = f⁻¹(z)`.
-public final class CouplingFlowModel: GenerativeModel {
+public final class CouplingFlowModel: GenerativeModel, ModelInspection {
     public let config: ModelConfig
     public let flow: NormalizingFlow
 
@@ -59,16 +59,16 @@ public final class CouplingFlowModel: GenerativeModel {
         points.mapRowChunks { flow.logProb(Variable($0)).value.storage }
     }
 
-    public var specialViewNames: [String] { ["Transport: base grid → data", "Latent: data → base"] }
+    public var views: [ModelView] { [ModelView("Transport: base grid → data", .transport), ModelView("Latent: data → base", .latent)] }
 
-    public func specialView(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
-        switch index % specialViewNames.count {
+    public func view(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
+        switch index % views.count {
         case 0:
-            return WarpedGrid.view(title: specialViewNames[0]) { z in flow.transform.inverse(Variable(z)).x.value }
+            return WarpedGrid.view(title: views[0].title) { z in flow.transform.inverse(Variable(z)).x.value }
         default:
             // Where the data lands in the base space: it should look like N(0, I).
             let z = flow.transform.forward(Variable(data)).y.value
-            return .points(title: specialViewNames[1], points: z.points)
+            return .points(title: views[1].title, points: z.points)
         }
     }
 }

@@ -1,8 +1,9 @@
 import FlowCore
 import FlowData
 
-/// What every FlowLab model offers the trainer, the CLI and the explorer. Adding a model means
-/// conforming to this protocol; nothing in the renderer changes.
+/// A model's math, what the trainer, the CLI and the evaluation use: parameters, a loss,
+/// sampling and (where tractable) the log-density. What the explorer shows of a model is the
+/// separate `ModelInspection`; every registered model is both (`FlowLabModel`).
 public protocol GenerativeModel: AnyObject {
     var config: ModelConfig { get }
     var parameters: [Variable] { get }
@@ -20,13 +21,6 @@ public protocol GenerativeModel: AnyObject {
     /// Exact log-density at each row, or nil when the model has no tractable density.
     func logDensity(_ points: Matrix) -> [Float]?
 
-    /// Names of the model-specific views the explorer's `v` key cycles through.
-    var specialViewNames: [String] { get }
-
-    /// Model-specific view `index` (transport of a grid for flows, regions for RAD, …), given
-    /// a fixed set of data points to show where relevant. Any randomness comes from `rng`.
-    func specialView(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView
-
     /// Called after parameters were loaded from a checkpoint.
     func didLoadParameters()
 
@@ -38,25 +32,18 @@ public protocol GenerativeModel: AnyObject {
 
     /// End-of-run figures for the JSON line (e.g. GLF's reconstruction error on held-out data).
     func reportFigures(dataset: Dataset) -> Figures
-
-    /// Switches the explorer's `g` key can flip (GLF's stop-gradient), and flipping one;
-    /// returns a message for the title bar, nil if unknown.
-    var toggleNames: [String] { get }
-    func toggle(_ name: String) -> String?
-
-    /// Scales the model's main knob (`[` / `]` in the explorer): CTF's Langevin step h,
-    /// FFJORD's solver tolerances, GLF's β. Returns a message, nil if the model has none.
-    func scaleKnob(by factor: Double) -> String?
 }
 
 extension GenerativeModel {
+    public func prepare(with batch: Matrix) {}
+    public func didLoadParameters() {}
     public func regionCodes(_ points: Matrix) -> [Int]? { nil }
     public func attach(to dataset: Dataset) {}
     public func reportFigures(dataset: Dataset) -> Figures { [:] }
-    public var toggleNames: [String] { [] }
-    public func toggle(_ name: String) -> String? { nil }
-    public func scaleKnob(by factor: Double) -> String? { nil }
 }
+
+/// A model as the registry builds it: its math and what the explorer shows of it.
+public typealias FlowLabModel = GenerativeModel & ModelInspection
 
 /// A training loss with the figures a model wants shown next to it.
 public struct ModelLoss {

@@ -9,11 +9,11 @@ public struct ModelDescriptor: Sendable {
     /// optionally tuned to the dataset it will train on.
     let configure: @Sendable (inout ModelConfig, Dataset?) -> Void
     /// Builds the model; throws a `ModelError` for a configuration it cannot build.
-    let build: @Sendable (ModelConfig) throws -> any GenerativeModel
+    let build: @Sendable (ModelConfig) throws -> any FlowLabModel
 
     init(kind: ModelKind, title: String,
          configure: @escaping @Sendable (inout ModelConfig, Dataset?) -> Void,
-         build: @escaping @Sendable (ModelConfig) throws -> any GenerativeModel) {
+         build: @escaping @Sendable (ModelConfig) throws -> any FlowLabModel) {
         self.kind = kind
         self.title = title
         self.configure = configure

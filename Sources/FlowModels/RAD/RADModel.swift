@@ -14,7 +14,7 @@ import FlowData
 /// exact ancestral sampling (z, then each layer's k, then the piece's inverse) and exact
 /// inference of (z, k). An ActNorm standardises the data first; affine couplings may be
 /// interleaved between RAD layers.
-public final class RADModel: GenerativeModel {
+public final class RADModel: GenerativeModel, ModelInspection {
     enum Step {
         case bijector(any Bijector)
         case rad(RADCoupling)
@@ -137,14 +137,15 @@ public final class RADModel: GenerativeModel {
 
     public func regionCodes(_ points: Matrix) -> [Int]? { regions(points) }
 
-    public var specialViewNames: [String] {
-        ["Regions: all layers (k₁…k_L) + samples", "Regions: first RAD layer", "Regions: last RAD layer"]
+    public var views: [ModelView] {
+        [ModelView("Regions: all layers (k₁…k_L) + samples", .regions), ModelView("Regions: first RAD layer", .regions),
+         ModelView("Regions: last RAD layer", .regions)]
     }
 
-    public func specialView(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
+    public func view(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
         let (w, h) = (96, 64)
         let grid = Evaluation.gridPoints(width: w, height: h, box: box)
-        let i = index % specialViewNames.count
+        let i = index % views.count
         let layer: Int? = i == 0 ? nil : (i == 1 ? 0 : radLayers.count - 1)
         // Stable colours: relabel codes by first appearance in scan order.
         var relabel: [Int: Int] = [:]
@@ -159,6 +160,6 @@ public final class RADModel: GenerativeModel {
             let s = sample(count: 300, using: &rng)
             points = s.points
         }
-        return .regions(title: specialViewNames[i], width: w, height: h, labels: labels, points: points)
+        return .regions(title: views[i].title, width: w, height: h, labels: labels, points: points)
     }
 }

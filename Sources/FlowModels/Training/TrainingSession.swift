@@ -15,7 +15,7 @@ import Darwin
 /// last good parameters (saved every `snapshotInterval` steps) are restored, and the learning
 /// rate is halved. The event is reported in `StepMetrics.recoveredFromNonFinite`.
 public final class TrainingSession {
-    public let model: any GenerativeModel
+    public let model: any FlowLabModel
     public let dataset: Dataset
     public private(set) var optimizer: Adam
     public private(set) var rng: Xoshiro256
@@ -26,7 +26,7 @@ public final class TrainingSession {
     static let snapshotInterval = 25
     private var lastGood: [Matrix]
 
-    public init(model: any GenerativeModel, dataset: Dataset) {
+    public init(model: any FlowLabModel, dataset: Dataset) {
         self.model = model
         self.dataset = dataset
         self.optimizer = Adam(learningRate: model.config.learningRate, weightDecay: model.config.weightDecay)

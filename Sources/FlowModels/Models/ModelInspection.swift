@@ -1,0 +1,80 @@
+import Foundation
+import FlowCore
+
+/// What the explorer shows of a model and lets the user drive, as typed values: its views
+/// (the `v` key), one switch (`g`) and one knob (`[` / `]`). The explorer lists and drives
+/// whatever a model declares; it knows no model by name.
+public protocol ModelInspection: AnyObject {
+    /// The model-specific views, in `v` order.
+    var views: [ModelView] { get }
+    /// View `index` (modulo the count), given data points to show where relevant.
+    func view(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView
+    /// The model's on/off switch and its current state, nil if it has none.
+    var modelSwitch: ModelSwitch? { get }
+    func setSwitch(_ on: Bool)
+    /// The model's main continuous knob and its current value, nil if it has none.
+    var knob: ModelKnob? { get }
+    func setKnob(_ value: Double)
+}
+
+extension ModelInspection {
+    public var modelSwitch: ModelSwitch? { nil }
+    public func setSwitch(_ on: Bool) {}
+    public var knob: ModelKnob? { nil }
+    public func setKnob(_ value: Double) {}
+
+    /// Flips the switch; returns the message for the title bar, nil without a switch.
+    public func flipSwitch() -> String? {
+        guard let s = modelSwitch else { return nil }
+        setSwitch(!s.isOn)
+        return modelSwitch?.reading
+    }
+
+    /// Multiplies the knob's value by `factor`, clamped to its range; returns the message.
+    public func scaleKnob(by factor: Double) -> String? {
+        guard let k = knob else { return nil }
+        setKnob(min(k.range.upperBound, max(k.range.lowerBound, k.value * factor)))
+        return knob?.reading
+    }
+}
+
+/// One model-specific view: its title and what kind of picture it is.
+public struct ModelView: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case transport, latent, trajectories, vectorField, regions, particles }
+    public let title: String
+    public let kind: Kind
+    public init(_ title: String, _ kind: Kind) { self.title = title; self.kind = kind }
+}
+
+/// An on/off model option (GLF's stop-gradient, CTF's distillation distance).
+public struct ModelSwitch: Sendable, Equatable {
+    /// A status-panel label of at most 8 characters.
+    public let label: String
+    public let name: String
+    public let isOn: Bool
+    /// What on and off mean, for the message line.
+    public let onText: String
+    public let offText: String
+    public init(label: String, name: String, isOn: Bool, on: String, off: String) {
+        self.label = label; self.name = name; self.isOn = isOn; onText = on; offText = off
+    }
+    public var reading: String { "\(name): \(isOn ? onText : offText)" }
+    /// The state in one word, for the status panel.
+    public var shortReading: String { String((isOn ? onText : offText).split(separator: " ").first ?? "") }
+}
+
+/// A continuous model option the explorer scales ×2 / ÷2 within `range`.
+public struct ModelKnob: Sendable, Equatable {
+    /// A status-panel label of at most 8 characters.
+    public let label: String
+    public let name: String
+    public let value: Double
+    public let range: ClosedRange<Double>
+    /// A `String(format:)` spec for the value.
+    public let format: String
+    public init(label: String, name: String, value: Double, range: ClosedRange<Double>, format: String = "%.3g") {
+        self.label = label; self.name = name; self.value = value; self.range = range; self.format = format
+    }
+    public var reading: String { "\(name) = \(shortReading)" }
+    public var shortReading: String { String(format: format, value) }
+}
