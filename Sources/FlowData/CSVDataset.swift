@@ -69,3 +69,22 @@ extension CSVPoints {
             : "\(path): skipped \(skippedRows) row\(skippedRows == 1 ? "" : "s") with a missing value in '\(columns[0])' or '\(columns[1])'"
     }
 }
+
+extension CSVPoints {
+    /// The same points in standardised units (what a model behind `Standardization` trains on);
+    /// its box is then the canonical [−4, 4]².
+    public func mapped(by s: Standardization) -> CSVPoints {
+        CSVPoints(mapping: self, by: s)
+    }
+
+    init(mapping c: CSVPoints, by s: Standardization) {
+        path = c.path
+        train = s.forward(c.train)
+        test = s.forward(c.test)
+        validation = s.forward(c.validation)
+        columns = c.columns
+        columnSpec = c.columnSpec
+        skippedRows = c.skippedRows
+        viewBox = .standard
+    }
+}

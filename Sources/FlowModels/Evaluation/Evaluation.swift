@@ -73,6 +73,22 @@ public enum Evaluation {
         return m
     }
 
+    /// Cell centres of a `width × height` grid over a view box, top row first. For the box
+    /// [−L, L]² the values are bit for bit those of `gridPoints(width:height:box: L)`.
+    public static func gridPoints(width: Int, height: Int, box: ViewBox) -> Matrix {
+        var m = Matrix(rows: width * height, cols: 2)
+        let left = box.centerX - box.halfWidth, top = box.centerY + box.halfHeight
+        let (hx, hy) = (box.halfWidth, box.halfHeight)
+        for j in 0..<height {
+            for i in 0..<width {
+                let r = j * width + i
+                m[r, 0] = Float(left + (Double(i) + 0.5) * 2 * hx / Double(width))
+                m[r, 1] = Float(top - (Double(j) + 0.5) * 2 * hy / Double(height))
+            }
+        }
+        return m
+    }
+
     /// ∫ p over [−L, L]² by the midpoint rule on an `n × n` grid.
     public static func integratedMass(_ model: any GenerativeModel, resolution n: Int, box: Double) -> Double? {
         guard let lp = model.logDensity(gridPoints(resolution: n, box: box)) else { return nil }

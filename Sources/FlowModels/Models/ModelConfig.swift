@@ -30,6 +30,9 @@ public struct ModelConfig: Sendable, Codable, Equatable {
     public var ctf: CTFOptions? = nil
     /// GLF's latent, stop-gradient and β options (nil for other models).
     public var glf: GLFOptions? = nil
+    /// The fixed affine map applied before the model (a user's CSV; `StandardizedModel`), nil
+    /// for the toy datasets, energy targets and checkpoints written before it existed.
+    public var standardization: Standardization? = nil
 
     /// The shared base every model's defaults start from: 64-64 tanh networks, Adam at 2e-3,
     /// batch 256, 10 layers, 5000 iterations.
@@ -45,6 +48,7 @@ public struct ModelConfig: Sendable, Codable, Equatable {
     public static func defaults(for kind: ModelKind, dataset: Dataset? = nil) -> ModelConfig {
         var c = base(kind)
         kind.descriptor.configure(&c, dataset)
+        c.standardization = dataset?.standardization
         return c
     }
 
