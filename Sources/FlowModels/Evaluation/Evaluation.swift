@@ -20,6 +20,19 @@ public enum Evaluation {
         return -lp.reduce(0.0) { $0 + Double($1) } / Double(lp.count)
     }
 
+    /// Mean negative log-likelihood of `points` (nil without a tractable density).
+    public static func nll(_ model: any GenerativeModel, points: Matrix) -> Double? {
+        guard points.rows > 0, let lp = model.logDensity(points) else { return nil }
+        return -lp.reduce(0.0) { $0 + Double($1) } / Double(lp.count)
+    }
+
+    /// NLL on a CSV's training split (its first `limit` points), to set against the held-out
+    /// `testNLL`: a growing gap is overfitting. Nil for the built-in datasets.
+    public static func trainNLL(_ model: any GenerativeModel, dataset: Dataset, limit: Int = 2000) -> Double? {
+        guard case .csv(let c) = dataset else { return nil }
+        return nll(model, points: c.train.rows(0..<min(limit, c.train.rows)))
+    }
+
     /// Energy distance `2E‖X−Y‖ − E‖X−X′‖ − E‖Y−Y′‖` (Székely & Rizzo), V-statistic form.
     public static func energyDistance(_ a: Matrix, _ b: Matrix) -> Double {
         func meanDistance(_ p: Matrix, _ q: Matrix) -> Double {
