@@ -74,6 +74,10 @@ struct HeldOutTests {
         }
         #expect(kde > 3 && kde < 10)   // N(0,100²)×N(0,1): entropy ≈ 2.84 + log 100 ≈ 7.4
         #expect(r["columns"] == .string("u,v") && r["skipped_rows"] == .int(0))
+        // Small data: the spline and RAD flows get smaller networks; the toys keep theirs.
+        let nsf = ModelConfig.defaults(for: .nsf, dataset: data), rad = ModelConfig.defaults(for: .rad, dataset: data)
+        #expect(nsf.hidden == [32, 32] && nsf.layers == 4 && rad.hidden == [32, 32] && rad.learningRate == 5e-4)
+        #expect(ModelConfig.defaults(for: .nsf, dataset: .toy(.moons)).hidden != [32, 32])
         let toy = TrainingSession(model: try ModelFactory.make(ModelConfig.defaults(for: .glow, dataset: .toy(.moons))), dataset: .toy(.moons))
         #expect(TrainingReport.evaluate(session: toy, seconds: 0)["kde_heldout_nll"] == nil)
     }
