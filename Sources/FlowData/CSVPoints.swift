@@ -10,6 +10,16 @@ public struct CSVPoints: Sendable {
     public let path: String
     public let train: Matrix
     public let test: Matrix
+    /// The two columns used (x, y): header names, or `column N` (`csv:PATH:X,Y`, CSVDataset.swift).
+    public internal(set) var columns: [String] = ["x", "y"]
+    /// The `X,Y` column choice as given after the path, if any (part of the dataset's name).
+    public internal(set) var columnSpec: String? = nil
+    /// Rows skipped for an empty, NA or NaN value in a chosen column.
+    public internal(set) var skippedRows = 0
+    /// Points held out from training to pick the best parameters (early stopping).
+    public internal(set) var validation = Matrix(rows: 0, cols: 2)
+    /// The box that is drawn and evaluated, fitted to the training split.
+    public internal(set) var viewBox = ViewBox.standard
 
     /// Fraction of the points held out for evaluation.
     public static let heldOutFraction = 0.1

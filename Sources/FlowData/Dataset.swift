@@ -15,7 +15,8 @@ public enum Dataset: Sendable, Equatable, CustomStringConvertible {
     /// The dataset named `name`, loading the CSV file if it is one.
     public init(name: String) throws {
         if name.hasPrefix("csv:") {
-            self = .csv(try CSVPoints(path: String(name.dropFirst(4))))
+            let (path, columns) = CSVPoints.parseName(String(name.dropFirst(4)))
+            self = .csv(try CSVPoints(path: path, columns: columns))
         } else if let t = ToyDataset(rawValue: name) {
             self = .toy(t)
         } else if let e = EnergyTarget(rawValue: name) {
@@ -34,11 +35,24 @@ public enum Dataset: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .toy(let t): return t.rawValue
         case .energy(let e): return e.rawValue
-        case .csv(let c): return "csv:" + c.path
+        case .csv(let c): return "csv:" + c.path + (c.columnSpec.map { ":" + $0 } ?? "")
         }
     }
 
     public var description: String { name }
+
+    /// The box that is drawn and evaluated: fitted to a CSV's training split, [−4, 4]² otherwise.
+    public var viewBox: ViewBox {
+        if case .csv(let c) = self { return c.viewBox }
+        return .standard
+    }
+
+    /// The fixed affine map a model applies first (CSV datasets only): it takes `viewBox` onto
+    /// [−4, 4]², so any data scale trains like the toy datasets.
+    public var standardization: Standardization? {
+        if case .csv(let c) = self { return c.viewBox.standardization }
+        return nil
+    }
 
     /// True for energy targets (no samples; trained by reverse KL).
     public var isEnergy: Bool { if case .energy = self { return true } else { return false } }

@@ -25,14 +25,14 @@ struct CSVTests {
         #expect(message("a,b,c\n1,2\n") == "pts.csv line 1: header has 3 columns, expected 2 (x,y)")
     }
 
-    @Test func fileSplitsNinetyTen() throws {
+    @Test func fileSplitsEightyTenTen() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("flowlab-csv-\(getpid()).csv").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let body = "x,y\n" + (0..<200).map { "\($0),\(-$0)" }.joined(separator: "\n")
         try body.write(toFile: path, atomically: true, encoding: .utf8)
         let d = try Dataset(name: "csv:" + path)
         guard case .csv(let c) = d else { Issue.record("not a csv dataset"); return }
-        #expect(c.train.rows == 180 && c.test.rows == 20)
+        #expect(c.train.rows == 160 && c.validation.rows == 20 && c.test.rows == 20)
         #expect(d.testPoints() == c.test)
         var g = Xoshiro256(seed: 1)
         let batch = d.sample(count: 50, using: &g)

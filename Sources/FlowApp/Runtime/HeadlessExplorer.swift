@@ -59,7 +59,8 @@ public enum HeadlessExplorer {
         let layout = ExplorerLayout(size: o.size)
         if !layout.isTooSmall {
             let g = layout.geometry
-            let target = TargetField.compute(session.dataset, pixels: Size2(g.targetPixels.width, g.targetPixels.height), box: 4)
+            let target = TargetField.compute(session.dataset, pixels: Size2(g.targetPixels.width, g.targetPixels.height),
+                                             box: session.dataset.viewBox)
             state.snapshot = SnapshotBuilder.build(session: session, geometry: g, target: target,
                                                    lossHistory: LossHistory.downsample(history, to: 200),
                                                    lastLoss: lastLoss, itersPerSecond: nil,

@@ -22,6 +22,7 @@ struct IncrementalSnapshot {
     var specialCost = 0.0
     var lastSpecialTime = -1e9
     var testNLL: Double?
+    var trainNLL: Double?
     var nllCost = 0.0
     var lastNLLTime = -1e9
 
@@ -47,7 +48,7 @@ struct IncrementalSnapshot {
         let start = Self.now()
         func left() -> Double { complete ? .infinity : budget - (Self.now() - start) }
         let model = session.model
-        let box = status.box
+        let box = status.viewBox
         let px = geometry.densityPixels
         // Density: a band of rows per step (implicit models: a whole histogram, it is cheap).
         if px.width > 0 && px.height > 0 {
@@ -96,6 +97,7 @@ struct IncrementalSnapshot {
         if complete || (Self.now() - lastNLLTime > max(2, 10 * nllCost) && left() > 0) {
             let t0 = Self.now()
             testNLL = Evaluation.testNLL(model, dataset: session.dataset)
+            trainNLL = status.columns == nil ? nil : Evaluation.trainNLL(model, dataset: session.dataset)
             nllCost = Self.now() - t0
             lastNLLTime = Self.now()
         }
@@ -107,6 +109,7 @@ struct IncrementalSnapshot {
         snap.specialViewNames = specialNames
         snap.specialIndex = specialIndex
         snap.testNLL = testNLL
+        snap.trainNLL = trainNLL
         return snap
     }
 }

@@ -22,11 +22,12 @@ public enum SnapshotBuilder {
         var snap = status(session: session, target: target, lossHistory: lossHistory, lastLoss: lastLoss,
                           itersPerSecond: itersPerSecond, event: event, figures: figures)
         snap.testNLL = withTestNLL ? Evaluation.testNLL(session.model, dataset: session.dataset) : nil
+        if withTestNLL && snap.columns != nil { snap.trainNLL = Evaluation.trainNLL(session.model, dataset: session.dataset) }
         snap.samples = (0..<(sampleCount / sampleChunk)).flatMap { samples(session.model, chunk: $0) }
-        let (field, histogram) = density(session.model, pixels: geometry.densityPixels, box: snap.box)
+        let (field, histogram) = density(session.model, pixels: geometry.densityPixels, box: snap.viewBox)
         snap.density = field
         snap.densityIsHistogram = histogram
-        (snap.special, snap.specialViewNames, snap.specialIndex) = special(session: session, index: specialIndex, box: snap.box)
+        (snap.special, snap.specialViewNames, snap.specialIndex) = special(session: session, index: specialIndex, box: snap.viewBox)
         return snap
     }
 
@@ -45,6 +46,11 @@ public enum SnapshotBuilder {
         snap.figures = figures
         snap.specialViewNames = session.model.views.map(\.title)
         snap.controls = ControlReading.of(session.model)
+        snap.viewBox = session.dataset.viewBox
+        if case .csv(let c) = session.dataset {
+            snap.columns = c.columns
+            snap.skippedRows = c.skippedRows
+        }
         return snap
     }
 
@@ -56,14 +62,14 @@ public enum SnapshotBuilder {
     }
 
     /// Log-densities of pixel rows `rows` of the density grid, or nil without a tractable density.
-    public static func densityRows(_ model: any GenerativeModel, pixels: Size, rows: Range<Int>, box: Double) -> [Double]? {
+    public static func densityRows(_ model: any GenerativeModel, pixels: Size, rows: Range<Int>, box: ViewBox) -> [Double]? {
         let grid = Evaluation.gridPoints(width: pixels.width, height: pixels.height, box: box)
         let part = grid.rows((rows.lowerBound * pixels.width)..<(rows.upperBound * pixels.width))
         return model.logDensity(part)?.map(Double.init)
     }
 
     /// The whole density grid, or a histogram of 10 000 samples for implicit models.
-    public static func density(_ model: any GenerativeModel, pixels px: Size, box: Double) -> (FieldGrid?, Bool) {
+    public static func density(_ model: any GenerativeModel, pixels px: Size, box: ViewBox) -> (FieldGrid?, Bool) {
         guard px.width > 0 && px.height > 0 else { return (nil, false) }
         if let lp = densityRows(model, pixels: px, rows: 0..<px.height, box: box) {
             return (FieldGrid(width: px.width, height: px.height, logValues: lp), false)
@@ -74,13 +80,13 @@ public enum SnapshotBuilder {
     }
 
     /// The model-specific view (with fixed data points and seed).
-    public static func special(session: TrainingSession, index: Int, box: Double) -> (SpecialView, [String], Int) {
+    public static func special(session: TrainingSession, index: Int, box: ViewBox) -> (SpecialView, [String], Int) {
         let model = session.model
         let names = model.views.map(\.title)
         let i = names.isEmpty ? 0 : index % names.count
         var drng = Xoshiro256(seed: dataSeed)
         let data = session.dataset.sample(count: 800, using: &drng)
         var vrng = Xoshiro256(seed: sampleSeed &+ 2)
-        return (model.view(index: i, data: data, box: box, using: &vrng), names, i)
+        return (model.view(index: i, data: data, box: box.halfWidth, using: &vrng), names, i)
     }
 }

@@ -10,6 +10,11 @@ public enum TargetField {
     public static let seed: UInt64 = 0x7A26E7
 
     public static func compute(_ dataset: Dataset, pixels: Size2, box: Double) -> FieldGrid {
+        compute(dataset, pixels: pixels, box: ViewBox.square(box))
+    }
+
+    /// The target over a view box (a CSV's fitted rectangle).
+    public static func compute(_ dataset: Dataset, pixels: Size2, box: ViewBox) -> FieldGrid {
         let (w, h) = (pixels.width, pixels.height)
         guard w > 0, h > 0 else { return FieldGrid(width: 0, height: 0, logValues: []) }
         if case .energy(let target) = dataset {
@@ -29,15 +34,22 @@ public enum TargetField {
 
     /// Log of the histogram density (count / (n · cell area)); −inf in empty cells.
     public static func histogram(_ points: Matrix, pixels: Size2, box: Double) -> FieldGrid {
+        histogram(points, pixels: pixels, box: ViewBox.square(box))
+    }
+
+    /// The histogram over a view box; for [−L, L]² the arithmetic is that of the square box.
+    public static func histogram(_ points: Matrix, pixels: Size2, box: ViewBox) -> FieldGrid {
         let (w, h) = (pixels.width, pixels.height)
+        let left = box.centerX - box.halfWidth, top = box.centerY + box.halfHeight
+        let (hx, hy) = (box.halfWidth, box.halfHeight)
         var counts = [Double](repeating: 0, count: w * h)
         for r in 0..<points.rows {
             let x = Double(points[r, 0]), y = Double(points[r, 1])
-            let i = Int(((x + box) / (2 * box) * Double(w)).rounded(.down))
-            let j = Int(((box - y) / (2 * box) * Double(h)).rounded(.down))
+            let i = Int(((x - left) / (2 * hx) * Double(w)).rounded(.down))
+            let j = Int(((top - y) / (2 * hy) * Double(h)).rounded(.down))
             if i >= 0 && i < w && j >= 0 && j < h { counts[j * w + i] += 1 }
         }
-        let cellArea = (2 * box / Double(w)) * (2 * box / Double(h))
+        let cellArea = (2 * hx / Double(w)) * (2 * hy / Double(h))
         let n = Double(max(points.rows, 1))
         return FieldGrid(width: w, height: h, logValues: counts.map { $0 > 0 ? Foundation.log($0 / (n * cellArea)) : -.infinity })
     }

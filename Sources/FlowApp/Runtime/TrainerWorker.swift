@@ -146,7 +146,8 @@ public final class TrainerWorker: @unchecked Sendable {
         let t0 = now()
         let key = "\(session.dataset.name)|\(geometry.targetPixels)"
         if key != targetKey {
-            target = TargetField.compute(session.dataset, pixels: Size2(geometry.targetPixels.width, geometry.targetPixels.height), box: 4)
+            target = TargetField.compute(session.dataset, pixels: Size2(geometry.targetPixels.width, geometry.targetPixels.height),
+                                           box: session.dataset.viewBox)
             targetKey = key
         }
         rateWindow.append((t0, session.iteration))

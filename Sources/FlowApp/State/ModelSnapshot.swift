@@ -1,3 +1,4 @@
+import FlowData
 import FlowModels
 
 /// A scalar field on a pixel grid over the plotting box, top row first.
@@ -41,7 +42,16 @@ public struct ModelSnapshot: Sendable, Equatable {
     public var specialIndex: Int
     /// The most recent notable event (NaN recovery, solver failure), shown in the status panel.
     public var event: String?
-    public var box: Double
+    /// The plotted rectangle: [−4, 4]² for the built-in datasets, fitted to a CSV's data.
+    public var viewBox: ViewBox
+    /// Half-width of the plotted box (its x half-width for a CSV's rectangle).
+    public var box: Double { viewBox.halfWidth }
+    /// A CSV's column names (x, y); nil for the built-in datasets.
+    public var columns: [String]?
+    /// Rows of a CSV skipped for missing values.
+    public var skippedRows: Int
+    /// NLL on the training points (CSV datasets), next to `testNLL` on the held-out ones.
+    public var trainNLL: Double?
     /// The training run this snapshot belongs to (`ExplorerState.generation`).
     public var generation = 0
 
@@ -65,7 +75,10 @@ public struct ModelSnapshot: Sendable, Equatable {
         specialViewNames = []
         specialIndex = 0
         event = nil
-        box = 4
+        viewBox = .standard
+        columns = nil
+        skippedRows = 0
+        trainNLL = nil
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import FlowData
 import FlowModels
 import FlowRender
 
@@ -14,7 +15,10 @@ public enum ExplorerView {
         let caps = state.capabilities
         renderTitle(state, layout: layout, on: &frame)
         let snap = state.snapshot
-        let box = snap?.box ?? 4
+        // Everything is drawn on the canonical square [-4, 4]²; `viewBox` maps data onto it
+        // (the identity for the built-in datasets).
+        let viewBox = snap?.viewBox ?? .standard
+        let box = ViewBox.canonicalHalfWidth
 
         // Target.
         let targetTitle = "Target: \(state.dataset)"
@@ -37,16 +41,21 @@ public enum ExplorerView {
             if state.samplesOverTarget, let t = snap?.target {
                 Heatmap(values: scaled(t, log: state.logScale), pixelWidth: t.width, pixelHeight: t.height, capabilities: caps)
                     .render(in: inner, on: &frame)
-                overlay(pts, in: inner, box: box, color: .brightYellow, caps: caps, on: &frame)
+                overlay(canonical(pts, viewBox), in: inner, box: box, color: .brightYellow, caps: caps, on: &frame)
             } else {
                 var canvas = BrailleCanvas(width: inner.width, height: inner.height, capabilities: caps, seriesColors: [.brightYellow])
-                for p in pts { canvas.plot(x: p.x, y: p.y, box: box) }
+                for p in canonical(pts, viewBox) { canvas.plot(x: p.x, y: p.y, box: box) }
                 canvas.render(in: inner, on: &frame)
             }
         }
 
         // Model-specific view.
         renderSpecial(snap, in: layout.special, caps: caps, box: box, on: &frame)
+        if let snap, !viewBox.isStandard || snap.columns != nil {
+            for panel in [layout.target, layout.density, layout.samples, layout.special] {
+                drawAxes(viewBox, columns: snap.columns, in: panel, caps: caps, on: &frame)
+            }
+        }
         StatusPanel(state: state).render(in: layout.status, on: &frame)
         renderKeys(state, layout: layout, on: &frame)
         if state.showHelp {
@@ -134,8 +143,39 @@ public enum ExplorerView {
         }
     }
 
+    /// Points of a view box on the canonical square the widgets draw.
+    static func canonical(_ points: [Point2], _ box: ViewBox) -> [Point2] {
+        box.isStandard ? points : points.map { let (u, v) = box.toCanonical($0.x, $0.y); return Point2(u, v) }
+    }
+
+    /// A non-standard box's coordinates at a panel's corners (top right: x max, y max; bottom
+    /// left: x min, y min) and the column names on the bottom edge, written into the border.
+    static func drawAxes(_ box: ViewBox, columns: [String]?, in panel: Rect, caps: Capabilities, on frame: inout Frame) {
+        guard panel.width > 12, panel.height > 2 else { return }
+        let style = Style(foreground: caps.colors == .none ? .default : .gray)
+        let f = ViewBox.format
+        let bottom = panel.maxY - 1, top = panel.y
+        let low = " \(f(box.minX)),\(f(box.minY)) "
+        let high = " \(f(box.maxX)),\(f(box.maxY)) "
+        let edge = Rect(x: panel.x + 1, y: bottom, width: panel.width - 2, height: 1)
+        let lowEnd = frame.write(low, x: panel.x + 1, y: bottom, style: style, clip: edge)
+        // Top right, unless the title already reaches there.
+        let border: Character = caps.unicode ? "─" : "-"
+        var titleEnd = panel.maxX - 2
+        while titleEnd > panel.x, frame[titleEnd, top].symbol == border { titleEnd -= 1 }
+        let highX = panel.maxX - 1 - high.count
+        if highX > titleEnd + 1 {
+            frame.write(high, x: highX, y: top, style: style, clip: Rect(x: panel.x + 1, y: top, width: panel.width - 2, height: 1))
+        }
+        guard let columns, columns.count == 2 else { return }
+        let arrows = caps.unicode ? (" \(columns[0]) →, \(columns[1]) ↑ ") : (" x: \(columns[0]), y: \(columns[1]) ")
+        let namesX = panel.maxX - 1 - arrows.count
+        if namesX > lowEnd { frame.write(arrows, x: namesX, y: bottom, style: style, clip: edge) }
+    }
+
     static func renderSpecial(_ snap: ModelSnapshot?, in panel: Rect, caps: Capabilities, box: Double, on frame: inout Frame) {
         let inner = Panel.inner(panel)
+        let viewBox = snap?.viewBox ?? .standard
         guard let snap else {
             Panel(title: "Model view", capabilities: caps).render(in: panel, on: &frame)
             return
@@ -147,7 +187,7 @@ public enum ExplorerView {
             Panel(title: title + suffix, capabilities: caps).render(in: panel, on: &frame)
             var canvas = BrailleCanvas(width: inner.width, height: inner.height, capabilities: caps,
                                        seriesColors: [.brightMagenta, .brightCyan, .brightYellow, .brightGreen])
-            for (i, line) in polylines.enumerated() {
+            for (i, line) in polylines.map({ canonical($0, viewBox) }).enumerated() {
                 for (a, b) in zip(line, line.dropFirst()) {
                     canvas.line(from: (a.x, a.y), to: (b.x, b.y), box: box, series: colorIndex.indices.contains(i) ? colorIndex[i] : 0)
                 }
@@ -156,18 +196,18 @@ public enum ExplorerView {
         case .points(let title, let points):
             Panel(title: title + suffix, capabilities: caps).render(in: panel, on: &frame)
             var canvas = BrailleCanvas(width: inner.width, height: inner.height, capabilities: caps, seriesColors: [.brightGreen])
-            for p in points { canvas.plot(x: p.x, y: p.y, box: box) }
+            for p in canonical(points, viewBox) { canvas.plot(x: p.x, y: p.y, box: box) }
             canvas.render(in: inner, on: &frame)
         case .regions(let title, let w, let h, let labels, let points):
             Panel(title: title + suffix, capabilities: caps).render(in: panel, on: &frame)
             RegionMap(labels: labels, pixelWidth: w, pixelHeight: h, capabilities: caps).render(in: inner, on: &frame)
-            overlay(points, in: inner, box: box, color: .black, caps: caps, on: &frame)
+            overlay(canonical(points, viewBox), in: inner, box: box, color: .black, caps: caps, on: &frame)
         case .field(let title, let w, let h, let logValues, let points):
             Panel(title: title + suffix, capabilities: caps).render(in: panel, on: &frame)
             let maxLog = logValues.filter(\.isFinite).max() ?? 0
             let values = logValues.map { $0.isFinite ? max(0, ($0 - (maxLog - 8)) / 8) : 0 }
             Heatmap(values: values, pixelWidth: w, pixelHeight: h, capabilities: caps).render(in: inner, on: &frame)
-            overlay(points, in: inner, box: box, color: .brightWhite, caps: caps, on: &frame)
+            overlay(canonical(points, viewBox), in: inner, box: box, color: .brightWhite, caps: caps, on: &frame)
         case .none:
             Panel(title: "Model view", capabilities: caps).render(in: panel, on: &frame)
         }

@@ -25,8 +25,16 @@ public struct StatusPanel: Widget {
             ("Speed", snap?.itersPerSecond.map { String(format: "%.0f it/s", $0) } ?? "—"),
             ("Frames", state.framesPerSecond.map { String(format: "%.0f /s", $0) } ?? "—"),
             ("Loss", Self.format(snap?.loss)),
-            ("Test NLL", Self.format(snap?.testNLL)),
         ]
+        if let columns = snap?.columns {
+            // A user's CSV: which columns, what was skipped, and train vs held-out NLL (overfitting).
+            rows.insert(("Columns", columns.joined(separator: ", ")), at: 2)
+            if let skipped = snap?.skippedRows, skipped > 0 { rows.insert(("Skipped", "\(skipped) rows (NA)"), at: 3) }
+            rows.append(("TrainNLL", Self.format(snap?.trainNLL)))
+            rows.append(("Held NLL", Self.format(snap?.testNLL)))
+        } else {
+            rows.append(("Test NLL", Self.format(snap?.testNLL)))
+        }
         if let floor = snap?.entropyFloor {
             rows.append(("Floor", String(format: "%.3f", floor)))
             rows.append(("Gap", snap?.testNLL.map { String(format: "%+.3f nats", $0 - floor) } ?? "—"))

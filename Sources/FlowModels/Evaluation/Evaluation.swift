@@ -20,6 +20,19 @@ public enum Evaluation {
         return -lp.reduce(0.0) { $0 + Double($1) } / Double(lp.count)
     }
 
+    /// Mean negative log-likelihood of `points` (nil without a tractable density).
+    public static func nll(_ model: any GenerativeModel, points: Matrix) -> Double? {
+        guard points.rows > 0, let lp = model.logDensity(points) else { return nil }
+        return -lp.reduce(0.0) { $0 + Double($1) } / Double(lp.count)
+    }
+
+    /// NLL on a CSV's training split (its first `limit` points), to set against the held-out
+    /// `testNLL`: a growing gap is overfitting. Nil for the built-in datasets.
+    public static func trainNLL(_ model: any GenerativeModel, dataset: Dataset, limit: Int = 2000) -> Double? {
+        guard case .csv(let c) = dataset else { return nil }
+        return nll(model, points: c.train.rows(0..<min(limit, c.train.rows)))
+    }
+
     /// Energy distance `2E‖X−Y‖ − E‖X−X′‖ − E‖Y−Y′‖` (Székely & Rizzo), V-statistic form.
     public static func energyDistance(_ a: Matrix, _ b: Matrix) -> Double {
         func meanDistance(_ p: Matrix, _ q: Matrix) -> Double {
@@ -68,6 +81,22 @@ public enum Evaluation {
                 let r = j * width + i
                 m[r, 0] = Float(-box + (Double(i) + 0.5) * 2 * box / Double(width))
                 m[r, 1] = Float(box - (Double(j) + 0.5) * 2 * box / Double(height))
+            }
+        }
+        return m
+    }
+
+    /// Cell centres of a `width × height` grid over a view box, top row first. For the box
+    /// [−L, L]² the values are bit for bit those of `gridPoints(width:height:box: L)`.
+    public static func gridPoints(width: Int, height: Int, box: ViewBox) -> Matrix {
+        var m = Matrix(rows: width * height, cols: 2)
+        let left = box.centerX - box.halfWidth, top = box.centerY + box.halfHeight
+        let (hx, hy) = (box.halfWidth, box.halfHeight)
+        for j in 0..<height {
+            for i in 0..<width {
+                let r = j * width + i
+                m[r, 0] = Float(left + (Double(i) + 0.5) * 2 * hx / Double(width))
+                m[r, 1] = Float(top - (Double(j) + 0.5) * 2 * hy / Double(height))
             }
         }
         return m

@@ -59,6 +59,15 @@ public struct TrainingReport: Sendable {
         r.set("test_nll", .double(Evaluation.testNLL(model, dataset: session.dataset)))
         r.set("entropy_floor", .double(session.dataset.entropyFloor))
         r.set("energy_distance", .double(Evaluation.energyDistance(model, dataset: session.dataset)))
+        if case .csv(let c) = session.dataset {
+            // A user's table: fit vs held-out (overfitting shows as a gap), and the plain
+            // reference, a Gaussian KDE (Scott) fitted on the same training split.
+            r.set("train_nll", .double(Evaluation.trainNLL(model, dataset: session.dataset, limit: .max)))
+            r.set("heldout_nll", .double(Evaluation.testNLL(model, dataset: session.dataset)))
+            r.set("kde_heldout_nll", .double(GaussianKDE(c.train).map { $0.nll(c.test) }))
+            r.set("columns", .string(c.columns.joined(separator: ",")))
+            r.set("skipped_rows", .int(c.skippedRows))
+        }
         if case .energy(let target) = session.dataset {
             r.set("kl", .double(klFromTarget(model, target: target)))
             r.set("log_z", .double(target.quadrature.logZ))

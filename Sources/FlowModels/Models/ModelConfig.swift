@@ -30,6 +30,9 @@ public struct ModelConfig: Sendable, Codable, Equatable {
     public var ctf: CTFOptions? = nil
     /// GLF's latent, stop-gradient and β options (nil for other models).
     public var glf: GLFOptions? = nil
+    /// The fixed affine map applied before the model (a user's CSV; `StandardizedModel`), nil
+    /// for the toy datasets, energy targets and checkpoints written before it existed.
+    public var standardization: Standardization? = nil
 
     /// The shared base every model's defaults start from: 64-64 tanh networks, Adam at 2e-3,
     /// batch 256, 10 layers, 5000 iterations.
@@ -45,7 +48,27 @@ public struct ModelConfig: Sendable, Codable, Equatable {
     public static func defaults(for kind: ModelKind, dataset: Dataset? = nil) -> ModelConfig {
         var c = base(kind)
         kind.descriptor.configure(&c, dataset)
+        c.standardization = dataset?.standardization
+        if case .csv(let points)? = dataset, points.train.rows < smallDataRows { c.adaptToSmallData() }
         return c
+    }
+
+    /// CSV training splits below this many rows count as small data.
+    public static let smallDataRows = 1000
+
+    /// Smaller defaults for a small CSV, where the spline and RAD flows overfit within a few
+    /// hundred steps (measured on 272-row geyser-like tables, README "Your own data"): nsf and
+    /// rad get 4 layers of 32-32 networks, rad also a learning rate of 5e-4. Early stopping
+    /// (`EarlyStopping`) does the rest for every model.
+    mutating func adaptToSmallData() {
+        switch kind {
+        case .nsf:
+            layers = min(layers, 4); hidden = [32, 32]
+        case .rad:
+            layers = min(layers, 4); hidden = [32, 32]; learningRate = min(learningRate, 5e-4)
+        default:
+            break
+        }
     }
 
     /// Parses `--hidden 64-64-64`.

@@ -16,8 +16,8 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Grid resolution N (cell centres of [-L,L]²).")
     var grid: Int?
 
-    @Option(help: "Grid half-width L.")
-    var box: Double = 4
+    @Option(help: "Grid half-width L (default: the data's box for a model trained on a CSV, else 4).")
+    var box: Double?
 
     @Option(help: "CSV file of points x,y to score.")
     var points: String?
@@ -28,14 +28,17 @@ struct EvalCommand: ParsableCommand {
     func validate() throws {
         if (grid == nil) == (points == nil) { throw ValidationError("give exactly one of --grid N or --points FILE.csv") }
         if let grid, grid < 1 || grid > 4000 { throw ValidationError("--grid must be between 1 and 4000") }
-        if !(box > 0) || !box.isFinite { throw ValidationError("--box must be a positive number") }
+        if let box, !(box > 0) || !box.isFinite { throw ValidationError("--box must be a positive number") }
     }
 
     func run() throws {
         let model = try loadModel(path)
         let pts: Matrix
         if let grid {
-            pts = Evaluation.gridPoints(resolution: grid, box: box)
+            // A CSV-trained model carries its data's box (its standardisation's image of [-4,4]²).
+            let viewBox = box.map { ViewBox.square($0) }
+                ?? model.config.standardization.map { ViewBox(standardization: $0) } ?? .standard
+            pts = Evaluation.gridPoints(width: grid, height: grid, box: viewBox)
         } else {
             do { pts = try CSVPoints.parse(try readText(points!), source: points!) } catch let e as DatasetError {
                 throw CLIError(e.message)

@@ -29,6 +29,9 @@ struct TrainCommand: ParsableCommand {
             FileHandle.standardError.write("note: FlowLab trains on one core; --threads \(threads) uses 1\n".data(using: .utf8)!)
         }
         let session = try options.makeSession()
+        if case .csv(let c) = session.dataset, let note = c.skippedNote, !quiet { stderr(note) }
+        // A user's CSV: keep the parameters that do best on the validation split.
+        let stopper = EarlyStopping.make(for: session)
         let total = session.config.iterations
         let clock = ContinuousClock()
         let start = clock.now
@@ -54,6 +57,13 @@ struct TrainCommand: ParsableCommand {
                 recent = 0; recentCount = 0
                 lastReport = now
             }
+            if let stopper, stopper.observe(session) {
+                if !quiet { stderr("iter \(m.iteration): no better validation NLL for \(stopper.patience) iterations; stopping") }
+                break
+            }
+        }
+        if let stopper, stopper.restoreBest(session), !quiet {
+            stderr(String(format: "kept the parameters of iteration %d (validation NLL %.4f)", stopper.bestIteration, stopper.bestNLL))
         }
         let seconds = (clock.now - start).seconds
         if let save {
@@ -62,8 +72,13 @@ struct TrainCommand: ParsableCommand {
         }
         // Per-iteration means of the model's figures (NFE forward/backward, steps, …).
         let means = Dictionary(uniqueKeysWithValues: figureSums.filter { $0.key.inReport }
-            .map { ($0.key.id, $0.value / Double(max(total, 1))) })
-        print(TrainingReport.evaluate(session: session, seconds: seconds, extra: means).jsonLine)
+            .map { ($0.key.id, $0.value / Double(max(session.iteration, 1))) })
+        var report = TrainingReport.evaluate(session: session, seconds: seconds, extra: means)
+        if let stopper {
+            report.set("best_iter", .int(stopper.bestIteration))
+            report.set("validation_nll", .double(stopper.bestNLL))
+        }
+        print(report.jsonLine)
     }
 }
 

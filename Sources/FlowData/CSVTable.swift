@@ -1,0 +1,156 @@
+import Foundation
+import FlowCore
+
+/// A CSV file as a table of named columns, for a user's own data (`csv:PATH[:X,Y]`).
+///
+/// Real-world tables differ from FlowLab's strict `x,y` point files: they have many columns,
+/// quoted fields (`"eruptions"`, `"1"`), an unnamed row-index column (R's `write.csv`, pandas'
+/// `to_csv`), and missing values. This reader handles those: the delimiter is `,` (or `;` /
+/// tab when the first line has no comma), fields may be double-quoted with `""` as an escaped
+/// quote (a quoted field may not span lines), lines starting with `#` are comments, and the
+/// first line is a header when one of its fields is neither a number nor a missing value.
+public struct CSVTable: Sendable {
+    /// Column names from the header, or `column 1`, `column 2`, … without one. An unnamed
+    /// header field stays "" (a row-index column; never picked by default).
+    public var names: [String]
+    public var hasHeader: Bool
+    /// Raw fields of each data row (unquoted, trimmed), and each row's line number in the file.
+    public var rows: [[String]]
+    public var lineNumbers: [Int]
+    public var source: String
+
+    /// Fields that mean "no value": empty, `NA`, `N/A`, `NaN`, `null` (any case).
+    public static func isMissing(_ field: String) -> Bool {
+        field.isEmpty || ["na", "n/a", "nan", "null"].contains(field.lowercased())
+    }
+
+    public init(text: String, source: String) throws {
+        self.source = source
+        var names: [String] = []
+        var rows: [[String]] = []
+        var lineNumbers: [Int] = []
+        var delimiter: Character?
+        var hasHeader = false
+        var lineNumber = 0
+        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            lineNumber += 1
+            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if delimiter == nil {
+                delimiter = line.contains(",") ? "," : (line.contains(";") ? ";" : (line.contains("\t") ? "\t" : ","))
+            }
+            let fields = try CSVTable.split(line, delimiter: delimiter!, source: source, line: lineNumber)
+            if names.isEmpty {
+                names = fields
+                let isHeader = fields.contains { Double($0) == nil && !CSVTable.isMissing($0) }
+                if isHeader { hasHeader = true; continue }
+                names = (1...fields.count).map { "column \($0)" }
+            }
+            guard fields.count == names.count else {
+                throw DatasetError("\(source) line \(lineNumber): expected \(names.count) columns, found \(fields.count)")
+            }
+            rows.append(fields)
+            lineNumbers.append(lineNumber)
+        }
+        guard !names.isEmpty else { throw DatasetError("\(source): no data points (the file is empty)") }
+        guard !rows.isEmpty else { throw DatasetError("\(source): no data points (a header line and no data rows)") }
+        guard names.count >= 2 else {
+            throw DatasetError("\(source): one column found; FlowLab needs two numeric columns (x,y)")
+        }
+        self.names = names
+        self.hasHeader = hasHeader
+        self.rows = rows
+        self.lineNumbers = lineNumbers
+    }
+
+    /// Splits one line into unquoted, trimmed fields.
+    static func split(_ line: String, delimiter: Character, source: String, line number: Int) throws -> [String] {
+        var fields: [String] = []
+        var current = ""
+        var quoted = false, inQuotes = false, afterQuote = false
+        var chars = line.makeIterator()
+        while let c = chars.next() {
+            if inQuotes {
+                if c == "\"" {
+                    inQuotes = false
+                    afterQuote = true
+                } else { current.append(c) }
+            } else if c == "\"" {
+                if afterQuote { current.append("\""); inQuotes = true; afterQuote = false }  // "" escape
+                else if current.allSatisfy(\.isWhitespace) { current = ""; inQuotes = true; quoted = true }
+                else { current.append(c) }
+            } else if c == delimiter {
+                fields.append(quoted ? current : current.trimmingCharacters(in: .whitespaces))
+                current = ""; quoted = false; afterQuote = false
+            } else {
+                afterQuote = false
+                if !(quoted && c.isWhitespace) { current.append(c) }
+            }
+        }
+        guard !inQuotes else { throw DatasetError("\(source) line \(number): unterminated quoted field") }
+        fields.append(quoted ? current : current.trimmingCharacters(in: .whitespaces))
+        return fields
+    }
+
+    /// True when every non-missing value of column `c` is a finite number (and there is one).
+    public func isNumeric(_ c: Int) -> Bool {
+        var any = false
+        for row in rows where !CSVTable.isMissing(row[c]) {
+            guard let v = Double(row[c]), v.isFinite else { return false }
+            any = true
+        }
+        return any
+    }
+
+    /// The two columns to use: `spec` is `X,Y`, each a header name or a 1-based index; without
+    /// a spec, the first two numeric columns (skipping an unnamed row-index column).
+    public func selectColumns(_ spec: String?) throws -> (x: Int, y: Int) {
+        let listing = names.enumerated().map { "\($0.offset + 1):\($0.element.isEmpty ? "(unnamed)" : $0.element)" }
+            .joined(separator: " ")
+        guard let spec else {
+            let numeric = names.indices.filter { !(hasHeader && names[$0].isEmpty) && isNumeric($0) }
+            guard numeric.count >= 2 else {
+                throw DatasetError("\(source): found \(numeric.count) numeric column(s), need 2; pick columns with csv:PATH:X,Y (columns \(listing))")
+            }
+            return (numeric[0], numeric[1])
+        }
+        let parts = spec.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw DatasetError("\(source): columns must be given as X,Y (a header name or 1-based index each), got '\(spec)'")
+        }
+        func resolve(_ p: String) throws -> Int {
+            if let i = names.firstIndex(of: p) { return i }
+            if let i = names.firstIndex(where: { $0.lowercased() == p.lowercased() }) { return i }
+            if let k = Int(p), k >= 1, k <= names.count { return k - 1 }
+            throw DatasetError("\(source): no column '\(p)' (columns \(listing))")
+        }
+        let x = try resolve(parts[0]), y = try resolve(parts[1])
+        guard x != y else { throw DatasetError("\(source): pick two different columns, got '\(spec)' twice the same") }
+        return (x, y)
+    }
+
+    /// The chosen columns as an `n × 2` matrix; rows with a missing value in either column
+    /// are skipped and counted. Any other non-number is an error naming its line.
+    public func points(x: Int, y: Int) throws -> (points: Matrix, skipped: Int) {
+        var values: [Float] = []
+        values.reserveCapacity(2 * rows.count)
+        var skipped = 0
+        for (row, line) in zip(rows, lineNumbers) {
+            if CSVTable.isMissing(row[x]) || CSVTable.isMissing(row[y]) { skipped += 1; continue }
+            for c in [x, y] {
+                let f = row[c]
+                guard let v = Double(f) else {
+                    throw DatasetError("\(source) line \(line): '\(f)' in column '\(label(c))' is not a number")
+                }
+                guard v.isFinite, Float(v).isFinite else {
+                    throw DatasetError("\(source) line \(line): non-finite value '\(f)' in column '\(label(c))'")
+                }
+                values.append(Float(v))
+            }
+        }
+        return (Matrix(rows: values.count / 2, cols: 2, storage: values), skipped)
+    }
+
+    /// A column's display name (`column N` when unnamed).
+    public func label(_ c: Int) -> String { names[c].isEmpty ? "column \(c + 1)" : names[c] }
+}
