@@ -45,6 +45,7 @@ let package = Package(
             swiftSettings: releaseSettings),
         .testTarget(name: "CoreTests", dependencies: ["FlowCore", "FlowODE", "FlowData"]),
         .testTarget(name: "ModelTests", dependencies: ["FlowModels"]),
+        .testTarget(name: "CLITests", dependencies: ["flowlab", "FlowModels", "FlowData"]),
         .testTarget(
             name: "ExplorerTests",
             dependencies: ["FlowApp", "FlowRender",

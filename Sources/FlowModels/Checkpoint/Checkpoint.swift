@@ -59,13 +59,21 @@ public struct Checkpoint: Codable, Sendable {
         return try encoder.encode(self)
     }
 
-    /// Writes atomically to `path`.
+    /// Writes atomically to `path`, through a symbolic link to its target; refuses to replace
+    /// anything that is not a regular file (a device, a directory).
     public func write(to path: String) throws {
         let data = try encoded()
         do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw CheckpointError("cannot write checkpoint '\(path)': \(error.localizedDescription)")
+            try SafeFile.write(data, to: path)
+        } catch let e as SafeFile.Failure {
+            throw CheckpointError("cannot write checkpoint '\(path)': \(e.reason)")
+        }
+    }
+
+    /// Checks, before any work is done, that `write(to:)` could create or replace `path`.
+    public static func checkDestination(_ path: String) throws {
+        do { try SafeFile.checkDestination(path) } catch let e as SafeFile.Failure {
+            throw CheckpointError("cannot write checkpoint '\(path)': \(e.reason)")
         }
     }
 

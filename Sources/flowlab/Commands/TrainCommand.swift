@@ -28,6 +28,8 @@ struct TrainCommand: ParsableCommand {
         if threads > 1 && !quiet {
             FileHandle.standardError.write("note: FlowLab trains on one core; --threads \(threads) uses 1\n".data(using: .utf8)!)
         }
+        // A destination that cannot be written fails now, not after the training.
+        if let save { do { try Checkpoint.checkDestination(save) } catch let e as CheckpointError { throw CLIError(e.message) } }
         let session = try options.makeSession()
         let total = session.config.iterations
         let clock = ContinuousClock()
@@ -56,13 +58,18 @@ struct TrainCommand: ParsableCommand {
             }
         }
         let seconds = (clock.now - start).seconds
+        var saveError: CLIError?
         if let save {
-            do { try Checkpoint(session: session).write(to: save) } catch let e as CheckpointError { throw CLIError(e.message) }
-            if !quiet { stderr("saved checkpoint to \(save)") }
+            do {
+                try Checkpoint(session: session).write(to: save)
+                if !quiet { stderr("saved checkpoint to \(save)") }
+            } catch let e as CheckpointError { saveError = CLIError(e.message) }
         }
         // Per-iteration means of the model's figures (NFE forward/backward, steps, …).
         let means = figureSums.filter { $0.key != "beta" }.mapValues { $0 / Double(max(total, 1)) }
+        // The result is printed even when the save failed: a long run is never lost.
         print(TrainingReport.evaluate(session: session, seconds: seconds, extra: means).jsonLine)
+        if let saveError { throw saveError }
     }
 }
 

@@ -98,10 +98,10 @@ struct ExplorerApp {
             let path = "flowlab-frame-\(state.model.rawValue)-\(safe)-\(iteration).txt"
             let frame = ExplorerView.render(state)
             do {
-                try (frame.text + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+                try SafeFile.write(Data((frame.text + "\n").utf8), to: path)
                 state.message = "exported \(path)"
             } catch {
-                state.message = "export failed: \(error.localizedDescription)"
+                state.message = "export failed: \(path): \(error)"
             }
         case .toggleModelOption: worker.send(.toggleModelOption)
         case .scaleModelKnob(let f): worker.send(.scaleModelKnob(f))
