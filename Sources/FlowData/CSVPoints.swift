@@ -44,6 +44,7 @@ public struct CSVPoints: Sendable {
         var values: [Float] = []
         var lineNumber = 0
         var sawData = false
+        var sawHeader = false
         for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -56,6 +57,7 @@ public struct CSVPoints: Sendable {
                     throw DatasetError("\(source) line \(lineNumber): header has \(fields.count) columns, expected 2 (x,y)")
                 }
                 sawData = true  // only the very first line may be a header
+                sawHeader = true
                 continue
             }
             sawData = true
@@ -70,7 +72,10 @@ public struct CSVPoints: Sendable {
                 values.append(Float(v))
             }
         }
-        guard !values.isEmpty else { throw DatasetError("\(source): no data points (the file is empty)") }
+        guard !values.isEmpty else {
+            throw DatasetError(sawHeader ? "\(source): no data points (a header line and no data rows)"
+                                         : "\(source): no data points (the file is empty)")
+        }
         return Matrix(rows: values.count / 2, cols: 2, storage: values)
     }
 }

@@ -13,10 +13,10 @@ struct EvalCommand: ParsableCommand {
     @Argument(help: "Checkpoint file.")
     var path: String
 
-    @Option(help: "Grid resolution N (cell centres of [-L,L]²).")
+    @Option(parsing: .unconditional, help: "Grid resolution N (cell centres of [-L,L]²).")
     var grid: Int?
 
-    @Option(help: "Grid half-width L.")
+    @Option(parsing: .unconditional, help: "Grid half-width L.")
     var box: Double = 4
 
     @Option(help: "CSV file of points x,y to score.")
@@ -26,12 +26,13 @@ struct EvalCommand: ParsableCommand {
     var regions = false
 
     func validate() throws {
-        if (grid == nil) == (points == nil) { throw ValidationError("give exactly one of --grid N or --points FILE.csv") }
         if let grid, grid < 1 || grid > 4000 { throw ValidationError("--grid must be between 1 and 4000") }
         if !(box > 0) || !box.isFinite { throw ValidationError("--box must be a positive number") }
     }
 
     func run() throws {
+        // Checked here, not in validate(), so an unknown option is reported as such first.
+        if (grid == nil) == (points == nil) { throw ValidationError("give exactly one of --grid N or --points FILE.csv") }
         let model = try loadModel(path)
         let pts: Matrix
         if let grid {

@@ -11,7 +11,7 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var options: ModelOptions
 
-    @Option(help: "Worker threads (FlowLab's kernels are single-threaded; only 1 is used).")
+    @Option(parsing: .unconditional, help: "Worker threads (FlowLab's kernels are single-threaded; only 1 is used).")
     var threads: Int = 1
 
     @Option(help: "Write a checkpoint here when training ends.")
@@ -21,7 +21,7 @@ struct TrainCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be >= 1") }
+        if threads < 1 || threads > 1024 { throw ValidationError("--threads must be between 1 and 1024") }
     }
 
     func run() throws {
