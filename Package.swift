@@ -44,7 +44,7 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: releaseSettings),
         .testTarget(name: "CoreTests", dependencies: ["FlowCore", "FlowODE", "FlowData"]),
-        .testTarget(name: "ModelTests", dependencies: ["FlowModels"]),
+        .testTarget(name: "ModelTests", dependencies: ["FlowModels"], exclude: ["Fuzz"]),
         .testTarget(name: "CLITests", dependencies: ["flowlab", "FlowModels", "FlowData"]),
         .testTarget(
             name: "ExplorerTests",

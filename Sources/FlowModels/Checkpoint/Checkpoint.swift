@@ -213,11 +213,13 @@ public struct Checkpoint: Codable, Sendable {
             throw CheckpointError("'\(source)': checkpoint field '\(fieldPath(ctx))' has the wrong type")
         } catch let DecodingError.dataCorrupted(ctx) {
             let path = fieldPath(ctx)
+            let text = ctx.debugDescription + " " + (ctx.underlyingError.map { "\($0)" } ?? "")
+            let outOfRange = text.contains("fit") || text.contains("Number") || text.contains("range")
             if path.isEmpty {
-                throw CheckpointError("'\(source)': checkpoint has a number out of range or is corrupt")
+                throw CheckpointError(outOfRange ? "'\(source)': checkpoint has a number out of range (e.g. beyond Float's ±3.4e38)"
+                                                 : "'\(source)' is not a FlowLab checkpoint (not valid JSON — truncated or corrupt?)")
             }
-            let detail = ctx.debugDescription.contains("does not fit") || ctx.debugDescription.contains("Number")
-                ? "a number out of range" : "an invalid value"
+            let detail = outOfRange ? "a number out of range" : "an invalid value"
             throw CheckpointError("'\(source)': checkpoint field '\(path)' has \(detail)")
         } catch let e as CheckpointError {
             throw e
