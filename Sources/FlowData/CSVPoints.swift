@@ -27,6 +27,7 @@ public struct CSVPoints: Sendable {
         guard points.rows >= 10 else {
             throw DatasetError("\(path): need at least 10 points to hold out a test split, found \(points.rows)")
         }
+        try CSVPoints.checkScale(points, source: path)
         var rng = Xoshiro256(seed: CSVPoints.splitSeed)
         let order = rng.permutation(points.rows)
         let nTest = max(1, Int((Double(points.rows) * CSVPoints.heldOutFraction).rounded()))
@@ -37,6 +38,25 @@ public struct CSVPoints: Sendable {
         }
         test = gather(order[0..<nTest])
         train = gather(order[nTest...])
+    }
+
+    /// The largest coordinate FlowLab trains on: Float32 flows starting from N(0, I) cannot
+    /// learn data at 1e30 (every step is non-finite), so such files are refused up front.
+    public static let maximumMagnitude: Float = 10_000
+
+    /// Refuses points whose scale cannot be learned: too large, or no spread in a coordinate.
+    static func checkScale(_ points: Matrix, source: String) throws {
+        for (c, axis) in ["x", "y"].enumerated() {
+            var lo = Float.infinity, hi = -Float.infinity
+            for r in 0..<points.rows { lo = min(lo, points[r, c]); hi = max(hi, points[r, c]) }
+            let big = max(abs(lo), abs(hi))
+            if big > maximumMagnitude {
+                throw DatasetError("\(source): \(axis) values reach \(String(format: "%.3g", big)); FlowLab learns points within ±\(Int(maximumMagnitude)) — rescale the data (e.g. standardise each column)")
+            }
+            if hi == lo {
+                throw DatasetError("\(source): every point has \(axis) = \(lo); a 2-D density needs spread in both columns")
+            }
+        }
     }
 
     /// Parses CSV text into an `n × 2` matrix. A first line with a non-numeric field is a header.

@@ -177,3 +177,25 @@ struct CheckpointValidationTests {
         #expect(wide.contains("too small"), "\(wide)")
     }
 }
+
+/// Inputs the fuzzer found (FuzzTests); each once crashed the loader or the first step.
+struct FuzzRegressionTests {
+    @Test func hugeStepCountersAreRefused() throws {
+        let seed = try Data(contentsOf: FuzzTests.corpus.appendingPathComponent("checkpoint/rad.json"))
+        var obj = try JSONSerialization.jsonObject(with: seed) as! [String: Any]
+        var training = obj["training"] as! [String: Any]
+        var adam = training["adam"] as! [String: Any]
+        adam["step"] = Int.max  // Adam.update's step += 1 trapped
+        training["adam"] = adam
+        obj["training"] = training
+        do { _ = try Checkpoint.decode(try JSONSerialization.data(withJSONObject: obj), source: "f.json"); Issue.record("accepted") }
+        catch let e as CheckpointError { #expect(e.message.contains("training.adam.step")) }
+        training["adam"] = (obj["training"] as! [String: Any])["adam"]
+        adam["step"] = 3
+        training["adam"] = adam
+        training["iteration"] = Int.max
+        obj["training"] = training
+        do { _ = try Checkpoint.decode(try JSONSerialization.data(withJSONObject: obj), source: "f.json"); Issue.record("accepted") }
+        catch let e as CheckpointError { #expect(e.message.contains("training.iteration")) }
+    }
+}

@@ -301,6 +301,10 @@ public struct Checkpoint: Codable, Sendable {
             throw bad("names an unknown dataset '\(dataset)'")
         }
         guard training.iteration >= 0 else { throw bad("training.iteration \(training.iteration) is negative") }
+        // Counters far beyond any run (they are incremented every step).
+        let maxCount = 1 << 48
+        guard training.iteration <= maxCount else { throw bad("training.iteration \(training.iteration) is out of range") }
+        guard training.adam.step <= maxCount else { throw bad("training.adam.step \(training.adam.step) is out of range") }
         guard training.learningRate.isFinite, training.learningRate > 0 else {
             throw bad("training.learningRate \(training.learningRate) is not a positive number")
         }

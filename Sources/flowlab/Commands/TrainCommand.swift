@@ -41,12 +41,16 @@ struct TrainCommand: ParsableCommand {
         for _ in 0..<total {
             let m = session.step()
             for (k, v) in m.figures { figureSums[k, default: 0] += v }
-            if let msg = m.message, msg != lastMessage, !quiet { stderr("iter \(m.iteration): \(msg)") }
-            lastMessage = m.message
-            if m.loss.isFinite { recent += m.loss; recentCount += 1 }
-            if m.recoveredFromNonFinite && !quiet {
-                stderr("iter \(m.iteration): non-finite loss or gradient; restored last good parameters, lr -> \(m.learningRate)")
+            if m.recoveredFromNonFinite {
+                if !quiet {
+                    stderr("iter \(m.iteration): \(m.message ?? "non-finite loss or gradient"); restored last good parameters, lr halved to "
+                           + String(format: "%.2g", m.learningRate))
+                }
+            } else {
+                if let msg = m.message, msg != lastMessage, !quiet { stderr("iter \(m.iteration): \(msg)") }
+                if m.loss.isFinite { recent += m.loss; recentCount += 1 }
             }
+            lastMessage = m.message
             let now = clock.now
             if !quiet && (now - lastReport > .seconds(1) || m.iteration == total) {
                 let secs = (now - start).seconds
