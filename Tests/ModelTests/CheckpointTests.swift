@@ -140,7 +140,7 @@ struct CheckpointValidationTests {
         let overflow = String(decoding: Self.data, as: UTF8.self)
             .replacingOccurrences(of: "\"values\":[", with: "\"values\":[1e39,")
         let m = error(Data(overflow.utf8))!
-        #expect(!m.contains("not valid JSON") && !m.contains("\n") && m.contains("out of range"), "\(m)")
+        #expect(!m.contains("not valid JSON") && !m.contains("\n") && m.contains("out of range"), "message: \(m)")
         let act = try edited { o in
             var c = o["config"] as! [String: Any]; c["activation"] = "swish"; o["config"] = c
         }

@@ -123,7 +123,7 @@ public struct Checkpoint: Codable, Sendable {
         }
         // 2. The configuration alone, to size the parameters before decoding any array: a
         //    file far larger than its model needs is refused without decoding it.
-        let header = try decoding(source) { try JSONDecoder().decode(Header.self, from: head) }
+        let header = try decoding(source, json: head) { try JSONDecoder().decode(Header.self, from: head) }
         try validate(config: header.config, source: source)
         let floor = header.config.minimumParameterCount
         guard floor <= data.count / 2 else {
@@ -140,7 +140,7 @@ public struct Checkpoint: Codable, Sendable {
             throw CheckpointError("'\(source)': checkpoint is \(data.count) bytes but a '\(modelName)' model of this configuration (\(count) parameters) needs at most \(limit); refusing to decode it")
         }
         // 3. Everything, then the values no type can check.
-        let checkpoint = try decoding(source) { try JSONDecoder().decode(Checkpoint.self, from: data) }
+        let checkpoint = try decoding(source, json: data) { try JSONDecoder().decode(Checkpoint.self, from: data) }
         try checkpoint.validateState(parameterCounts: built.parameters.map(\.value.count), source: source)
         return checkpoint
     }
@@ -204,7 +204,7 @@ public struct Checkpoint: Codable, Sendable {
     }
 
     /// Runs a decoder and turns its errors into one clear line naming the field.
-    private static func decoding<T>(_ source: String, _ body: () throws -> T) throws -> T {
+    private static func decoding<T>(_ source: String, json: Data? = nil, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let DecodingError.keyNotFound(key, _) {
@@ -214,7 +214,9 @@ public struct Checkpoint: Codable, Sendable {
         } catch let DecodingError.dataCorrupted(ctx) {
             let path = fieldPath(ctx)
             let text = ctx.debugDescription + " " + (ctx.underlyingError.map { "\($0)" } ?? "")
-            let outOfRange = text.contains("fit") || text.contains("Number") || text.contains("range")
+            var outOfRange = text.contains("fit") || text.contains("Number") || text.contains("range")
+            // The decoder reports a Float overflow (1e39) as invalid JSON; tell them apart.
+            if path.isEmpty, !outOfRange, let json, (try? JSONSerialization.jsonObject(with: json)) != nil { outOfRange = true }
             if path.isEmpty {
                 throw CheckpointError(outOfRange ? "'\(source)': checkpoint has a number out of range (e.g. beyond Float's ±3.4e38)"
                                                  : "'\(source)' is not a FlowLab checkpoint (not valid JSON — truncated or corrupt?)")
