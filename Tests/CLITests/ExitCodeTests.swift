@@ -107,3 +107,15 @@ struct ExitCodeTests {
         usage(["train", "--seed", "18446744073709551616"], "--seed must be an integer")
     }
 }
+
+/// Issue 16 item 6: `tui --help` lists every model and says what --ascii and the locale do.
+struct HelpTextTests {
+    @Test func tuiHelpIsTruthful() {
+        func flat(_ s: String) -> String { s.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        let help = flat(FlowLab.helpMessage(for: TUICommand.self))
+        for kind in ModelKind.allCases { #expect(help.contains(kind.rawValue), "\(kind.rawValue) missing") }
+        #expect(help.contains("colours stay"))
+        #expect(flat(FlowLab.helpMessage(for: TrainCommand.self)).contains(ModelKind.allCases.map(\.rawValue).joined(separator: " ")))
+        #expect(flat(FlowLab.helpMessage(for: FlowLab.self)).contains("64 a usage error"))
+    }
+}
