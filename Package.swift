@@ -54,7 +54,8 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: releaseSettings),
         .testTarget(name: "CoreTests", dependencies: ["FlowCore", "FlowODE", "FlowData"]),
-        .testTarget(name: "ModelTests", dependencies: ["FlowModels"]),
+        .testTarget(name: "ModelTests", dependencies: ["FlowModels"], exclude: ["Fuzz"]),
+        .testTarget(name: "CLITests", dependencies: ["flowlab", "FlowModels", "FlowData"]),
         .testTarget(
             name: "ExplorerTests",
             dependencies: ["FlowApp", "FlowRender",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end: drive the real explorer binary in a detached tmux session of fixed size.
 # Checks: it starts, the iteration counter advances, `m` changes the model, `?` shows help,
-# `q` exits with status 0 and the terminal is restored (alternate screen left).
+# `q` exits with status 0 and the terminal is restored (alternate screen left); TERM=dumb is
+# refused with a clear line and TERM=vt100 (no alternate screen) exits to a clean screen.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${FLOWLAB_BIN:-.build/debug/flowlab}
@@ -49,4 +50,24 @@ echo "q exited with status 0 and restored the terminal"
 # Not a terminal: a clear error, non-zero exit, no curses garbage.
 if out=$("$BIN" tui </dev/null 2>&1 >/dev/null); then fail "tui without a terminal should fail"; fi
 echo "$out" | grep -q "not a terminal" || fail "unclear error without a terminal: $out"
+# A terminal that cannot address the cursor is refused with one clear line (issue 16 item 5).
+tmux kill-session -t "$SESSION" 2>/dev/null || true
+rm -f "$WORK/rc"
+tmux new-session -d -s "$SESSION" -x 120 -y 40 "TERM=dumb $BIN tui 2>$WORK/err; echo \"exit=\$?\" > $WORK/rc; sleep 30"
+for _ in $(seq 1 50); do [ -f "$WORK/rc" ] && break; sleep 0.1; done
+grep -q "exit=1" "$WORK/rc" 2>/dev/null || fail "TERM=dumb: exit status $(cat "$WORK/rc" 2>/dev/null)"
+grep -q "cannot move the cursor" "$WORK/err" || fail "TERM=dumb: unclear error: $(cat "$WORK/err")"
+echo "TERM=dumb refused clearly"
+
+# Without an alternate screen (vt100) the last frame is not left behind.
+tmux kill-session -t "$SESSION" 2>/dev/null || true
+rm -f "$WORK/rc"
+tmux new-session -d -s "$SESSION" -x 120 -y 40 "TERM=vt100 LANG=C.UTF-8 $BIN tui; echo \"exit=\$?\" > $WORK/rc; sleep 30"
+wait_for "Status" 20 || fail "TERM=vt100: explorer did not start"
+tmux send-keys -t "$SESSION" q
+for _ in $(seq 1 50); do [ -f "$WORK/rc" ] && break; sleep 0.1; done
+grep -q "exit=0" "$WORK/rc" 2>/dev/null || fail "TERM=vt100: exit status $(cat "$WORK/rc" 2>/dev/null)"
+capture
+! grep -q "Status" "$WORK/screen.txt" || fail "TERM=vt100: the last frame was left on the screen"
+echo "TERM=vt100 exits to a clean screen"
 echo "e2e passed"

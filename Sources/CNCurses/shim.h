@@ -34,4 +34,9 @@ static inline int cn_set_esc_delay(int ms) { return set_escdelay(ms); }
 static inline const char *cn_codeset(void) { return nl_langinfo(CODESET); }
 // newterm on the process's own stdin/stdout (their globals are not importable in Swift 6).
 static inline SCREEN *cn_newterm_stdio(void) { return newterm(NULL, stdout, stdin); }
+// True when the terminal can move the cursor to any cell (terminfo "cup"); TERM=dumb cannot.
+static inline int cn_can_address_cursor(void) {
+    char *s = tigetstr("cup");
+    return s != NULL && s != (char *)-1;
+}
 #endif

@@ -37,6 +37,7 @@ public struct CSVPoints: Sendable {
         guard points.rows >= 10 else {
             throw DatasetError("\(path): need at least 10 points to hold out a test split, found \(points.rows)")
         }
+        try CSVPoints.checkScale(points, source: path)
         var rng = Xoshiro256(seed: CSVPoints.splitSeed)
         let order = rng.permutation(points.rows)
         let nTest = max(1, Int((Double(points.rows) * CSVPoints.heldOutFraction).rounded()))
@@ -49,11 +50,31 @@ public struct CSVPoints: Sendable {
         train = gather(order[nTest...])
     }
 
+    /// The largest coordinate FlowLab trains on: Float32 flows starting from N(0, I) cannot
+    /// learn data at 1e30 (every step is non-finite), so such files are refused up front.
+    public static let maximumMagnitude: Float = 10_000
+
+    /// Refuses points whose scale cannot be learned: too large, or no spread in a coordinate.
+    static func checkScale(_ points: Matrix, source: String) throws {
+        for (c, axis) in ["x", "y"].enumerated() {
+            var lo = Float.infinity, hi = -Float.infinity
+            for r in 0..<points.rows { lo = min(lo, points[r, c]); hi = max(hi, points[r, c]) }
+            let big = max(abs(lo), abs(hi))
+            if big > maximumMagnitude {
+                throw DatasetError("\(source): \(axis) values reach \(String(format: "%.3g", big)); FlowLab learns points within ±\(Int(maximumMagnitude)) — rescale the data (e.g. standardise each column)")
+            }
+            if hi == lo {
+                throw DatasetError("\(source): every point has \(axis) = \(lo); a 2-D density needs spread in both columns")
+            }
+        }
+    }
+
     /// Parses CSV text into an `n × 2` matrix. A first line with a non-numeric field is a header.
     public static func parse(_ text: String, source: String = "CSV") throws -> Matrix {
         var values: [Float] = []
         var lineNumber = 0
         var sawData = false
+        var sawHeader = false
         for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -66,6 +87,7 @@ public struct CSVPoints: Sendable {
                     throw DatasetError("\(source) line \(lineNumber): header has \(fields.count) columns, expected 2 (x,y)")
                 }
                 sawData = true  // only the very first line may be a header
+                sawHeader = true
                 continue
             }
             sawData = true
@@ -80,7 +102,10 @@ public struct CSVPoints: Sendable {
                 values.append(Float(v))
             }
         }
-        guard !values.isEmpty else { throw DatasetError("\(source): no data points (the file is empty)") }
+        guard !values.isEmpty else {
+            throw DatasetError(sawHeader ? "\(source): no data points (a header line and no data rows)"
+                                         : "\(source): no data points (the file is empty)")
+        }
         return Matrix(rows: values.count / 2, cols: 2, storage: values)
     }
 }

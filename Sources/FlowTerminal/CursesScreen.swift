@@ -41,8 +41,15 @@ public final class CursesScreen: TerminalBackend {
             let term = String(cString: getenv("TERM") ?? strdup("(unset)"))
             throw TerminalError(message: "cannot use terminal type '\(term)'; set TERM (e.g. xterm-256color) or use `flowlab render`")
         }
-        screen = scr
         set_term(scr)
+        // A terminal that cannot address the cursor (TERM=dumb) can only show fragments.
+        guard cn_can_address_cursor() != 0 else {
+            endwin()
+            delscreen(scr)
+            let term = String(cString: getenv("TERM") ?? strdup("(unset)"))
+            throw TerminalError(message: "terminal type '\(term)' cannot move the cursor, which the explorer needs; set TERM (e.g. xterm-256color) or use `flowlab render`")
+        }
+        screen = scr
         window = cn_stdscr()
         cbreak()
         noecho()
@@ -147,6 +154,10 @@ public final class CursesScreen: TerminalBackend {
     public func close() {
         guard !closed else { return }
         closed = true
+        // Leave a clean screen also where there is no alternate screen (TERM=vt100).
+        werase(window)
+        wmove(window, 0, 0)
+        wrefresh(window)
         endwin()
         delscreen(screen)
     }

@@ -7,7 +7,7 @@ import Darwin
 
 /// Signal handling that always gives the terminal back.
 ///
-/// SIGINT/SIGTERM/SIGHUP only set a flag the run loop polls (so it exits through the normal,
+/// SIGINT/SIGTERM/SIGHUP/SIGQUIT only set a flag the run loop polls (so it exits through the normal,
 /// orderly path). Fatal signals (a crash) restore the terminal with `endwin` before the default
 /// action runs, so a crash never leaves the shell in curses mode.
 public enum TerminalGuard {
@@ -15,9 +15,13 @@ public enum TerminalGuard {
 
     public static var stopRequested: Bool { stopFlag != 0 }
 
+    /// The signal that asked the explorer to stop (0: none); the command exits 128 + it.
+    public static var stopSignal: Int32 { Int32(stopFlag) }
+
     public static func install() {
-        for s in [SIGINT, SIGTERM, SIGHUP] {
-            signal(s) { _ in TerminalGuard.stopFlag = 1 }
+        // SIGQUIT (Ctrl-\) too: otherwise the Swift runtime's backtracer draws over the UI.
+        for s in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
+            signal(s) { sig in TerminalGuard.stopFlag = sig_atomic_t(sig) }
         }
         for s in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP] {
             signal(s) { sig in

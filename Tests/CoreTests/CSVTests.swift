@@ -15,7 +15,8 @@ struct CSVTests {
 
     @Test func badInputGetsOneClearLine() {
         #expect(message("") == "pts.csv: no data points (the file is empty)")
-        #expect(message("x,y\n") == "pts.csv: no data points (the file is empty)")
+        #expect(message("x,y\n") == "pts.csv: no data points (a header line and no data rows)")  // issue 16 item 19
+        #expect(message("# only a comment\n\n") == "pts.csv: no data points (the file is empty)")
         #expect(message("1,2\n3,4,5\n") == "pts.csv line 2: expected 2 columns (x,y), found 3")
         #expect(message("1,2\n3\n") == "pts.csv line 2: expected 2 columns (x,y), found 1")
         #expect(message("1,2\nabc,4\n") == "pts.csv line 2: 'abc' is not a number")

@@ -14,8 +14,9 @@ struct WidgetTests {
         │      │
         └──────┘
         """)
+        // A title that does not fit is cut with an ellipsis, the border's corner kept.
         #expect(Self.text(Panel(title: "Long title", capabilities: .ascii), 7, 3) == """
-        + Long+
+        + Lo~ +
         |     |
         +-----+
         """)

@@ -93,8 +93,9 @@ struct StandardizationTests {
         // A broken map is refused with one line.
         config["standardization"] = ["shift": [0, 0], "scale": [0, 1]]
         obj["config"] = config
-        let bad = try Checkpoint.decode(try JSONSerialization.data(withJSONObject: obj), source: "bad.json")
-        #expect(throws: CheckpointError.self) { try bad.makeModel() }
+        #expect(throws: CheckpointError.self) {
+            try Checkpoint.decode(try JSONSerialization.data(withJSONObject: obj), source: "bad.json").makeModel()
+        }
         // Toy datasets keep the plain model.
         #expect(ModelConfig.defaults(for: .glow, dataset: .toy(.moons)).standardization == nil)
     }

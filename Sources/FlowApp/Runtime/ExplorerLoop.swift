@@ -111,10 +111,10 @@ public final class ExplorerLoop {
         let safe = state.dataset.hasPrefix("csv:") ? "csv" : state.dataset
         let path = "flowlab-frame-\(state.model.rawValue)-\(safe)-\(iteration).txt"
         do {
-            try (ExplorerView.render(state).text + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            try SafeFile.write(Data((ExplorerView.render(state).text + "\n").utf8), to: path)
             return "exported \(path)"
         } catch {
-            return "export failed: \(error.localizedDescription)"
+            return "export failed: \(path): \(error)"
         }
     }
 }

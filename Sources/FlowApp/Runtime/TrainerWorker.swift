@@ -205,7 +205,7 @@ public final class TrainerWorker: @unchecked Sendable {
             dirty = true
         case .scaleLearningRate(let f):
             if let session {
-                session.setLearningRate(min(1, max(1e-6, session.baseLearningRate * f)))
+                session.setLearningRate(min(1, max(TrainingSession.minimumLearningRate, session.baseLearningRate * f)))
                 post(String(format: "learning rate %.1e", session.baseLearningRate))
             }
             dirty = true

@@ -82,7 +82,7 @@ public enum ExplorerView {
         let run = state.paused ? "paused" : "training"
         let dot = caps.unicode ? "·" : "-"
         var text = " FlowLab \(dot) \(state.model.title) on \(state.dataset) \(dot) \(run)"
-        if let m = state.message { text += "  \(dot) \(m)" }
+        if let m = state.message, messageLines(state, layout: layout).isEmpty { text += "  \(dot) \(m)" }
         frame.write(text, x: 0, y: 0, style: Style(foreground: style.foreground, background: style.background,
                                                   bold: true, reverse: style.reverse), clip: layout.title)
         let help = "? help "
@@ -92,8 +92,63 @@ public enum ExplorerView {
     }
 
     static func renderKeys(_ state: ExplorerState, layout: ExplorerLayout, on frame: inout Frame) {
-        let line = Keymap.footer(width: layout.keys.width)
-        frame.write(line, x: 0, y: layout.keys.y, style: .dim, clip: layout.keys)
+        let message = messageLines(state, layout: layout)
+        if !message.isEmpty {
+            // A message too long for the title bar: a message line (or a few) above the bottom.
+            let caps = state.capabilities
+            let style = caps.colors == .none ? Style(reverse: true) : Style(foreground: .black, background: .cyan)
+            for (i, line) in message.enumerated() {
+                let row = Rect(x: 0, y: layout.keys.y - (message.count - 1 - i), width: layout.keys.width, height: 1)
+                frame.fill(row, with: Cell(" ", style: style))
+                frame.write(line, x: 0, y: row.y, style: style, clip: row)
+            }
+            return
+        }
+        frame.write(Keymap.footer(width: layout.keys.width), x: 0, y: layout.keys.y, style: .dim, clip: layout.keys)
+    }
+
+    /// The message wrapped into lines of the screen's width when it does not fit in the title
+    /// bar beside the title (empty when it fits, or there is none). At most 3 lines; a longer
+    /// message ends with an ellipsis.
+    static func messageLines(_ state: ExplorerState, layout: ExplorerLayout) -> [String] {
+        guard let m = state.message else { return [] }
+        let dot = state.capabilities.unicode ? "·" : "-"
+        let run = state.paused ? "paused" : "training"
+        let base = " FlowLab \(dot) \(state.model.title) on \(state.dataset) \(dot) \(run)  \(dot) "
+        let width = layout.title.width
+        guard base.count + m.count > width else { return [] }
+        return wrap(m, width: width - 2, maxLines: 3, ellipsis: state.capabilities.unicode ? "…" : "~").map { " " + $0 }
+    }
+
+    /// Greedy word wrap; words longer than a line are split.
+    public static func wrap(_ text: String, width: Int, maxLines: Int, ellipsis: Character = "…") -> [String] {
+        guard width > 1 else { return [] }
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
+            var w = word
+            while !w.isEmpty {
+                let room = current.isEmpty ? width : width - current.count - 1
+                if w.count <= room {
+                    current += (current.isEmpty ? "" : " ") + w
+                    w = ""
+                } else if current.isEmpty {
+                    lines.append(String(w.prefix(width)))
+                    w = String(w.dropFirst(width))
+                } else {
+                    lines.append(current)
+                    current = ""
+                }
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        if lines.count > maxLines {
+            lines = Array(lines.prefix(maxLines))
+            var last = String(lines[maxLines - 1].prefix(width - 1))
+            while last.hasSuffix(" ") { last.removeLast() }
+            lines[maxLines - 1] = last + String(ellipsis)
+        }
+        return lines
     }
 
     static func placeholder(_ text: String, in panel: Rect, on frame: inout Frame) {

@@ -9,7 +9,7 @@ import FlowData
 /// The end-of-run figures of the `flowlab train` JSON line, as ordered key/value pairs.
 public struct TrainingReport: Sendable {
     public enum Value: Sendable, Equatable {
-        case int(Int), double(Double?), string(String)
+        case int(Int), uint(UInt64), double(Double?), string(String)
     }
     public private(set) var fields: [(key: String, value: Value)] = []
 
@@ -40,6 +40,7 @@ public struct TrainingReport: Sendable {
             let v: String
             switch value {
             case .int(let i): v = String(i)
+            case .uint(let u): v = String(u)
             case .string(let s): v = quote(s)
             case .double(let d): v = (d.map { $0.isFinite ? String($0) : "null" }) ?? "null"
             }
@@ -77,7 +78,7 @@ public struct TrainingReport: Sendable {
         r.set("layers", .int(session.config.layers))
         r.set("hidden", .string(session.config.hidden.map(String.init).joined(separator: "-")))
         r.set("parameters", .int(model.parameters.reduce(0) { $0 + $1.value.count }))
-        r.set("seed", .int(Int(truncatingIfNeeded: session.config.seed)))
+        r.set("seed", .uint(session.config.seed))
         r.set("nonfinite_events", .int(session.nonFiniteEvents))
         for (k, v) in extra.sorted(by: { $0.key < $1.key }) { r.set(k, .double(v)) }
         // Final held-out figures override the per-iteration means of the same name.

@@ -11,9 +11,11 @@ import Darwin
 /// A steppable training run: `step()` draws a batch, computes the loss, back-propagates,
 /// clips and applies Adam. No threads, clocks or I/O — the CLI and the explorer drive it.
 ///
-/// Non-finite losses or gradients never reach the parameters: the step is discarded, the
-/// last good parameters (saved every `snapshotInterval` steps) are restored, and the learning
-/// rate is halved. The event is reported in `StepMetrics.recoveredFromNonFinite`.
+/// Non-finite losses or gradients never reach the parameters, and neither does a finite loss
+/// that has diverged (far above the best smoothed loss): the step is discarded, the last good
+/// parameters (saved every `snapshotInterval` steps while the loss is healthy) are restored,
+/// and the learning rate is halved, down to `minimumLearningRate`. The event is reported in
+/// `StepMetrics.recoveredFromNonFinite`, with the lowered rate in `learningRate`.
 public final class TrainingSession {
     public let model: any FlowLabModel
     public let dataset: Dataset
@@ -25,6 +27,15 @@ public final class TrainingSession {
 
     static let snapshotInterval = 25
     private var lastGood: [Matrix]
+
+    /// The lowest learning rate training falls back to (the explorer's `-` floor too).
+    public static let minimumLearningRate: Float = 1e-6
+
+    /// Divergence: a finite loss this far above the best smoothed loss so far is treated like a
+    /// non-finite one (Real NVP at lr 1 climbs to 1e10 without ever producing NaN).
+    static func divergenceMargin(best: Double) -> Double { max(1_000, 100 * abs(best)) }
+    private var smoothedLoss: Double?
+    private var bestLoss: Double?
 
     public init(model: any FlowLabModel, dataset: Dataset) {
         self.model = model
@@ -72,27 +83,39 @@ public final class TrainingSession {
         Gradients.zero(params)
         // The graph lives only inside this closure: it holds references to the parameter
         // storage, and releasing it before the update keeps Adam's writes copy-free.
-        let (lossValue, figures, message): (Double, Figures, String?) = {
+        let (lossValue, figures, modelMessage): (Double, Figures, String?) = {
             let result = model.loss(batch: batch, dataset: dataset, iteration: iteration, using: &rng)
             let value = Double(result.loss.scalar)
             if value.isFinite && !result.gradientsComputed { result.loss.backward() }
             return (value, result.figures, result.message)
         }()
         var recovered = false
+        var message = modelMessage
         let gradNorm = lossValue.isFinite ? Gradients.norm(params) : .nan
-        if !lossValue.isFinite || !gradNorm.isFinite {
+        let diverged = lossValue.isFinite && bestLoss.map { lossValue > $0 + Self.divergenceMargin(best: $0) } == true
+        if !lossValue.isFinite || !gradNorm.isFinite || diverged {
+            if diverged && message == nil {
+                message = String(format: "loss diverged to %.3g (best %.3g)", lossValue, bestLoss ?? .nan)
+            }
             for (p, v) in zip(params, lastGood) { p.value = v }
             Gradients.zero(params)
-            baseLearningRate *= 0.5
+            baseLearningRate = max(Self.minimumLearningRate, baseLearningRate * 0.5)
+            applySchedule()  // report (and use) the lowered rate from this step on
+            smoothedLoss = nil
             nonFiniteEvents += 1
             recovered = true
         } else {
+            let smoothed = smoothedLoss.map { 0.9 * $0 + 0.1 * lossValue } ?? lossValue
+            smoothedLoss = smoothed
+            bestLoss = min(bestLoss ?? smoothed, smoothed)
             Gradients.clip(params, maxNorm: config.maxGradNorm)
             optimizer.update(params)
             Gradients.zero(params)
         }
         iteration += 1
-        if !recovered && iteration % TrainingSession.snapshotInterval == 0 {
+        // Only healthy parameters become the ones to fall back to.
+        if !recovered && iteration % TrainingSession.snapshotInterval == 0,
+           let smoothed = smoothedLoss, let best = bestLoss, smoothed <= best + Self.divergenceMargin(best: best) / 10 {
             lastGood = params.map(\.value)
         }
         return StepMetrics(iteration: iteration, loss: lossValue, gradNorm: gradNorm,

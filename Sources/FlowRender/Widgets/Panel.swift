@@ -37,7 +37,23 @@ public struct Panel: Widget {
         frame.set(area.maxX - 1, area.maxY - 1, Cell(corners[3], style: style))
         if !title.isEmpty && area.width > 4 {
             let titleClip = Rect(x: area.x + 1, y: area.y, width: area.width - 2, height: 1)
-            frame.write(" \(title) ", x: area.x + 1, y: area.y, style: Style(bold: true), clip: titleClip)
+            let shown = Panel.fit(title, width: area.width - 4, ellipsis: u ? "…" : "~")
+            frame.write(" \(shown) ", x: area.x + 1, y: area.y, style: Style(bold: true), clip: titleClip)
         }
+    }
+
+    /// `title` cut to `width` characters with an ellipsis, keeping a trailing " [...]" tag (the
+    /// view counter "[v 2/3]") whole when there is room for it.
+    public static func fit(_ title: String, width: Int, ellipsis: Character = "…") -> String {
+        guard title.count > width else { return title }
+        guard width > 1 else { return String(title.prefix(max(0, width))) }
+        if title.hasSuffix("]"), let open = title.range(of: " [", options: .backwards) {
+            let tag = String(title[open.lowerBound...])
+            let head = String(title[..<open.lowerBound])
+            if tag.count + 2 <= width {
+                return String(head.prefix(width - tag.count - 1)) + String(ellipsis) + tag
+            }
+        }
+        return String(title.prefix(width - 1)) + String(ellipsis)
     }
 }

@@ -13,10 +13,10 @@ struct EvalCommand: ParsableCommand {
     @Argument(help: "Checkpoint file.")
     var path: String
 
-    @Option(help: "Grid resolution N (cell centres of [-L,L]²).")
+    @Option(parsing: .unconditional, help: "Grid resolution N (cell centres of [-L,L]²).")
     var grid: Int?
 
-    @Option(help: "Grid half-width L (default: the data's box for a model trained on a CSV, else 4).")
+    @Option(parsing: .unconditional, help: "Grid half-width L (default: the data's box for a model trained on a CSV, else 4).")
     var box: Double?
 
     @Option(help: "CSV file of points x,y to score.")
@@ -26,12 +26,13 @@ struct EvalCommand: ParsableCommand {
     var regions = false
 
     func validate() throws {
-        if (grid == nil) == (points == nil) { throw ValidationError("give exactly one of --grid N or --points FILE.csv") }
         if let grid, grid < 1 || grid > 4000 { throw ValidationError("--grid must be between 1 and 4000") }
         if let box, !(box > 0) || !box.isFinite { throw ValidationError("--box must be a positive number") }
     }
 
     func run() throws {
+        // Checked here, not in validate(), so an unknown option is reported as such first.
+        if (grid == nil) == (points == nil) { throw ValidationError("give exactly one of --grid N or --points FILE.csv") }
         let model = try loadModel(path)
         let pts: Matrix
         if let grid {
@@ -72,7 +73,7 @@ func readText(_ path: String) throws -> String {
     return s
 }
 
-func loadModel(_ path: String) throws -> any GenerativeModel {
+func loadModel(_ path: String) throws -> any FlowLabModel {
     do {
         return try Checkpoint.read(from: path).makeModel()
     } catch let e as CheckpointError { throw CLIError(e.message) }

@@ -2,75 +2,80 @@ import ArgumentParser
 import FlowCore
 import FlowData
 import FlowModels
+import FlowODE
 
 /// Options shared by every command that builds and trains a model.
 struct ModelOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Model id: \(ModelKind.idList)."))
+    @Option(help: ArgumentHelp("Model id: \(modelNames)."))
     var model: String = "realnvp"
 
     @Option(help: "Dataset: a toy name, u1-u4, or csv:PATH.")
     var dataset: String = "8gaussians"
 
-    @Option(help: "Training iterations (default: the model's).")
+    // Numeric options parse `.unconditional`ly so `--iters -1` reaches validation and gets a
+    // message saying what is wrong (instead of "Missing value").
+    @Option(parsing: .unconditional, help: "Training iterations (default: the model's).")
     var iters: Int?
 
-    @Option(help: "Batch size (default: the model's).")
+    @Option(parsing: .unconditional, help: "Batch size (default: the model's).")
     var batch: Int?
 
-    @Option(help: "Learning rate (default: the model's).")
+    @Option(parsing: .unconditional, help: "Learning rate (default: the model's).")
     var lr: Double?
 
-    @Option(help: "Random seed: the same seed reproduces a run exactly.")
+    @Option(parsing: .unconditional, help: "Random seed: the same seed reproduces a run exactly.", transform: parseSeed)
     var seed: UInt64 = 1
 
-    @Option(help: "Flow depth (number of coupling steps).")
+    @Option(parsing: .unconditional, help: "Flow depth (number of coupling steps).")
     var layers: Int?
 
-    @Option(help: "Hidden widths of the conditioner networks, e.g. 64-64.")
+    @Option(parsing: .unconditional, help: "Hidden widths of the conditioner networks, e.g. 64-64 (each 1-\(maxHiddenWidth)).")
     var hidden: String?
 
     @Option(help: "FFJORD: ODE solver (euler midpoint rk4 dopri5).") var solver: String?
-    @Option(help: "FFJORD: absolute tolerance.") var atol: Double?
-    @Option(help: "FFJORD: relative tolerance.") var rtol: Double?
-    @Option(help: "FFJORD: steps of a fixed-step solver.") var steps: Int?
+    @Option(parsing: .unconditional, help: "FFJORD: absolute tolerance.") var atol: Double?
+    @Option(parsing: .unconditional, help: "FFJORD: relative tolerance.") var rtol: Double?
+    @Option(parsing: .unconditional, help: "FFJORD: steps of a fixed-step solver.") var steps: Int?
     @Option(help: "FFJORD: trace estimator (exact hutchinson rademacher).") var trace: String?
     @Option(help: "FFJORD: gradients (adjoint backprop).") var grad: String?
-    @Option(help: "FFJORD: integration time T.") var time: Double?
+    @Option(parsing: .unconditional, help: "FFJORD: integration time T.") var time: Double?
     @Option(help: "FFJORD: time conditioning (concatsquash concat ignore).") var conditioning: String?
-    @Option(help: "FFJORD: kinetic-energy regulariser weight.") var kinetic: Double?
-    @Option(help: "FFJORD: Jacobian Frobenius regulariser weight.") var jacobian: Double?
+    @Option(parsing: .unconditional, help: "FFJORD: kinetic-energy regulariser weight.") var kinetic: Double?
+    @Option(parsing: .unconditional, help: "FFJORD: Jacobian Frobenius regulariser weight.") var jacobian: Double?
 
-    @Option(help: "RAD: pieces per folding function (odd, >= 3).") var pieces: Int?
+    @Option(parsing: .unconditional, help: "RAD: pieces per folding function (odd, >= 3).") var pieces: Int?
     @Option(help: "RAD: interleave affine couplings between RAD layers (on off).") var interleave: String?
-    @Option(name: .customLong("langevin-step"), help: "CTF: Langevin step size h.") var langevinStep: Double?
-    @Option(name: .customLong("langevin-steps"), help: "CTF: Langevin steps distilled per update.") var langevinSteps: Int?
+    @Option(name: .customLong("langevin-step"), parsing: .unconditional, help: "CTF: Langevin step size h.") var langevinStep: Double?
+    @Option(name: .customLong("langevin-steps"), parsing: .unconditional, help: "CTF: Langevin steps distilled per update.") var langevinSteps: Int?
     @Option(help: "CTF: distillation distance (sliced paired).") var distance: String?
-    @Option(help: "GLF: latent dimension (1 or 2).") var latent: Int?
+    @Option(parsing: .unconditional, help: "GLF: latent dimension (1 or 2).") var latent: Int?
     @Option(name: .customLong("stop-gradient"), help: "GLF: stop the NLL gradient at the codes (on off).") var stopGradient: String?
-    @Option(help: "GLF: weight β of the reconstruction term.") var beta: Double?
-    @Option(name: .customLong("code-noise"), help: "GLF: std of noise added to the codes before the flow.") var codeNoise: Double?
+    @Option(parsing: .unconditional, help: "GLF: weight β of the reconstruction term.") var beta: Double?
+    @Option(name: .customLong("code-noise"), parsing: .unconditional, help: "GLF: std of noise added to the codes before the flow.") var codeNoise: Double?
 
     func validate() throws {
         if let iters, iters < 0 { throw ValidationError("--iters must be >= 0") }
         if let batch, batch < 1 || batch > 1_000_000 { throw ValidationError("--batch must be between 1 and 1000000") }
         if let lr, !(lr > 0 && lr < 10) { throw ValidationError("--lr must be a positive number below 10") }
+        if let iters, iters > 100_000_000 { throw ValidationError("--iters must be at most 100000000") }
         if let layers, layers < 1 || layers > 256 { throw ValidationError("--layers must be between 1 and 256") }
+        try validateDatasetName(dataset)
+        // Every model option is checked here, so a bad value is a usage error (exit 64) of
+        // this subcommand, reported before any work.
+        let c = try config()
+        do { _ = try ModelFactory.make(c) } catch let e as ModelError { throw ValidationError(e.message) }
     }
 
-    func kind() throws -> ModelKind {
-        guard let k = ModelKind(rawValue: model) else {
-            throw ValidationError("unknown model '\(model)'; choose one of \(ModelKind.idList)")
-        }
-        return k
-    }
+    func kind() throws -> ModelKind { try parseModelKind(model) }
 
     func config() throws -> ModelConfig {
-        var c = ModelConfig.defaults(for: try kind(), dataset: try? Dataset(name: dataset))
+        // Only built-in names matter for the defaults; a CSV is read once, by makeSession.
+        var c = ModelConfig.defaults(for: try kind(), dataset: dataset.hasPrefix("csv:") ? nil : try? Dataset(name: dataset))
         if let iters { c.iterations = iters }
         if let batch { c.batchSize = batch }
         if let lr { c.learningRate = Float(lr) }
         if let layers { c.layers = layers }
-        if let hidden { c.hidden = try ModelConfig.parseHidden(hidden) }
+        if let hidden { c.hidden = try parseHiddenWidths(hidden) }
         c.seed = seed
         if let interleave {
             guard c.kind == .rad else { throw ValidationError("--interleave applies to --model rad only") }
@@ -117,7 +122,11 @@ struct ModelOptions: ParsableArguments {
             return c
         }
         var o = c.cnf ?? CNFOptions()
-        if let solver { o.solver = solver }
+        if let solver {
+            let names = ButcherTableau.all.map(\.name)
+            guard names.contains(solver) else { throw ValidationError("--solver must be one of \(names.joined(separator: " ")), got '\(solver)'") }
+            o.solver = solver
+        }
         if let atol { guard atol > 0 else { throw ValidationError("--atol must be positive") }; o.atol = atol }
         if let rtol { guard rtol > 0 else { throw ValidationError("--rtol must be positive") }; o.rtol = rtol }
         if let steps { guard steps >= 1 else { throw ValidationError("--steps must be >= 1") }; o.steps = steps }
@@ -155,3 +164,51 @@ struct ModelOptions: ParsableArguments {
 
 /// Dataset errors as seen from the CLI (FlowData's type, re-exported for `catch` clauses).
 typealias DatasetErrorBridge = DatasetError
+
+/// The model ids, for help texts and errors.
+let modelNames = ModelKind.allCases.map(\.rawValue).joined(separator: " ")
+
+/// The widest hidden layer `--hidden` accepts.
+let maxHiddenWidth = 4096
+
+/// A model id, or a usage error listing the choices.
+func parseModelKind(_ name: String) throws -> ModelKind {
+    guard let k = ModelKind(rawValue: name) else {
+        throw ValidationError("unknown model '\(name)'; choose one of \(modelNames)")
+    }
+    return k
+}
+
+/// A built-in dataset name or `csv:PATH` (the file itself is read later: a file problem is a
+/// runtime error, a bad name a usage error).
+func validateDatasetName(_ name: String) throws {
+    if name.hasPrefix("csv:") {
+        guard name.count > 4 else { throw ValidationError("--dataset csv: needs a file path, e.g. csv:points.csv") }
+        return
+    }
+    guard Dataset.builtinNames.contains(name) else {
+        throw ValidationError("unknown dataset '\(name)'; choose one of \(Dataset.builtinNames.joined(separator: " ")) or csv:PATH")
+    }
+}
+
+/// `--hidden 64-64-64`: positive widths joined by single '-', each at most `maxHiddenWidth`.
+func parseHiddenWidths(_ text: String) throws -> [Int] {
+    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+    guard !text.isEmpty, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else {
+        throw ValidationError("--hidden expects positive widths joined by '-', e.g. 64-64, got '\(text)'")
+    }
+    let widths = parts.map { Int($0) ?? Int.max }
+    if let bad = widths.first(where: { $0 < 1 || $0 > maxHiddenWidth }) {
+        throw ValidationError("--hidden widths must be between 1 and \(maxHiddenWidth), got \(bad == Int.max ? "a larger number" : String(bad))")
+    }
+    guard widths.count <= 16 else { throw ValidationError("--hidden takes at most 16 widths, got \(widths.count)") }
+    return widths
+}
+
+/// `--seed`: an unsigned 64-bit integer, with a message that says so.
+func parseSeed(_ text: String) throws -> UInt64 {
+    guard let v = UInt64(text) else {
+        throw ValidationError("--seed must be an integer from 0 to \(UInt64.max)")
+    }
+    return v
+}

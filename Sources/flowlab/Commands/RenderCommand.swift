@@ -10,42 +10,69 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Print the frame the explorer would show after N seeded iterations (or for a checkpoint).")
 
-    @Option(help: "Model id.") var model: String = "realnvp"
-    @Option(help: "Dataset name.") var dataset: String = "8gaussians"
-    @Option(help: "Training iterations before the frame.") var iters: Int = 0
-    @Option(help: "Random seed.") var seed: UInt64 = 1
+    /// The frame sizes `--size` accepts: the explorer's minimum up to what renders in about a second.
+    static let minimumSize = ExplorerLayout.minimum
+    static let maximumSize = Size(width: 1000, height: 500)
+
+    // Optional so `--checkpoint` can refuse them instead of silently ignoring them.
+    @Option(help: ArgumentHelp("Model id: \(modelNames) (default: realnvp).")) var model: String?
+    @Option(help: "Dataset name (default: 8gaussians).") var dataset: String?
+    @Option(parsing: .unconditional, help: "Training iterations before the frame (default: 0).") var iters: Int?
+    @Option(parsing: .unconditional, help: "Random seed (default: 1).", transform: parseSeed) var seed: UInt64?
     @Option(help: "Render a saved model instead of training one.") var checkpoint: String?
-    @Option(help: "Frame size WxH, e.g. 120x40.") var size: String = "120x40"
-    @Option(help: "Model-specific view index (the explorer's v key), from 1.") var view: Int = 1
+    @Option(parsing: .unconditional, help: "Frame size WxH, e.g. 120x40 (from 60x18 to 1000x500).") var size: String = "120x40"
+    @Option(parsing: .unconditional, help: "Model-specific view index (the explorer's v key), from 1.") var view: Int = 1
     @Option(help: "text or ansi.") var format: String = "text"
     @Flag(help: "Linear instead of log density scale.") var linear = false
-    @Flag(help: "Draw the help overlay.") var help = false
+    @Flag(name: .customLong("show-help"), help: "Draw the explorer's key-help overlay (the ? key).") var showHelp = false
     @Flag(help: "ASCII only, no colour.") var ascii = false
 
     func validate() throws {
-        guard Size(parsing: size) != nil else { throw ValidationError("--size must look like 120x40") }
+        guard let s = Size(parsing: size) else { throw ValidationError("--size must look like 120x40, got '\(size)'") }
+        let (lo, hi) = (Self.minimumSize, Self.maximumSize)
+        guard (lo.width...hi.width).contains(s.width), (lo.height...hi.height).contains(s.height) else {
+            throw ValidationError("--size must be between \(lo.width)x\(lo.height) and \(hi.width)x\(hi.height), got \(s.width)x\(s.height)")
+        }
         guard ["text", "ansi"].contains(format) else { throw ValidationError("--format must be text or ansi") }
-        guard view >= 1 else { throw ValidationError("--view counts from 1") }
-        guard iters >= 0 && iters <= 10_000_000 else { throw ValidationError("--iters must be >= 0") }
+        guard view >= 1 else { throw ValidationError("--view counts from 1, got \(view)") }
+        if let iters { guard iters >= 0 && iters <= 10_000_000 else { throw ValidationError("--iters must be between 0 and 10000000") } }
+        if checkpoint != nil {
+            let given = [("--model", model != nil), ("--dataset", dataset != nil), ("--iters", iters != nil), ("--seed", seed != nil)]
+                .filter(\.1).map(\.0)
+            if !given.isEmpty {
+                throw ValidationError("--checkpoint renders the saved model as it is; it cannot be combined with \(given.joined(separator: ", "))")
+            }
+        } else {
+            _ = try parseModelKind(model ?? "realnvp")
+            try validateDatasetName(dataset ?? "8gaussians")
+        }
+    }
+
+    /// A usage error when `view` is beyond the model's views.
+    static func checkView(_ view: Int, of model: any FlowLabModel) throws {
+        let count = max(1, model.views.count)
+        guard view <= count else {
+            throw ValidationError("--view must be between 1 and \(count) for model '\(model.config.kind.rawValue)', got \(view)")
+        }
     }
 
     func run() throws {
         let frameSize = Size(parsing: size)!
-        guard let kind = ModelKind(rawValue: model) else {
-            throw ValidationError("unknown model '\(model)'; choose one of \(ModelKind.idList)")
-        }
-        var options = HeadlessExplorer.Options(model: kind, dataset: dataset, iterations: iters, size: frameSize)
-        options.seed = seed
+        let kind = try parseModelKind(model ?? "realnvp")
+        var options = HeadlessExplorer.Options(model: kind, dataset: dataset ?? "8gaussians", iterations: iters ?? 0, size: frameSize)
+        options.seed = seed ?? 1
         options.specialIndex = view - 1
         options.logScale = !linear
-        options.showHelp = help
+        options.showHelp = showHelp
         options.capabilities = ascii ? .ascii : .full
         let frame: Frame
         do {
             if let checkpoint {
                 let session = try Checkpoint.read(from: checkpoint).makeSession()
+                try Self.checkView(view, of: session.model)
                 frame = HeadlessExplorer.frame(session: session, options: options)
             } else {
+                try Self.checkView(view, of: try ModelFactory.make(ModelConfig.defaults(for: kind)))
                 frame = try HeadlessExplorer.frame(options)
             }
         } catch let e as CheckpointError { throw CLIError(e.message) }

@@ -10,10 +10,10 @@ struct SampleCommand: ParsableCommand {
     @Argument(help: "Checkpoint file.")
     var path: String
 
-    @Option(name: .short, help: "Number of samples.")
+    @Option(name: .short, parsing: .unconditional, help: "Number of samples.")
     var n: Int
 
-    @Option(help: "Random seed.")
+    @Option(parsing: .unconditional, help: "Random seed.", transform: parseSeed)
     var seed: UInt64 = 1
 
     func validate() throws {

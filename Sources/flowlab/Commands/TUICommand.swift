@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlowApp
 import FlowModels
+import FlowTerminal
 
 /// `flowlab` / `flowlab tui`: the live explorer.
 struct TUICommand: ParsableCommand {
@@ -8,10 +9,15 @@ struct TUICommand: ParsableCommand {
         commandName: "tui",
         abstract: "Open the explorer: train a model live and watch it learn (default command).")
 
-    @Option(help: "Model id: realnvp glow.") var model: String = "realnvp"
+    @Option(help: ArgumentHelp("Model id: \(modelNames).")) var model: String = "realnvp"
     @Option(help: "Dataset: toy name, u1-u4, or csv:PATH.") var dataset: String = "8gaussians"
-    @Option(help: "Random seed.") var seed: UInt64 = 1
-    @Flag(help: "ASCII glyphs and no colour (also automatic without a UTF-8 locale).") var ascii = false
+    @Option(parsing: .unconditional, help: "Random seed.", transform: parseSeed) var seed: UInt64 = 1
+    @Flag(help: "ASCII glyphs and no colour. Without a UTF-8 locale glyphs fall back to ASCII automatically (colours stay); NO_COLOR=1 turns colour off.") var ascii = false
+
+    func validate() throws {
+        _ = try parseModelKind(model)
+        try validateDatasetName(dataset)
+    }
 
     func run() throws {
         try launchExplorer(model: model, dataset: dataset, seed: seed, ascii: ascii, tour: nil)
@@ -28,13 +34,14 @@ struct DemoCommand: ParsableCommand {
 }
 
 func launchExplorer(model: String, dataset: String, seed: UInt64, ascii: Bool, tour: DemoTour?) throws {
-    guard let kind = ModelKind(rawValue: model) else {
-        throw ValidationError("unknown model '\(model)'; choose one of \(ModelKind.idList)")
-    }
+    let kind = try parseModelKind(model)
     do {
         try MainActor.assumeIsolated {
             try ExplorerApp(model: kind, dataset: dataset, seed: seed, ascii: ascii, tour: tour).run()
         }
     } catch let e as CLIError { throw e }
+    catch let e as ValidationError { throw e }
     catch { throw CLIError("\(error)") }
+    // Ended by a signal: the terminal is restored; report it the way a shell would.
+    if TerminalGuard.stopSignal != 0 { throw ExitCode(128 + TerminalGuard.stopSignal) }
 }

@@ -11,7 +11,7 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var options: ModelOptions
 
-    @Option(help: "Worker threads (FlowLab's kernels are single-threaded; only 1 is used).")
+    @Option(parsing: .unconditional, help: "Worker threads (FlowLab's kernels are single-threaded; only 1 is used).")
     var threads: Int = 1
 
     @Option(help: "Write a checkpoint here when training ends.")
@@ -21,13 +21,15 @@ struct TrainCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be >= 1") }
+        if threads < 1 || threads > 1024 { throw ValidationError("--threads must be between 1 and 1024") }
     }
 
     func run() throws {
         if threads > 1 && !quiet {
             FileHandle.standardError.write("note: FlowLab trains on one core; --threads \(threads) uses 1\n".data(using: .utf8)!)
         }
+        // A destination that cannot be written fails now, not after the training.
+        if let save { do { try Checkpoint.checkDestination(save) } catch let e as CheckpointError { throw CLIError(e.message) } }
         let session = try options.makeSession()
         if case .csv(let c) = session.dataset, let note = c.skippedNote, !quiet { stderr(note) }
         // A user's CSV: keep the parameters that do best on the validation split.
@@ -42,12 +44,16 @@ struct TrainCommand: ParsableCommand {
         for _ in 0..<total {
             let m = session.step()
             for (k, v) in m.figures { figureSums[k, default: 0] += v }
-            if let msg = m.message, msg != lastMessage, !quiet { stderr("iter \(m.iteration): \(msg)") }
-            lastMessage = m.message
-            if m.loss.isFinite { recent += m.loss; recentCount += 1 }
-            if m.recoveredFromNonFinite && !quiet {
-                stderr("iter \(m.iteration): non-finite loss or gradient; restored last good parameters, lr -> \(m.learningRate)")
+            if m.recoveredFromNonFinite {
+                if !quiet {
+                    stderr("iter \(m.iteration): \(m.message ?? "non-finite loss or gradient"); restored last good parameters, lr halved to "
+                           + String(format: "%.2g", m.learningRate))
+                }
+            } else {
+                if let msg = m.message, msg != lastMessage, !quiet { stderr("iter \(m.iteration): \(msg)") }
+                if m.loss.isFinite { recent += m.loss; recentCount += 1 }
             }
+            lastMessage = m.message
             let now = clock.now
             if !quiet && (now - lastReport > .seconds(1) || m.iteration == total) {
                 let secs = (now - start).seconds
@@ -66,9 +72,12 @@ struct TrainCommand: ParsableCommand {
             stderr(String(format: "kept the parameters of iteration %d (validation NLL %.4f)", stopper.bestIteration, stopper.bestNLL))
         }
         let seconds = (clock.now - start).seconds
+        var saveError: CLIError?
         if let save {
-            do { try Checkpoint(session: session).write(to: save) } catch let e as CheckpointError { throw CLIError(e.message) }
-            if !quiet { stderr("saved checkpoint to \(save)") }
+            do {
+                try Checkpoint(session: session).write(to: save)
+                if !quiet { stderr("saved checkpoint to \(save)") }
+            } catch let e as CheckpointError { saveError = CLIError(e.message) }
         }
         // Per-iteration means of the model's figures (NFE forward/backward, steps, …).
         let means = Dictionary(uniqueKeysWithValues: figureSums.filter { $0.key.inReport }
@@ -78,7 +87,9 @@ struct TrainCommand: ParsableCommand {
             report.set("best_iter", .int(stopper.bestIteration))
             report.set("validation_nll", .double(stopper.bestNLL))
         }
+        // The result is printed even when the save failed: a long run is never lost.
         print(report.jsonLine)
+        if let saveError { throw saveError }
     }
 }
 
