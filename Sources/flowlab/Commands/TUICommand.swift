@@ -13,6 +13,7 @@ struct TUICommand: ParsableCommand {
     @Option(help: "Dataset: toy name, u1-u4, or csv:PATH.") var dataset: String = "8gaussians"
     @Option(parsing: .unconditional, help: "Random seed.", transform: parseSeed) var seed: UInt64 = 1
     @Flag(help: "ASCII glyphs and no colour. Without a UTF-8 locale glyphs fall back to ASCII automatically (colours stay); NO_COLOR=1 turns colour off.") var ascii = false
+    @Option(help: "Record the session as an asciicast v2 file (asciinema play FILE replays it).") var record: String?
 
     func validate() throws {
         _ = try parseModelKind(model)
@@ -20,7 +21,7 @@ struct TUICommand: ParsableCommand {
     }
 
     func run() throws {
-        try launchExplorer(model: model, dataset: dataset, seed: seed, ascii: ascii, tour: nil)
+        try launchExplorer(model: model, dataset: dataset, seed: seed, ascii: ascii, tour: nil, record: record)
     }
 }
 
@@ -28,16 +29,17 @@ struct TUICommand: ParsableCommand {
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "demo", abstract: "A guided teaching tour in the explorer.")
     @Flag(help: "ASCII glyphs and no colour.") var ascii = false
+    @Option(help: "Record the tour as an asciicast v2 file.") var record: String?
     func run() throws {
-        try launchExplorer(model: "realnvp", dataset: "8gaussians", seed: 1, ascii: ascii, tour: DemoTour())
+        try launchExplorer(model: "realnvp", dataset: "8gaussians", seed: 1, ascii: ascii, tour: DemoTour(), record: record)
     }
 }
 
-func launchExplorer(model: String, dataset: String, seed: UInt64, ascii: Bool, tour: DemoTour?) throws {
+func launchExplorer(model: String, dataset: String, seed: UInt64, ascii: Bool, tour: DemoTour?, record: String? = nil) throws {
     let kind = try parseModelKind(model)
     do {
         try MainActor.assumeIsolated {
-            try ExplorerApp(model: kind, dataset: dataset, seed: seed, ascii: ascii, tour: tour).run()
+            try ExplorerApp(model: kind, dataset: dataset, seed: seed, ascii: ascii, tour: tour, record: record).run()
         }
     } catch let e as CLIError { throw e }
     catch let e as ValidationError { throw e }
