@@ -175,12 +175,22 @@ public final class TrainerWorker: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Datasets by name, loaded once: `d` away from a big CSV and back does not re-read it.
+    private var datasets: [String: Dataset] = [:]
+
+    private func loadDataset(_ name: String) throws -> Dataset {
+        if let d = datasets[name] { return d }
+        let d = try Dataset(name: name)
+        datasets[name] = d
+        return d
+    }
+
     private func handle(_ c: Command) {
         switch c {
         case .restart(let model, let dataset, let seed, let generation):
             self.generation = generation
             do {
-                let data = try Dataset(name: dataset)
+                let data = try loadDataset(dataset)
                 var config = ModelConfig.defaults(for: model, dataset: data)
                 config.seed = seed
                 config.cosineDecay = false

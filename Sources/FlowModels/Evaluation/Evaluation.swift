@@ -61,7 +61,10 @@ public enum Evaluation {
         let samples = model.sample(count: energyDistanceCount, using: &rng)
         var dataRNG = Xoshiro256(seed: energyDistanceSeed &+ 1)
         let data: Matrix
-        if case .csv(let c) = dataset { data = c.test } else {
+        if case .csv(let c) = dataset {
+            // Held-out points, at most as many as the samples (the statistic is quadratic).
+            data = c.test.rows > energyDistanceCount ? c.test.rows(0..<energyDistanceCount) : c.test
+        } else {
             data = dataset.sample(count: energyDistanceCount, using: &dataRNG)
         }
         return energyDistance(samples, data)

@@ -21,6 +21,9 @@ public final class EarlyStopping {
     public static let defaultInterval = 50
     public static let defaultPatience = 1000
 
+    /// The most validation points one check evaluates.
+    public static let maxValidationRows = 5_000
+
     public init(validation: Matrix, interval: Int = EarlyStopping.defaultInterval, patience: Int = EarlyStopping.defaultPatience) {
         self.validation = validation
         self.interval = max(1, interval)
@@ -31,7 +34,9 @@ public final class EarlyStopping {
     public static func make(for session: TrainingSession, patience: Int = defaultPatience) -> EarlyStopping? {
         guard case .csv(let c) = session.dataset, c.validation.rows > 0,
               session.model.logDensity(c.validation.rows(0..<1)) != nil else { return nil }
-        let e = EarlyStopping(validation: c.validation, patience: patience)
+        // A big file's validation split is subsampled (its leading rows, already shuffled) so
+        // a check stays cheap next to 50 training steps.
+        let e = EarlyStopping(validation: c.validation.rows(0..<min(c.validation.rows, maxValidationRows)), patience: patience)
         e.record(session)
         return e
     }
