@@ -1,4 +1,5 @@
 import Foundation
+import FlowCore
 import FlowModels
 import FlowRender
 
@@ -125,21 +126,6 @@ public final class CastRecorder: TerminalBackend {
 
     /// One event line: `[t, "kind", "data"]` with the data as a JSON string.
     static func event(_ t: Double, _ kind: String, _ data: String) -> String {
-        "[" + String(format: "%.6f", t) + ", \"" + kind + "\", " + jsonString(data) + "]\n"
-    }
-
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
+        "[" + String(format: "%.6f", t) + ", \"" + kind + "\", " + jsonQuoted(data) + "]\n"
     }
 }

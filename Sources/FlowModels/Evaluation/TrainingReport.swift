@@ -23,19 +23,7 @@ public struct TrainingReport: Sendable {
 
     /// One JSON object on one line; non-finite numbers become null.
     public var jsonLine: String {
-        func quote(_ s: String) -> String {
-            var out = "\""
-            for ch in s.unicodeScalars {
-                switch ch {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                default:
-                    if ch.value < 0x20 { out += String(format: "\\u%04x", ch.value) } else { out.unicodeScalars.append(ch) }
-                }
-            }
-            return out + "\""
-        }
+        let quote = jsonQuoted
         let body = fields.map { key, value -> String in
             let v: String
             switch value {
