@@ -40,6 +40,7 @@ public enum ToyDataset: String, CaseIterable, Sendable, Codable {
     }
 
     /// Draws `count` points as a `count × 2` matrix.
+    // Long by design: one short recipe per dataset.
     public func sample<G: RandomNumberGenerator>(count n: Int, using rng: inout G) -> Matrix {
         var pts: [(Double, Double)] = []
         pts.reserveCapacity(n)

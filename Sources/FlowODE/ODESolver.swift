@@ -114,6 +114,8 @@ public struct ODESolver: Sendable {
     }
 
     /// Solves y' = f(t, y) from `t0` to `t1`; `saveAt` times are filled by dense output.
+    // Long by design: the one integration loop for every controller (diffrax's shape), kept
+    // in one piece so trial step, acceptance and dense output read top to bottom.
     public func solve<S: ODEState>(_ f: (Double, S) -> S, y0: S, from t0: Double, to t1: Double,
                                    saveAt: [Double] = []) -> Solution<S> {
         var sol = Solution(y: y0, t: t0, result: .success)

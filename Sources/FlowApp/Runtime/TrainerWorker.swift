@@ -185,6 +185,7 @@ public final class TrainerWorker: @unchecked Sendable {
         return d
     }
 
+    // Long by design: one short case per command.
     private func handle(_ c: Command) {
         switch c {
         case .restart(let model, let dataset, let seed, let generation):

@@ -1,5 +1,6 @@
 /// The explorer's pure state transition: `(state, action) → (state', effects)`.
 public enum Reducer {
+    // Long by design: one short case per action, so every state transition is in one place.
     public static func reduce(_ s: inout ExplorerState, _ action: Action) -> [Effect] {
         switch action {
         case .togglePause:

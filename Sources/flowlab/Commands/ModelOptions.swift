@@ -68,6 +68,7 @@ struct ModelOptions: ParsableArguments {
 
     func kind() throws -> ModelKind { try parseModelKind(model) }
 
+    // Long by design: one block per model's options, each validated where it is applied.
     func config() throws -> ModelConfig {
         // Only built-in names matter for the defaults; a CSV is read once, by makeSession.
         var c = ModelConfig.defaults(for: try kind(), dataset: dataset.hasPrefix("csv:") ? nil : try? Dataset(name: dataset))
