@@ -39,13 +39,11 @@ public enum ExplorerView {
         if let pts = snap?.samples, !pts.isEmpty {
             let inner = Panel.inner(layout.samples)
             if state.samplesOverTarget, let t = snap?.target {
-                Heatmap(values: scaled(t, log: state.logScale), pixelWidth: t.width, pixelHeight: t.height, capabilities: caps)
-                    .render(in: inner, on: &frame)
-                overlay(canonical(pts, viewBox), in: inner, box: box, color: .brightYellow, caps: caps, on: &frame)
+                FieldPlot(logValues: t.logValues, pixelWidth: t.width, pixelHeight: t.height, logScale: state.logScale,
+                          showLegend: false, capabilities: caps).render(in: inner, on: &frame)
+                PointOverlay(points: canonical(pts, viewBox), box: box, color: .brightYellow, capabilities: caps).render(in: inner, on: &frame)
             } else {
-                var canvas = BrailleCanvas(width: inner.width, height: inner.height, capabilities: caps, seriesColors: [.brightYellow])
-                for p in canonical(pts, viewBox) { canvas.plot(x: p.x, y: p.y, box: box) }
-                canvas.render(in: inner, on: &frame)
+                ScatterPlot(points: canonical(pts, viewBox), box: box, color: .brightYellow, capabilities: caps).render(in: inner, on: &frame)
             }
         }
 
@@ -158,49 +156,15 @@ public enum ExplorerView {
                     style: .dim, clip: inner)
     }
 
-    /// A log-density field mapped to [0, 1]: the top 8 nats on the log scale, p/p_max on the linear one.
-    static func scaled(_ field: FieldGrid, log: Bool) -> [Double] {
-        let maxLog = field.logValues.filter(\.isFinite).max() ?? 0
-        return field.logValues.map { lp in
-            guard lp.isFinite else { return 0 }
-            return log ? max(0, (lp - (maxLog - 8)) / 8) : Foundation.exp(lp - maxLog)
-        }
-    }
-
-    /// A log-density field as a heatmap with its legend. Log scale spans the top 8 nats.
+    /// A log-density field as a heatmap with its legend (`FieldPlot`) inside a panel.
     static func drawField(_ field: FieldGrid, in panel: Rect, log: Bool, caps: Capabilities, on frame: inout Frame) {
-        let heat = ExplorerLayout.heatArea(panel)
-        let legend = ExplorerLayout.legendArea(panel)
-        guard !heat.isEmpty else { return }
-        let maxLog = field.logValues.filter(\.isFinite).max() ?? 0
-        let span = 8.0
-        Heatmap(values: scaled(field, log: log), pixelWidth: field.width, pixelHeight: field.height, capabilities: caps)
-            .render(in: heat, on: &frame)
-        let low = log ? String(format: "%.1f", maxLog - span) : "0"
-        let high = log ? String(format: "log p %.1f", maxLog) : String(format: "p %.3g", Foundation.exp(maxLog))
-        Legend(low: low, high: high, capabilities: caps).render(in: legend, on: &frame)
-    }
-
-    /// Points as braille dots over a half-block picture: each dotted cell keeps the colour of
-    /// its upper pixel as background, so the picture stays readable beneath the points.
-    static func overlay(_ points: [Point2], in inner: Rect, box: Double, color: Color, caps: Capabilities, on frame: inout Frame) {
-        guard !points.isEmpty, !inner.isEmpty else { return }
-        var canvas = BrailleCanvas(width: inner.width, height: inner.height, capabilities: caps, seriesColors: [color])
-        for p in points { canvas.plot(x: p.x, y: p.y, box: box) }
-        var dots = Frame(size: frame.size)
-        canvas.render(in: inner, on: &dots)
-        for y in inner.y..<inner.maxY {
-            for x in inner.x..<inner.maxX where dots[x, y].symbol != " " {
-                let under = frame[x, y].style
-                let style = caps.colors == .none ? under : Style(foreground: color, background: under.foreground)
-                frame[x, y] = Cell(dots[x, y].symbol, style: style)
-            }
-        }
+        FieldPlot(logValues: field.logValues, pixelWidth: field.width, pixelHeight: field.height, logScale: log,
+                  capabilities: caps).render(in: Panel.inner(panel), on: &frame)
     }
 
     /// Points of a view box on the canonical square the widgets draw.
-    static func canonical(_ points: [Point2], _ box: ViewBox) -> [Point2] {
-        box.isStandard ? points : points.map { let (u, v) = box.toCanonical($0.x, $0.y); return Point2(u, v) }
+    static func canonical(_ points: [Point2], _ box: ViewBox) -> [PlotPoint] {
+        box.isStandard ? points.map { PlotPoint($0.x, $0.y) } : points.map { let (u, v) = box.toCanonical($0.x, $0.y); return PlotPoint(u, v) }
     }
 
     /// A non-standard box's coordinates at a panel's corners (top right: x max, y max; bottom
@@ -240,29 +204,19 @@ public enum ExplorerView {
         switch snap.special {
         case .lines(let title, let polylines, let colorIndex):
             Panel(title: title + suffix, capabilities: caps).render(in: panel, on: &frame)
-            var canvas = BrailleCanvas(width: inner.width, height: inner.height, capabilities: caps,
-                                       seriesColors: [.brightMagenta, .brightCyan, .brightYellow, .brightGreen])
-            for (i, line) in polylines.map({ canonical($0, viewBox) }).enumerated() {
-                for (a, b) in zip(line, line.dropFirst()) {
-                    canvas.line(from: (a.x, a.y), to: (b.x, b.y), box: box, series: colorIndex.indices.contains(i) ? colorIndex[i] : 0)
-                }
-            }
-            canvas.render(in: inner, on: &frame)
+            PolylinePlot(polylines: polylines.map { canonical($0, viewBox) }, colorIndex: colorIndex, box: box, capabilities: caps)
+                .render(in: inner, on: &frame)
         case .points(let title, let points):
             Panel(title: title + suffix, capabilities: caps).render(in: panel, on: &frame)
-            var canvas = BrailleCanvas(width: inner.width, height: inner.height, capabilities: caps, seriesColors: [.brightGreen])
-            for p in canonical(points, viewBox) { canvas.plot(x: p.x, y: p.y, box: box) }
-            canvas.render(in: inner, on: &frame)
+            ScatterPlot(points: canonical(points, viewBox), box: box, color: .brightGreen, capabilities: caps).render(in: inner, on: &frame)
         case .regions(let title, let w, let h, let labels, let points):
             Panel(title: title + suffix, capabilities: caps).render(in: panel, on: &frame)
             RegionMap(labels: labels, pixelWidth: w, pixelHeight: h, capabilities: caps).render(in: inner, on: &frame)
-            overlay(canonical(points, viewBox), in: inner, box: box, color: .black, caps: caps, on: &frame)
+            PointOverlay(points: canonical(points, viewBox), box: box, color: .black, capabilities: caps).render(in: inner, on: &frame)
         case .field(let title, let w, let h, let logValues, let points):
             Panel(title: title + suffix, capabilities: caps).render(in: panel, on: &frame)
-            let maxLog = logValues.filter(\.isFinite).max() ?? 0
-            let values = logValues.map { $0.isFinite ? max(0, ($0 - (maxLog - 8)) / 8) : 0 }
-            Heatmap(values: values, pixelWidth: w, pixelHeight: h, capabilities: caps).render(in: inner, on: &frame)
-            overlay(canonical(points, viewBox), in: inner, box: box, color: .brightWhite, caps: caps, on: &frame)
+            FieldPlot(logValues: logValues, pixelWidth: w, pixelHeight: h, showLegend: false, capabilities: caps).render(in: inner, on: &frame)
+            PointOverlay(points: canonical(points, viewBox), box: box, color: .brightWhite, capabilities: caps).render(in: inner, on: &frame)
         case .none:
             Panel(title: "Model view", capabilities: caps).render(in: panel, on: &frame)
         }
