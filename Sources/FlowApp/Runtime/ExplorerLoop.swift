@@ -16,6 +16,9 @@ public final class ExplorerLoop {
     private var frameTimes: [Double] = []
     /// How long one turn waits for input.
     public var inputWaitMilliseconds = 12
+    /// The scrubber animation's time per stage.
+    public var scrubTickSeconds = 0.12
+    private var lastScrubTick = 0.0
 
     public init(model: ModelKind, dataset: String, seed: UInt64, backend: any TerminalBackend,
                 datasetCycle: [String], tour: DemoTour? = nil, message: String? = nil) {
@@ -52,6 +55,15 @@ public final class ExplorerLoop {
             case .resize(let s):
                 backend.invalidate()
                 dispatch(.resize(s))
+            case .mouse(let m):
+                dispatch(.click(m))
+            }
+        }
+        if state.scrubPlaying {
+            let now = Date.timeIntervalSinceReferenceDate
+            if now - lastScrubTick >= scrubTickSeconds {
+                lastScrubTick = now
+                dispatch(.scrubTick)
             }
         }
         while let a = tour?.pendingAction() {
@@ -101,6 +113,8 @@ public final class ExplorerLoop {
         case .export: dispatch(.message(exportFrame()))
         case .toggleModelOption: worker.send(.toggleModelOption)
         case .scaleModelKnob(let f): worker.send(.scaleModelKnob(f))
+        case .setScrubbing(let on): worker.send(.setScrubbing(on))
+        case .setProbe(let p): worker.send(.setProbe(p))
         case .quit: break
         }
     }

@@ -17,6 +17,10 @@ public enum HeadlessExplorer {
         public var showHelp = false
         public var capabilities: Capabilities = .full
         public var config: ModelConfig?
+        /// The scrubber at this fraction of its track (`--scrub F`), nil: off.
+        public var scrub: Double?
+        /// The probe at this point, data coordinates (`--probe X,Y`), nil: off.
+        public var probe: Point2?
 
         public init(model: ModelKind, dataset: String, iterations: Int, size: Size) {
             self.model = model
@@ -64,7 +68,10 @@ public enum HeadlessExplorer {
             state.snapshot = SnapshotBuilder.build(session: session, geometry: g, target: target,
                                                    lossHistory: LossHistory.downsample(history, to: 200),
                                                    lastLoss: lastLoss, itersPerSecond: nil,
-                                                   specialIndex: o.specialIndex, event: event, figures: figures)
+                                                   specialIndex: o.specialIndex, event: event, figures: figures,
+                                                   scrubbing: o.scrub != nil, probe: o.probe)
+            if let f = o.scrub { state.scrubPosition = state.snapshot?.scrub?.index(fraction: f) ?? 0 }
+            state.probe = o.probe
         }
         return ExplorerView.render(state)
     }

@@ -24,6 +24,10 @@ public final class TrainerWorker: @unchecked Sendable {
         case toggleModelOption
         /// Scales the model's main knob (CTF's h, FFJORD's tolerances, GLF's β).
         case scaleModelKnob(Double)
+        /// Builds the scrubber's track into every snapshot (or stops).
+        case setScrubbing(Bool)
+        /// The probe's point (data coordinates), nil to stop probing.
+        case setProbe(Point2?)
     }
 
     private let lock = NSLock()
@@ -54,6 +58,8 @@ public final class TrainerWorker: @unchecked Sendable {
     private var assembler: IncrementalSnapshot
     /// The run generation stamped on every snapshot.
     private var generation = 0
+    private var scrubbing = false
+    private var probe: Point2?
 
     public init(model: ModelKind, dataset: String, seed: UInt64, geometry: PlotGeometry, paused: Bool = false) {
         self.geometry = geometry
@@ -162,7 +168,8 @@ public final class TrainerWorker: @unchecked Sendable {
         // While training, each publish refreshes only what fits in ~25 ms; a paused or
         // changed model gets everything at once.
         var snap = assembler.update(session: session, status: status, specialIndex: specialIndex,
-                                    budget: 0.025, complete: dirty)
+                                    budget: 0.025, complete: dirty, scrubbing: scrubbing)
+        snap.probe = probe.map { SnapshotBuilder.probeReading(session.model, at: $0) }
         let cost = now() - t0
         // Up to 30 snapshots/s, spending at most about a third of the time on them.
         snapshotInterval = min(1, max(1.0 / 30, 2 * cost))
@@ -215,6 +222,12 @@ public final class TrainerWorker: @unchecked Sendable {
             dirty = true
         case .setSpecialView(let i):
             specialIndex = i
+            dirty = true
+        case .setScrubbing(let on):
+            scrubbing = on
+            dirty = true
+        case .setProbe(let p):
+            probe = p
             dirty = true
         case .toggleModelOption:
             guard let session else { return }

@@ -27,6 +27,22 @@ public struct ExplorerState: Sendable, Equatable {
     public var datasetCycle: [String]
     /// Models `m`/`M` cycle through.
     public var modelCycle: [ModelKind]
+    /// The depth/time scrubber's stage (nil: off; `Int.max`: the last stage, the data).
+    public var scrubPosition: Int?
+    /// `p`: the scrubber plays back and forth.
+    public var scrubPlaying = false
+    public var scrubForward = true
+    /// The probe's point in data coordinates (nil: off).
+    public var probe: Point2?
+
+    /// The scrubber's stage count in the current snapshot.
+    public var scrubCount: Int? { snapshot?.scrub.map { $0.stages.count } }
+
+    /// The scrubber's stage index, clamped to the track (nil when off or no track yet).
+    public var scrubIndex: Int? {
+        guard let p = scrubPosition, let n = scrubCount, n > 0 else { return nil }
+        return min(max(0, p), n - 1)
+    }
 
     public init(model: ModelKind, dataset: String, seed: UInt64, size: Size, capabilities: Capabilities = .full,
                 datasetCycle: [String], modelCycle: [ModelKind] = ModelKind.allCases) {
@@ -49,6 +65,20 @@ public enum Action: Sendable, Equatable {
     case save, load, export
     case toggleModelOption
     case scaleModelKnob(Double)
+    /// `,` / `.`: the scrubber one stage towards the base / the data (turning it on).
+    case scrubBack, scrubAhead
+    /// `p`: play the scrubber back and forth / stop.
+    case toggleScrubPlay
+    /// The animation's clock (the loop sends it while playing).
+    case scrubTick
+    /// Arrows: the probe by cells of the density panel (y up), turning it on.
+    case moveProbe(dx: Int, dy: Int)
+    /// A click on a plot: the probe at a point (data coordinates).
+    case placeProbe(Point2)
+    /// Esc: scrubber, probe and full screen off.
+    case closeInspectors
+    /// A mouse press (cell coordinates).
+    case click(MouseEvent)
     case quit
     case resize(Size)
     case snapshot(ModelSnapshot)
@@ -72,5 +102,7 @@ public enum Effect: Sendable, Equatable {
     case toggleModelOption
     case scaleModelKnob(Double)
     case relayout
+    case setScrubbing(Bool)
+    case setProbe(Point2?)
     case quit
 }

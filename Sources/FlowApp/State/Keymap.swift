@@ -1,3 +1,5 @@
+import FlowRender
+
 /// One line of the key reference: the keys and the actions they trigger, how the help overlay
 /// names them, what they do, and the short label the footer shows (nil: not in the footer).
 public struct KeyBinding: Sendable {
@@ -31,6 +33,15 @@ public enum Keymap {
         KeyBinding([("g", .toggleModelOption)], help: "flip the model's switch (status panel lists it)", footer: "switch"),
         KeyBinding([("[", .scaleModelKnob(0.5)), ("]", .scaleModelKnob(2))], label: "[ / ]",
                    help: "the model's knob ÷2 / ×2 (status panel lists it)", footer: "knob"),
+        KeyBinding([(",", .scrubBack), (".", .scrubAhead)], label: ", / .",
+                   help: "scrub depth/time: one stage towards the base / the data", footer: "scrub"),
+        KeyBinding([("p", .toggleScrubPlay)], help: "play the scrubber back and forth / stop"),
+        KeyBinding([(Key.left, .moveProbe(dx: -1, dy: 0)), (Key.right, .moveProbe(dx: 1, dy: 0)),
+                    (Key.up, .moveProbe(dx: 0, dy: 1)), (Key.down, .moveProbe(dx: 0, dy: -1)),
+                    (Key.shiftLeft, .moveProbe(dx: -5, dy: 0)), (Key.shiftRight, .moveProbe(dx: 5, dy: 0)),
+                    (Key.shiftUp, .moveProbe(dx: 0, dy: 5)), (Key.shiftDown, .moveProbe(dx: 0, dy: -5))],
+                   label: "arrows", help: "probe a point: log p(x) term by term (Shift: 5 cells)", footer: "probe"),
+        KeyBinding([(Key.escape, .closeInspectors)], label: "Esc", help: "scrubber, probe and overlays off"),
         KeyBinding([("s", .save)], help: "save a checkpoint", footer: "save"),
         KeyBinding([("o", .load)], help: "load the checkpoint for this model and data", footer: "load"),
         KeyBinding([("e", .export)], help: "export this frame to a text file", footer: "export"),
@@ -50,16 +61,29 @@ public enum Keymap {
     /// The footer for a line of `width` columns: "? help" and "q quit" always, then as many of
     /// the others, in table order, as fit.
     public static func footer(width: Int) -> String {
-        let items = bindings.compactMap { b in b.footer.map { (short(b.label) + " " + $0, b.keys[0].action) } }
-        let always = items.filter { $0.1 == .toggleHelp || $0.1 == .quit }.map(\.0)
-        var budget = width - 1 - always.reduce(0) { $0 + $1.count + 2 }
-        var chosen: [String] = []
-        for (text, action) in items where action != .toggleHelp && action != .quit {
-            guard budget >= text.count + 2 else { break }
-            chosen.append(text)
-            budget -= text.count + 2
+        " " + footerChoice(width: width).map(\.text).joined(separator: "  ")
+    }
+
+    static func footerChoice(width: Int) -> [(text: String, action: Action)] {
+        let items = bindings.compactMap { b in b.footer.map { (text: short(b.label) + " " + $0, action: b.keys[0].action) } }
+        let always = items.filter { $0.action == .toggleHelp || $0.action == .quit }
+        var budget = width - 1 - always.reduce(0) { $0 + $1.text.count + 2 }
+        var chosen: [(text: String, action: Action)] = []
+        for item in items where item.action != .toggleHelp && item.action != .quit {
+            guard budget >= item.text.count + 2 else { break }
+            chosen.append(item)
+            budget -= item.text.count + 2
         }
-        return " " + (chosen + always).joined(separator: "  ")
+        return chosen + always
+    }
+
+    /// The footer's items with the columns they occupy (a click there acts as the key).
+    public static func footerItems(width: Int) -> [(columns: Range<Int>, action: Action)] {
+        var x = 1
+        return footerChoice(width: width).map { item in
+            defer { x += item.text.count + 2 }
+            return (x..<(x + item.text.count), item.action)
+        }
     }
 
     /// "m / M" → "m/M" for the footer.

@@ -1,3 +1,6 @@
+import FlowData
+import FlowModels
+
 /// The explorer's pure state transition: `(state, action) → (state', effects)`.
 public enum Reducer {
     public static func reduce(_ s: inout ExplorerState, _ action: Action) -> [Effect] {
@@ -45,6 +48,70 @@ public enum Reducer {
         case .export: return [.export]
         case .toggleModelOption: return [.toggleModelOption]
         case .scaleModelKnob(let f): return [.scaleModelKnob(f)]
+        case .scrubBack, .scrubAhead:
+            let wasOff = s.scrubPosition == nil
+            let n = s.scrubCount
+            // Turning the scrubber on starts at the data (the last stage), then moves.
+            var p = min(s.scrubPosition ?? Int.max, (n ?? Int.max) - 1)
+            if let n, n > 0 {
+                p = action == .scrubBack ? max(0, p - 1) : min(n - 1, p + (wasOff ? 0 : 1))
+            }
+            s.scrubPosition = p
+            s.scrubPlaying = false
+            return wasOff ? [.setScrubbing(true)] : []
+        case .toggleScrubPlay:
+            let wasOff = s.scrubPosition == nil
+            if wasOff { s.scrubPosition = 0; s.scrubForward = true }
+            s.scrubPlaying.toggle()
+            return wasOff ? [.setScrubbing(true)] : []
+        case .scrubTick:
+            guard s.scrubPlaying, let n = s.scrubCount, n > 1 else { return [] }
+            var p = min(s.scrubPosition ?? 0, n - 1)
+            if s.scrubForward && p >= n - 1 { s.scrubForward = false }
+            if !s.scrubForward && p <= 0 { s.scrubForward = true }
+            p += s.scrubForward ? 1 : -1
+            s.scrubPosition = p
+            return []
+        case .moveProbe(let dx, let dy):
+            let box = s.snapshot?.viewBox ?? .standard
+            let heat = ExplorerLayout.heatArea(ExplorerLayout(size: s.size).density)
+            let half = ViewBox.canonicalHalfWidth
+            var (u, v) = s.probe.map { box.toCanonical($0.x, $0.y) } ?? (0, 0)
+            if s.probe != nil {
+                u += Double(dx) * 2 * half / Double(max(1, heat.width))
+                v += Double(dy) * 2 * half / Double(max(1, heat.height))
+            }
+            u = min(half, max(-half, u)); v = min(half, max(-half, v))
+            let (x, y) = box.fromCanonical(u, v)
+            s.probe = Point2(x, y)
+            return [.setProbe(s.probe)]
+        case .placeProbe(let p):
+            s.probe = p
+            return [.setProbe(p)]
+        case .closeInspectors:
+            var effects: [Effect] = []
+            if s.scrubPosition != nil { effects.append(.setScrubbing(false)) }
+            if s.probe != nil { effects.append(.setProbe(nil)) }
+            s.scrubPosition = nil
+            s.scrubPlaying = false
+            s.probe = nil
+            s.showHelp = false
+            return effects
+        case .click(let m):
+            let layout = ExplorerLayout(size: s.size)
+            if m.y == layout.keys.y, let hit = Keymap.footerItems(width: layout.keys.width).first(where: { $0.columns.contains(m.x) }) {
+                return reduce(&s, hit.action)
+            }
+            for panel in [layout.density, layout.target] {
+                let heat = ExplorerLayout.heatArea(panel)
+                guard heat.contains(x: m.x, y: m.y) else { continue }
+                let half = ViewBox.canonicalHalfWidth
+                let u = -half + (Double(m.x - heat.x) + 0.5) / Double(heat.width) * 2 * half
+                let v = half - (Double(m.y - heat.y) + 0.5) / Double(heat.height) * 2 * half
+                let (x, y) = (s.snapshot?.viewBox ?? .standard).fromCanonical(u, v)
+                return reduce(&s, .placeProbe(Point2(x, y)))
+            }
+            return []
         case .quit:
             s.quitRequested = true
             return [.quit]

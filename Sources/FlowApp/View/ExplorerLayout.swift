@@ -60,6 +60,14 @@ public struct ExplorerLayout: Sendable, Equatable {
         return Rect(x: inner.x, y: inner.maxY - 1, width: inner.width, height: inner.height > 0 ? 1 : 0)
     }
 
+    /// The status column split for the probe panel: the probe below, as tall as it wants
+    /// (borders included) while the status keeps at least 8 rows.
+    public static func splitStatus(_ status: Rect, probeRows: Int) -> (status: Rect, probe: Rect) {
+        let probeHeight = max(0, min(probeRows + 2, status.height - 8))
+        return (Rect(x: status.x, y: status.y, width: status.width, height: status.height - probeHeight),
+                Rect(x: status.x, y: status.maxY - probeHeight, width: status.width, height: probeHeight))
+    }
+
     public var geometry: PlotGeometry {
         let t = Self.heatArea(target), d = Self.heatArea(density)
         let s = Panel.inner(samples), p = Panel.inner(special)

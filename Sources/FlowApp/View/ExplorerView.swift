@@ -47,14 +47,32 @@ public enum ExplorerView {
             }
         }
 
-        // Model-specific view.
-        renderSpecial(snap, in: layout.special, caps: caps, box: box, on: &frame)
+        // The probe's cross-hair over the target and the density.
+        if let p = state.probe {
+            let (u, v) = viewBox.toCanonical(p.x, p.y)
+            for panel in [layout.target, layout.density] {
+                Crosshair(point: PlotPoint(u, v), box: box, capabilities: caps).render(in: ExplorerLayout.heatArea(panel), on: &frame)
+            }
+        }
+
+        // Model-specific view, or the scrubber.
+        if state.scrubPosition != nil {
+            renderScrub(state, in: layout.special, caps: caps, box: box, on: &frame)
+        } else {
+            renderSpecial(snap, in: layout.special, caps: caps, box: box, on: &frame)
+        }
         if let snap, !viewBox.isStandard || snap.columns != nil {
             for panel in [layout.target, layout.density, layout.samples, layout.special] {
                 drawAxes(viewBox, columns: snap.columns, in: panel, caps: caps, on: &frame)
             }
         }
-        StatusPanel(state: state).render(in: layout.status, on: &frame)
+        if let p = state.probe {
+            let (status, probe) = ExplorerLayout.splitStatus(layout.status, probeRows: ProbePanel.wantedRows(snap?.probe))
+            StatusPanel(state: state).render(in: status, on: &frame)
+            ProbePanel(point: p, reading: snap?.probe, capabilities: caps).render(in: probe, on: &frame)
+        } else {
+            StatusPanel(state: state).render(in: layout.status, on: &frame)
+        }
         renderKeys(state, layout: layout, on: &frame)
         if state.showHelp {
             HelpOverlay(title: "FlowLab keys", rows: Keymap.helpRows, capabilities: caps).render(in: frame.area, on: &frame)
@@ -190,6 +208,34 @@ public enum ExplorerView {
         let arrows = caps.unicode ? (" \(columns[0]) →, \(columns[1]) ↑ ") : (" x: \(columns[0]), y: \(columns[1]) ")
         let namesX = panel.maxX - 1 - arrows.count
         if namesX > lowEnd { frame.write(arrows, x: namesX, y: bottom, style: style, clip: edge) }
+    }
+
+    /// The scrubber's stage in the model-view panel: the samples at that depth or time over the
+    /// transported grid, the trajectories so far or the regions so far; the title says where.
+    static func renderScrub(_ state: ExplorerState, in panel: Rect, caps: Capabilities, box: Double, on frame: inout Frame) {
+        let inner = Panel.inner(panel)
+        let viewBox = state.snapshot?.viewBox ?? .standard
+        guard let snap = state.snapshot else {
+            Panel(title: "Scrubber", capabilities: caps).render(in: panel, on: &frame)
+            return
+        }
+        guard let track = snap.scrub, let i = state.scrubIndex else {
+            Panel(title: "Scrubber", capabilities: caps).render(in: panel, on: &frame)
+            placeholder("computing…", in: panel, on: &frame)
+            return
+        }
+        let stage = track.stages[i]
+        let play = state.scrubPlaying ? (caps.unicode ? " ▶" : " >") : ""
+        Panel(title: "\(stage.label) [\(track.axis) \(i)/\(track.stages.count - 1)\(play)]", capabilities: caps, highlighted: true)
+            .render(in: panel, on: &frame)
+        if let r = stage.regions {
+            RegionMap(labels: r.labels, pixelWidth: r.width, pixelHeight: r.height, capabilities: caps).render(in: inner, on: &frame)
+            PointOverlay(points: canonical(stage.points, viewBox), box: box, color: .black, capabilities: caps).render(in: inner, on: &frame)
+            return
+        }
+        PolylinePlot(polylines: stage.lines.map { canonical($0, viewBox) }, colorIndex: stage.colorIndex, box: box,
+                     seriesColors: [.blue, .magenta, .cyan, .green], capabilities: caps).render(in: inner, on: &frame)
+        ScatterPlot(points: canonical(stage.points, viewBox), box: box, color: .brightYellow, capabilities: caps).render(in: inner, on: &frame)
     }
 
     static func renderSpecial(_ snap: ModelSnapshot?, in panel: Rect, caps: Capabilities, box: Double, on frame: inout Frame) {

@@ -11,7 +11,7 @@ extension GLFModel {
         let steps = flow.transform.steps
         for (k, s) in steps.reversed().enumerated() {
             h = s.inverse(Variable(h)).x.value
-            stages.append(ScrubStage(label: "code after flow layer \(k + 1)/\(steps.count): \(StepNames.name(s))", points: pts(h)))
+            stages.append(ScrubStage(label: "code after flow layer \(k + 1): \(StepNames.name(s))", points: pts(h)))
         }
         let code = pts(h)
         let decoded = decoder(Variable(h)).value.points

@@ -16,7 +16,7 @@ extension CouplingFlowModel {
         for (k, s) in steps.reversed().enumerated() {
             z = s.inverse(Variable(z)).x.value
             grid = s.inverse(Variable(grid)).x.value
-            stages.append(stage("after layer \(k + 1)/\(steps.count): \(StepNames.name(s))"))
+            stages.append(stage("after layer \(k + 1): \(StepNames.name(s))"))
         }
         return ScrubTrack(axis: "depth", stages: stages)
     }

@@ -133,11 +133,11 @@ extension Matrix {
 enum StepNames {
     static func name(_ b: any Bijector) -> String {
         switch b {
-        case is AffineCoupling: return "affine coupling"
+        case is AffineCoupling: return "coupling"
         case is ActNorm: return "actnorm"
         case is InvertibleLinear2D: return "2x2 linear"
-        case is SplineCoupling: return "spline coupling"
-        case is MonotoneSpline: return "monotone spline"
+        case is SplineCoupling: return "spline"
+        case is MonotoneSpline: return "spline"
         case is ElementwiseAffine: return "affine"
         default: return "layer"
         }

@@ -45,7 +45,7 @@ extension RADModel {
                 }
                 regions = RegionGrid.relabelled(width: w, height: h, codes: codes)
             }
-            stages.append(ScrubStage(label: "after step \(k + 1)/\(steps.count): \(name)", points: x.points, regions: regions))
+            stages.append(ScrubStage(label: "after step \(k + 1): \(name)", points: x.points, regions: regions))
         }
         return ScrubTrack(axis: "depth", stages: stages)
     }

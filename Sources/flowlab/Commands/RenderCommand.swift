@@ -26,6 +26,17 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Linear instead of log density scale.") var linear = false
     @Flag(name: .customLong("show-help"), help: "Draw the explorer's key-help overlay (the ? key).") var showHelp = false
     @Flag(help: "ASCII only, no colour.") var ascii = false
+    @Option(parsing: .unconditional, help: "The depth/time scrubber at fraction F of the way from the base (0) to the data (1).")
+    var scrub: Double?
+    @Option(parsing: .unconditional, help: "The probe at the point X,Y (data coordinates): log p(x) term by term.")
+    var probe: String?
+
+    /// Parses `X,Y`.
+    static func parsePoint(_ text: String) -> Point2? {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, let x = Double(parts[0]), let y = Double(parts[1]), x.isFinite, y.isFinite else { return nil }
+        return Point2(x, y)
+    }
 
     func validate() throws {
         guard let s = Size(parsing: size) else { throw ValidationError("--size must look like 120x40, got '\(size)'") }
@@ -34,6 +45,8 @@ struct RenderCommand: ParsableCommand {
             throw ValidationError("--size must be between \(lo.width)x\(lo.height) and \(hi.width)x\(hi.height), got \(s.width)x\(s.height)")
         }
         guard ["text", "ansi"].contains(format) else { throw ValidationError("--format must be text or ansi") }
+        if let scrub { guard scrub.isFinite, (0...1).contains(scrub) else { throw ValidationError("--scrub must be between 0 and 1, got \(scrub)") } }
+        if let probe { guard Self.parsePoint(probe) != nil else { throw ValidationError("--probe must look like X,Y (e.g. 1.5,-0.25), got '\(probe)'") } }
         guard view >= 1 else { throw ValidationError("--view counts from 1, got \(view)") }
         if let iters { guard iters >= 0 && iters <= 10_000_000 else { throw ValidationError("--iters must be between 0 and 10000000") } }
         if checkpoint != nil {
@@ -65,6 +78,8 @@ struct RenderCommand: ParsableCommand {
         options.logScale = !linear
         options.showHelp = showHelp
         options.capabilities = ascii ? .ascii : .full
+        options.scrub = scrub
+        options.probe = probe.flatMap(Self.parsePoint)
         let frame: Frame
         do {
             if let checkpoint {
