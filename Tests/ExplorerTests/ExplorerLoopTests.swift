@@ -81,6 +81,25 @@ struct ExplorerLoopTests {
         #expect(loop.state.quitRequested)
     }
 
+    @Test func scrubberAndProbeAnswerThroughTheWorker() {
+        let backend = ScriptedBackend(size: Size(width: 120, height: 40))
+        let loop = Self.make(backend)
+        loop.start()
+        defer { loop.stop() }
+        backend.events = [.key(" "), .key(","), .key(",")]
+        #expect(Self.turns(loop) { loop.state.snapshot?.scrub != nil })
+        #expect(loop.state.scrubIndex == (loop.state.scrubCount ?? 0) - 3)
+        #expect(Self.turns(loop) { backend.lastText.contains("[depth \(loop.state.scrubIndex!)/") })
+        backend.events = [.key(Key.left), .key(Key.up)]
+        #expect(Self.turns(loop) { loop.state.snapshot?.probe?.point == loop.state.probe && loop.state.probe != nil })
+        #expect(Self.turns(loop) { backend.lastText.contains("log p(x) = Σ") })
+        let heat = ExplorerLayout.heatArea(ExplorerLayout(size: backend.size).density)
+        backend.events = [.mouse(MouseEvent(x: heat.maxX - 3, y: heat.y + 3))]
+        #expect(Self.turns(loop) { loop.state.probe != nil && loop.state.snapshot?.probe?.point == loop.state.probe && loop.state.probe!.x > 0 })
+        backend.events = [.key(Key.escape)]
+        #expect(Self.turns(loop) { !backend.lastText.contains("log p(x) = Σ") && !backend.lastText.contains("[depth") })
+    }
+
     @Test func staleSnapshotOfAnOlderGenerationIsIgnored() {
         var s = ExplorerState(model: .realnvp, dataset: "moons", seed: 1, size: Size(width: 80, height: 24), datasetCycle: ["moons"])
         let effects = Reducer.reduce(&s, .reset)

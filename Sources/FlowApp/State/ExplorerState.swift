@@ -27,7 +27,8 @@ public struct ExplorerState: Sendable, Equatable {
     public var datasetCycle: [String]
     /// Models `m`/`M` cycle through.
     public var modelCycle: [ModelKind]
-    /// The depth/time scrubber's stage (nil: off; `Int.max`: the last stage, the data).
+    /// The depth/time scrubber's stage (nil: off). Before the track's length is known, positions
+    /// count back from `Int.max`, the last stage (the data): `Int.max − 2` is two before it.
     public var scrubPosition: Int?
     /// `p`: the scrubber plays back and forth.
     public var scrubPlaying = false
@@ -41,6 +42,7 @@ public struct ExplorerState: Sendable, Equatable {
     /// The scrubber's stage index, clamped to the track (nil when off or no track yet).
     public var scrubIndex: Int? {
         guard let p = scrubPosition, let n = scrubCount, n > 0 else { return nil }
+        if p > Int.max / 2 { return max(0, n - 1 - (Int.max - p)) }
         return min(max(0, p), n - 1)
     }
 

@@ -50,13 +50,14 @@ public enum Reducer {
         case .scaleModelKnob(let f): return [.scaleModelKnob(f)]
         case .scrubBack, .scrubAhead:
             let wasOff = s.scrubPosition == nil
-            let n = s.scrubCount
             // Turning the scrubber on starts at the data (the last stage), then moves.
-            var p = min(s.scrubPosition ?? Int.max, (n ?? Int.max) - 1)
-            if let n, n > 0 {
-                p = action == .scrubBack ? max(0, p - 1) : min(n - 1, p + (wasOff ? 0 : 1))
+            let step = action == .scrubBack ? -1 : (wasOff ? 0 : 1)
+            if let n = s.scrubCount, n > 0 {
+                let p = s.scrubIndex ?? (n - 1)
+                s.scrubPosition = min(n - 1, max(0, p + step))
+            } else {
+                s.scrubPosition = min(Int.max, (s.scrubPosition ?? Int.max) + step)
             }
-            s.scrubPosition = p
             s.scrubPlaying = false
             return wasOff ? [.setScrubbing(true)] : []
         case .toggleScrubPlay:

@@ -33,7 +33,7 @@ public struct ProbePanel: Widget {
     }
 
     public func render(in area: Rect, on frame: inout Frame) {
-        Panel(title: "Probe: log p(x) term by term", capabilities: capabilities, highlighted: true).render(in: area, on: &frame)
+        Panel(title: "Probe: log p(x)", capabilities: capabilities, highlighted: true).render(in: area, on: &frame)
         let inner = Panel.inner(area)
         guard !inner.isEmpty else { return }
         let dim = Style(foreground: capabilities.colors == .none ? .default : .gray)
