@@ -115,6 +115,8 @@ public final class ExplorerLoop {
         case .scaleModelKnob(let f): worker.send(.scaleModelKnob(f))
         case .setScrubbing(let on): worker.send(.setScrubbing(on))
         case .setProbe(let p): worker.send(.setProbe(p))
+        case .timelineStep(let k): worker.send(.timelineStep(k))
+        case .rewindToGood: worker.send(.rewindToGood)
         case .quit: break
         }
     }

@@ -35,6 +35,8 @@ public struct ExplorerState: Sendable, Equatable {
     public var scrubForward = true
     /// The probe's point in data coordinates (nil: off).
     public var probe: Point2?
+    /// The last watchdog alert the explorer has acted on (paused for).
+    public var watchdogAlertID = 0
 
     /// The scrubber's stage count in the current snapshot.
     public var scrubCount: Int? { snapshot?.scrub.map { $0.stages.count } }
@@ -81,6 +83,10 @@ public enum Action: Sendable, Equatable {
     case closeInspectors
     /// A mouse press (cell coordinates).
     case click(MouseEvent)
+    /// `u` / `U`: an older / newer state of the training timeline (pauses).
+    case timelineBack, timelineForward
+    /// `w`: after the watchdog paused a diverged run, back to the last good state, lr halved.
+    case rewindToGood
     case quit
     case resize(Size)
     case snapshot(ModelSnapshot)
@@ -106,5 +112,7 @@ public enum Effect: Sendable, Equatable {
     case relayout
     case setScrubbing(Bool)
     case setProbe(Point2?)
+    case timelineStep(Int)
+    case rewindToGood
     case quit
 }

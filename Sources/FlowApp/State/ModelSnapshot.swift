@@ -60,6 +60,8 @@ public struct ModelSnapshot: Sendable, Equatable {
     public var probe: ProbeReading?
     /// The rewind timeline: positions held and which one is shown.
     public var timeline: TimelineReading?
+    /// The watchdog's latest alert (training diverged and was paused).
+    public var watchdog: WatchdogAlert?
 
     public init(model: ModelKind, dataset: String, seed: UInt64) {
         self.model = model
@@ -121,4 +123,12 @@ public struct TimelineReading: Sendable, Equatable {
     public init(iterations: [Int], shown: Int?, bytes: Int, capacityBytes: Int) {
         self.iterations = iterations; self.shown = shown; self.bytes = bytes; self.capacityBytes = capacityBytes
     }
+}
+
+/// Training diverged: when, what happened, and where `w` would rewind to.
+public struct WatchdogAlert: Sendable, Equatable {
+    public var id: Int
+    public var iteration: Int
+    public var message: String
+    public init(id: Int, iteration: Int, message: String) { self.id = id; self.iteration = iteration; self.message = message }
 }

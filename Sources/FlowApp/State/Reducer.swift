@@ -113,6 +113,12 @@ public enum Reducer {
                 return reduce(&s, .placeProbe(Point2(x, y)))
             }
             return []
+        case .timelineBack, .timelineForward:
+            s.paused = true
+            return [.timelineStep(action == .timelineBack ? -1 : 1)]
+        case .rewindToGood:
+            s.paused = false
+            return [.rewindToGood]
         case .quit:
             s.quitRequested = true
             return [.quit]
@@ -124,6 +130,12 @@ public enum Reducer {
             // Ignore stale snapshots from a run that was just replaced.
             guard snap.generation == s.generation else { return [] }
             s.snapshot = snap
+            // The watchdog paused a diverged run: the explorer shows it paused, with the reason.
+            if let alert = snap.watchdog, alert.id != s.watchdogAlertID {
+                s.watchdogAlertID = alert.id
+                s.paused = true
+                s.message = alert.message
+            }
             return []
         case .message(let m):
             s.message = m

@@ -120,7 +120,16 @@ public enum ExplorerView {
             }
             return
         }
-        frame.write(Keymap.footer(width: layout.keys.width), x: 0, y: layout.keys.y, style: .dim, clip: layout.keys)
+        var footerWidth = layout.keys.width
+        // Rewound: the position on the timeline, right-aligned, the key list shortened for it.
+        if let t = state.snapshot?.timeline, let shown = t.shown, shown < t.iterations.count {
+            let mark = " timeline \(shown + 1)/\(t.iterations.count) @ iter \(t.iterations[shown]) "
+            footerWidth = max(0, footerWidth - mark.count)
+            let style = state.capabilities.colors == .none ? Style(reverse: true) : Style(foreground: .black, background: .yellow)
+            frame.write(mark, x: footerWidth, y: layout.keys.y, style: style, clip: layout.keys)
+        }
+        frame.write(Keymap.footer(width: footerWidth), x: 0, y: layout.keys.y, style: .dim,
+                    clip: Rect(x: 0, y: layout.keys.y, width: footerWidth, height: 1))
     }
 
     /// The message wrapped into lines of the screen's width when it does not fit in the title
