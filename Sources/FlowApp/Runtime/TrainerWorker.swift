@@ -12,7 +12,7 @@ import FlowRender
 /// to how long building one takes so heavy models never starve training or the UI.
 public final class TrainerWorker: @unchecked Sendable {
     public enum Command: Sendable {
-        case restart(model: ModelKind, dataset: String, seed: UInt64, generation: Int = 0)
+        case restart(model: ModelKind, dataset: String, seed: UInt64, generation: Int = 0, preset: ConfigPreset? = nil)
         case setPaused(Bool)
         case step
         case scaleLearningRate(Float)
@@ -220,13 +220,14 @@ public final class TrainerWorker: @unchecked Sendable {
 
     private func handle(_ c: Command) {
         switch c {
-        case .restart(let model, let dataset, let seed, let generation):
+        case .restart(let model, let dataset, let seed, let generation, let preset):
             self.generation = generation
             do {
                 let data = try Dataset(name: dataset)
                 var config = ModelConfig.defaults(for: model, dataset: data)
                 config.seed = seed
                 config.cosineDecay = false
+                if let preset, preset.model == model { preset.apply(to: &config) }
                 session = TrainingSession(model: try ModelFactory.make(config), dataset: data)
                 history = []
                 lastLoss = nil

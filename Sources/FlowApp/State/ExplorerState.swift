@@ -37,6 +37,10 @@ public struct ExplorerState: Sendable, Equatable {
     public var probe: Point2?
     /// The last watchdog alert the explorer has acted on (paused for).
     public var watchdogAlertID = 0
+    /// The lesson shown (`flowlab demo`), an index into `Lessons.all`; nil outside the course.
+    public var lesson: Int?
+    /// The lesson's change to the model's defaults, applied when its model (re)starts.
+    public var preset: ConfigPreset?
 
     /// The scrubber's stage count in the current snapshot.
     public var scrubCount: Int? { snapshot?.scrub.map { $0.stages.count } }
@@ -87,6 +91,9 @@ public enum Action: Sendable, Equatable {
     case timelineBack, timelineForward
     /// `w`: after the watchdog paused a diverged run, back to the last good state, lr halved.
     case rewindToGood
+    /// Tab / Shift-Tab in the course: the next / previous lesson (wrapping), or lesson i.
+    case nextLesson, previousLesson
+    case goToLesson(Int)
     case quit
     case resize(Size)
     case snapshot(ModelSnapshot)

@@ -45,6 +45,8 @@ public enum Keymap {
                    help: "training timeline back / forward (a state every \(Timeline.interval) its, at most \(Timeline.capacityBytes >> 20) MB); space resumes from it",
                    footer: "rewind"),
         KeyBinding([("w", .rewindToGood)], help: "after the watchdog paused a diverged run: last good state, lr halved"),
+        KeyBinding([(Key.tab, .nextLesson), (Key.backTab, .previousLesson)], label: "Tab / S-Tab",
+                   help: "next / previous lesson (flowlab demo)"),
         KeyBinding([(Key.escape, .closeInspectors)], label: "Esc", help: "scrubber, probe and overlays off"),
         KeyBinding([("s", .save)], help: "save a checkpoint", footer: "save"),
         KeyBinding([("o", .load)], help: "load the checkpoint for this model and data", footer: "load"),

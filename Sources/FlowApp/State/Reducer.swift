@@ -17,6 +17,7 @@ public enum Reducer {
             return [restart(&s)]
         case .nextModel, .previousModel:
             s.model = cycle(s.modelCycle, from: s.model, forward: action == .nextModel)
+            if s.preset?.model != s.model { s.preset = nil }
             s.specialIndex = 0
             s.snapshot = nil
             s.message = nil
@@ -75,7 +76,7 @@ public enum Reducer {
             return []
         case .moveProbe(let dx, let dy):
             let box = s.snapshot?.viewBox ?? .standard
-            let heat = ExplorerLayout.heatArea(ExplorerLayout(size: s.size).density)
+            let heat = ExplorerLayout.heatArea(ExplorerLayout(s).density)
             let half = ViewBox.canonicalHalfWidth
             var (u, v) = s.probe.map { box.toCanonical($0.x, $0.y) } ?? (0, 0)
             if s.probe != nil {
@@ -99,7 +100,7 @@ public enum Reducer {
             s.showHelp = false
             return effects
         case .click(let m):
-            let layout = ExplorerLayout(size: s.size)
+            let layout = ExplorerLayout(s)
             if m.y == layout.keys.y, let hit = Keymap.footerItems(width: layout.keys.width).first(where: { $0.columns.contains(m.x) }) {
                 return reduce(&s, hit.action)
             }
@@ -119,6 +120,30 @@ public enum Reducer {
         case .rewindToGood:
             s.paused = false
             return [.rewindToGood]
+        case .nextLesson, .previousLesson:
+            guard let i = s.lesson else { return [] }
+            let n = Lessons.all.count
+            return reduce(&s, .goToLesson((i + (action == .nextLesson ? 1 : n - 1)) % n))
+        case .goToLesson(let i):
+            guard Lessons.all.indices.contains(i) else { return [] }
+            let l = Lessons.all[i]
+            var effects: [Effect] = []
+            if s.scrubPosition != nil || l.scrub != nil { effects.append(.setScrubbing(l.scrub != nil)) }
+            if s.probe != nil || l.probe != nil { effects.append(.setProbe(l.probe)) }
+            s.lesson = i
+            s.model = l.model
+            s.dataset = l.dataset
+            s.preset = l.preset
+            s.specialIndex = l.view
+            s.scrubPosition = l.scrub.map { $0 >= 1 ? Int.max : 0 }
+            s.scrubPlaying = l.play
+            s.scrubForward = true
+            s.probe = l.probe
+            s.paused = false
+            s.snapshot = nil
+            s.message = nil
+            s.showHelp = false
+            return effects + [.setSpecialView(l.view), .relayout, restart(&s), .setPaused(false)]
         case .quit:
             s.quitRequested = true
             return [.quit]

@@ -30,14 +30,25 @@ public struct ExplorerLayout: Sendable, Equatable {
     public let samples: Rect
     public let special: Rect
     public let status: Rect
+    /// A lesson's caption panel across the bottom (empty outside the lessons).
+    public let caption: Rect
 
     public var isTooSmall: Bool { size.width < Self.minimum.width || size.height < Self.minimum.height }
 
-    public init(size: Size) {
+    /// The layout of an explorer state: with its lesson's caption panel when there is one.
+    public init(_ state: ExplorerState) {
+        self.init(size: state.size, captionLines: state.lesson.map { Lessons.captionLines($0, width: state.size.width).count } ?? 0)
+    }
+
+    /// `captionLines` > 0 reserves a caption panel of that many lines (plus its border) above
+    /// the key line; the plots and the status share what is left.
+    public init(size: Size, captionLines: Int = 0) {
         self.size = size
         title = Rect(x: 0, y: 0, width: size.width, height: 1)
         keys = Rect(x: 0, y: max(0, size.height - 1), width: size.width, height: 1)
-        let body = Rect(x: 0, y: 1, width: size.width, height: max(0, size.height - 2))
+        let captionHeight = captionLines > 0 ? min(captionLines + 2, max(0, size.height - 2 - 8)) : 0
+        caption = Rect(x: 0, y: max(0, size.height - 1 - captionHeight), width: size.width, height: captionHeight)
+        let body = Rect(x: 0, y: 1, width: size.width, height: max(0, size.height - 2 - captionHeight))
         let statusWidth = size.width >= 120 ? 34 : 26
         status = Rect(x: body.maxX - statusWidth, y: body.y, width: statusWidth, height: body.height)
         let plots = Rect(x: body.x, y: body.y, width: max(0, body.width - statusWidth), height: body.height)

@@ -7,7 +7,7 @@ import FlowRender
 public enum ExplorerView {
     public static func render(_ state: ExplorerState) -> Frame {
         var frame = Frame(size: state.size)
-        let layout = ExplorerLayout(size: state.size)
+        let layout = ExplorerLayout(state)
         if layout.isTooSmall {
             renderTooSmall(state, on: &frame)
             return frame
@@ -73,6 +73,13 @@ public enum ExplorerView {
         } else {
             StatusPanel(state: state).render(in: layout.status, on: &frame)
         }
+        if let i = state.lesson, !layout.caption.isEmpty {
+            Panel(title: Lessons.heading(i, unicode: caps.unicode), capabilities: caps, highlighted: true).render(in: layout.caption, on: &frame)
+            let inner = Panel.inner(layout.caption)
+            for (k, line) in Lessons.captionLines(i, width: state.size.width).enumerated() where k < inner.height {
+                frame.write(" " + line, x: inner.x, y: inner.y + k, clip: inner)
+            }
+        }
         renderKeys(state, layout: layout, on: &frame)
         if state.showHelp {
             HelpOverlay(title: "FlowLab keys", rows: Keymap.helpRows, capabilities: caps).render(in: frame.area, on: &frame)
@@ -121,6 +128,15 @@ public enum ExplorerView {
             return
         }
         var footerWidth = layout.keys.width
+        if state.lesson != nil {
+            // In the course: how to move between lessons, first.
+            let hint = " Tab/S-Tab lesson "
+            let style = state.capabilities.colors == .none ? Style(reverse: true) : Style(foreground: .black, background: .cyan)
+            frame.write(hint, x: 0, y: layout.keys.y, style: style, clip: layout.keys)
+            let rest = Keymap.footer(width: max(0, footerWidth - hint.count))
+            frame.write(rest, x: hint.count, y: layout.keys.y, style: .dim, clip: layout.keys)
+            return
+        }
         // Rewound: the position on the timeline, right-aligned, the key list shortened for it.
         if let t = state.snapshot?.timeline, let shown = t.shown, shown < t.iterations.count {
             let mark = " timeline \(shown + 1)/\(t.iterations.count) @ iter \(t.iterations[shown]) "

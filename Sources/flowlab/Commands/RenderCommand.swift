@@ -30,6 +30,8 @@ struct RenderCommand: ParsableCommand {
     var scrub: Double?
     @Option(parsing: .unconditional, help: "The probe at the point X,Y (data coordinates): log p(x) term by term.")
     var probe: String?
+    @Option(parsing: .unconditional, help: "Render lesson N of `flowlab demo` (its first frame unless --iters is given).")
+    var lesson: Int?
 
     /// Parses `X,Y`.
     static func parsePoint(_ text: String) -> Point2? {
@@ -49,7 +51,11 @@ struct RenderCommand: ParsableCommand {
         if let probe { guard Self.parsePoint(probe) != nil else { throw ValidationError("--probe must look like X,Y (e.g. 1.5,-0.25), got '\(probe)'") } }
         guard view >= 1 else { throw ValidationError("--view counts from 1, got \(view)") }
         if let iters { guard iters >= 0 && iters <= 10_000_000 else { throw ValidationError("--iters must be between 0 and 10000000") } }
-        if checkpoint != nil {
+        if let lesson {
+            try validateLesson(lesson)
+            let given = [("--model", model != nil), ("--dataset", dataset != nil), ("--checkpoint", checkpoint != nil)].filter(\.1).map(\.0)
+            if !given.isEmpty { throw ValidationError("--lesson sets the model and dataset; it cannot be combined with \(given.joined(separator: ", "))") }
+        } else if checkpoint != nil {
             let given = [("--model", model != nil), ("--dataset", dataset != nil), ("--iters", iters != nil), ("--seed", seed != nil)]
                 .filter(\.1).map(\.0)
             if !given.isEmpty {
@@ -73,13 +79,14 @@ struct RenderCommand: ParsableCommand {
         let frameSize = Size(parsing: size)!
         let kind = try parseModelKind(model ?? "realnvp")
         var options = HeadlessExplorer.Options(model: kind, dataset: dataset ?? "8gaussians", iterations: iters ?? 0, size: frameSize)
+        if let lesson { options = HeadlessExplorer.Options(lesson: lesson - 1, iterations: iters ?? 0, size: frameSize) }
         options.seed = seed ?? 1
-        options.specialIndex = view - 1
+        if lesson == nil || view != 1 { options.specialIndex = view - 1 }
         options.logScale = !linear
         options.showHelp = showHelp
         options.capabilities = ascii ? .ascii : .full
-        options.scrub = scrub
-        options.probe = probe.flatMap(Self.parsePoint)
+        if let scrub { options.scrub = scrub }
+        if let p = probe.flatMap(Self.parsePoint) { options.probe = p }
         let frame: Frame
         do {
             if let checkpoint {
@@ -87,7 +94,7 @@ struct RenderCommand: ParsableCommand {
                 try Self.checkView(view, of: session.model)
                 frame = HeadlessExplorer.frame(session: session, options: options)
             } else {
-                try Self.checkView(view, of: try ModelFactory.make(ModelConfig.defaults(for: kind)))
+                try Self.checkView(view, of: try ModelFactory.make(ModelConfig.defaults(for: options.model)))
                 frame = try HeadlessExplorer.frame(options)
             }
         } catch let e as CheckpointError { throw CLIError(e.message) }

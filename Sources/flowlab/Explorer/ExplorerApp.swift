@@ -12,7 +12,8 @@ struct ExplorerApp {
     var dataset: String
     var seed: UInt64
     var ascii: Bool
-    var tour: DemoTour?
+    var lesson: Int?
+    var autoplay: Double?
 
     func run() throws {
         // Validate names before touching the terminal so errors print normally.
@@ -24,7 +25,7 @@ struct ExplorerApp {
         var cycle = Dataset.builtinNames
         if dataset.hasPrefix("csv:") { cycle.append(dataset) }
         let loop = ExplorerLoop(model: model, dataset: dataset, seed: seed, backend: screen, datasetCycle: cycle,
-                                tour: tour, message: screen.lacksUTF8 && !ascii ? "no UTF-8 locale: ASCII mode" : nil)
+                                lesson: lesson, autoplay: autoplay, message: screen.lacksUTF8 && !ascii ? "no UTF-8 locale: ASCII mode" : nil)
         loop.run(shouldStop: { TerminalGuard.stopRequested })
     }
 }
