@@ -179,3 +179,27 @@ struct InspectorReducerTests {
         #expect(Reducer.reduce(&s, .click(MouseEvent(x: 0, y: 0))).isEmpty)  // the title bar: nothing
     }
 }
+
+/// Mouse focus and full screen.
+struct FocusReducerTests {
+    @Test func clickFocusesDoubleClickAndFGoFullScreenEscReturns() {
+        var s = ReducerTests.start()
+        let layout = ExplorerLayout(s)
+        _ = Reducer.reduce(&s, .click(MouseEvent(x: layout.samples.x + 3, y: layout.samples.y + 3)))
+        #expect(s.focus == .samples && !s.fullScreen && s.probe == nil)
+        _ = ReducerTests.press("f", &s)
+        #expect(s.fullScreen)
+        let full = ExplorerLayout(s)
+        #expect(full.samples.width == s.size.width && full.density.isEmpty && full.status.isEmpty)
+        #expect(ExplorerLayout.geometry(for: s) == layout.geometry)  // the worker keeps sampling as before
+        let text = ExplorerView.render(s).text
+        #expect(text.contains("Samples") && !text.contains("Status"))
+        _ = Reducer.reduce(&s, .closeInspectors)
+        #expect(!s.fullScreen)
+        _ = Reducer.reduce(&s, .click(MouseEvent(x: layout.status.x + 2, y: layout.status.y + 2, doubleClick: true)))
+        #expect(s.focus == .status && s.fullScreen)
+        var t = ReducerTests.start()
+        _ = ReducerTests.press("f", &t)
+        #expect(t.focus == .density && t.fullScreen)
+    }
+}

@@ -31,7 +31,7 @@ public final class ExplorerLoop {
         _ = Reducer.reduce(&s, .message(message))
         state = s
         worker = TrainerWorker(model: model, dataset: dataset, seed: seed,
-                               geometry: ExplorerLayout(s).geometry)
+                               geometry: ExplorerLayout.geometry(for: s))
         if let lesson { dispatch(.goToLesson(lesson)) }
     }
 
@@ -111,7 +111,7 @@ public final class ExplorerLoop {
         case .setPaused(let p): worker.send(.setPaused(p))
         case .scaleLearningRate(let f): worker.send(.scaleLearningRate(f))
         case .setSpecialView(let i): worker.send(.setSpecialView(i))
-        case .relayout: worker.send(.setGeometry(ExplorerLayout(state).geometry))
+        case .relayout: worker.send(.setGeometry(ExplorerLayout.geometry(for: state)))
         case .save:
             worker.send(.save(path: TrainerWorker.defaultCheckpointPath(model: state.model, dataset: state.dataset)))
         case .load:

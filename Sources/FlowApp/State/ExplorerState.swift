@@ -37,6 +37,9 @@ public struct ExplorerState: Sendable, Equatable {
     public var probe: Point2?
     /// The last watchdog alert the explorer has acted on (paused for).
     public var watchdogAlertID = 0
+    /// The panel a click focused (nil: none), and whether it fills the screen (`f`, double click).
+    public var focus: PanelID?
+    public var fullScreen = false
     /// The lesson shown (`flowlab demo`), an index into `Lessons.all`; nil outside the course.
     public var lesson: Int?
     /// The lesson's change to the model's defaults, applied when its model (re)starts.
@@ -62,6 +65,11 @@ public struct ExplorerState: Sendable, Equatable {
         self.datasetCycle = datasetCycle.contains(dataset) ? datasetCycle : datasetCycle + [dataset]
         self.modelCycle = modelCycle.contains(model) ? modelCycle : modelCycle + [model]
     }
+}
+
+/// The explorer's panels, for focus and full screen.
+public enum PanelID: Sendable, Equatable, CaseIterable {
+    case target, density, samples, special, status
 }
 
 /// Everything the user can do.
@@ -91,6 +99,8 @@ public enum Action: Sendable, Equatable {
     case timelineBack, timelineForward
     /// `w`: after the watchdog paused a diverged run, back to the last good state, lr halved.
     case rewindToGood
+    /// `f`: the focused panel (the density if none) full screen / back.
+    case toggleFullScreen
     /// Tab / Shift-Tab in the course: the next / previous lesson (wrapping), or lesson i.
     case nextLesson, previousLesson
     case goToLesson(Int)

@@ -98,11 +98,21 @@ public enum Reducer {
             s.scrubPlaying = false
             s.probe = nil
             s.showHelp = false
+            s.fullScreen = false
             return effects
+        case .toggleFullScreen:
+            if s.focus == nil { s.focus = .density }
+            s.fullScreen.toggle()
+            return []
         case .click(let m):
             let layout = ExplorerLayout(s)
             if m.y == layout.keys.y, let hit = Keymap.footerItems(width: layout.keys.width).first(where: { $0.columns.contains(m.x) }) {
                 return reduce(&s, hit.action)
+            }
+            // A click focuses the panel under it; a double click also toggles full screen.
+            if let id = PanelID.allCases.first(where: { layout.rect(of: $0).contains(x: m.x, y: m.y) }) {
+                s.focus = id
+                if m.doubleClick { s.fullScreen.toggle() }
             }
             for panel in [layout.density, layout.target] {
                 let heat = ExplorerLayout.heatArea(panel)

@@ -23,21 +23,50 @@ public struct ExplorerLayout: Sendable, Equatable {
     public static let minimum = Size(width: 60, height: 18)
 
     public let size: Size
-    public let title: Rect
-    public let keys: Rect
-    public let target: Rect
-    public let density: Rect
-    public let samples: Rect
-    public let special: Rect
-    public let status: Rect
+    public private(set) var title: Rect
+    public private(set) var keys: Rect
+    public private(set) var target: Rect
+    public private(set) var density: Rect
+    public private(set) var samples: Rect
+    public private(set) var special: Rect
+    public private(set) var status: Rect
     /// A lesson's caption panel across the bottom (empty outside the lessons).
-    public let caption: Rect
+    public private(set) var caption: Rect
 
     public var isTooSmall: Bool { size.width < Self.minimum.width || size.height < Self.minimum.height }
 
-    /// The layout of an explorer state: with its lesson's caption panel when there is one.
+    /// The layout of an explorer state: with its lesson's caption panel when there is one, and
+    /// the focused panel alone over the plots and the status when it is full screen.
     public init(_ state: ExplorerState) {
         self.init(size: state.size, captionLines: state.lesson.map { Lessons.captionLines($0, width: state.size.width).count } ?? 0)
+        if state.fullScreen, let f = state.focus {
+            let body = Rect(x: 0, y: 1, width: size.width, height: (caption.isEmpty ? keys.y : caption.y) - 1)
+            let none = Rect(x: 0, y: 0, width: 0, height: 0)
+            target = f == .target ? body : none
+            density = f == .density ? body : none
+            samples = f == .samples ? body : none
+            special = f == .special ? body : none
+            status = f == .status ? body : none
+        }
+    }
+
+    /// The worker's sampling geometry for a state: that of the normal layout (a full-screen
+    /// panel scales its picture up).
+    public static func geometry(for state: ExplorerState) -> PlotGeometry {
+        var s = state
+        s.fullScreen = false
+        return ExplorerLayout(s).geometry
+    }
+
+    /// A panel's rectangle.
+    public func rect(of id: PanelID) -> Rect {
+        switch id {
+        case .target: return target
+        case .density: return density
+        case .samples: return samples
+        case .special: return special
+        case .status: return status
+        }
     }
 
     /// `captionLines` > 0 reserves a caption panel of that many lines (plus its border) above

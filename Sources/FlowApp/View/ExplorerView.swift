@@ -22,19 +22,20 @@ public enum ExplorerView {
 
         // Target.
         let targetTitle = "Target: \(state.dataset)"
-        Panel(title: targetTitle, capabilities: caps).render(in: layout.target, on: &frame)
+        Panel(title: targetTitle, capabilities: caps, highlighted: state.focus == .target).render(in: layout.target, on: &frame)
         if let t = snap?.target { drawField(t, in: layout.target, log: state.logScale, caps: caps, on: &frame) }
         else { placeholder("computing…", in: layout.target, on: &frame) }
 
         // Model density.
         let scale = state.logScale ? "log" : "linear"
         let densityTitle = (snap?.densityIsHistogram ?? false) ? "Model samples histogram (\(scale))" : "Model density (\(scale))"
-        Panel(title: densityTitle, capabilities: caps).render(in: layout.density, on: &frame)
+        Panel(title: densityTitle, capabilities: caps, highlighted: state.focus == .density).render(in: layout.density, on: &frame)
         if let d = snap?.density { drawField(d, in: layout.density, log: state.logScale, caps: caps, on: &frame) }
         else { placeholder(snap == nil ? "training starts…" : "no density", in: layout.density, on: &frame) }
 
         // Samples.
-        Panel(title: state.samplesOverTarget ? "Samples over the target" : "Samples", capabilities: caps)
+        Panel(title: state.samplesOverTarget ? "Samples over the target" : "Samples", capabilities: caps,
+              highlighted: state.focus == .samples)
             .render(in: layout.samples, on: &frame)
         if let pts = snap?.samples, !pts.isEmpty {
             let inner = Panel.inner(layout.samples)
