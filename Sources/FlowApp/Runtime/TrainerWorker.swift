@@ -66,6 +66,9 @@ public final class TrainerWorker: @unchecked Sendable {
     private var generation = 0
     private var scrubbing = false
     private var probe: Point2?
+    /// The probe or the scrubber changed, nothing else: republish the last snapshot with them.
+    private var inspectorsChanged = false
+    private var lastPublished: ModelSnapshot?
     private var timeline = Timeline()
     private var watchdog = Watchdog()
     private var alert: WatchdogAlert?
@@ -137,6 +140,17 @@ public final class TrainerWorker: @unchecked Sendable {
             let t = now()
             if dirty || (!paused && t - lastSnapshotTime >= snapshotInterval) {
                 publish(session)
+            } else if inspectorsChanged, var snap = lastPublished {
+                // Answer within a frame: only the probe's terms (and the scrubber's track) are new.
+                snap.probe = probe.map { SnapshotBuilder.probeReading(session.model, at: $0) }
+                if scrubbing && snap.scrub == nil { snap.scrub = SnapshotBuilder.scrubTrack(session: session, box: snap.viewBox) }
+                if !scrubbing { snap.scrub = nil }
+                inspectorsChanged = false
+                lastPublished = snap
+                lock.lock()
+                latest = snap
+                published += 1
+                lock.unlock()
             } else if paused {
                 Thread.sleep(forTimeInterval: 0.01)
             }
@@ -212,6 +226,8 @@ public final class TrainerWorker: @unchecked Sendable {
         lastSnapshotTime = now()
         dirty = false
         snap.generation = generation
+        lastPublished = snap
+        inspectorsChanged = false
         lock.lock()
         latest = snap
         published += 1
@@ -222,6 +238,7 @@ public final class TrainerWorker: @unchecked Sendable {
         switch c {
         case .restart(let model, let dataset, let seed, let generation, let preset):
             self.generation = generation
+            lastPublished = nil
             do {
                 let data = try Dataset(name: dataset)
                 var config = ModelConfig.defaults(for: model, dataset: data)
@@ -291,10 +308,10 @@ public final class TrainerWorker: @unchecked Sendable {
             dirty = true
         case .setScrubbing(let on):
             scrubbing = on
-            dirty = true
+            inspectorsChanged = true
         case .setProbe(let p):
             probe = p
-            dirty = true
+            inspectorsChanged = true
         case .toggleModelOption:
             guard let session else { return }
             post(session.model.flipSwitch() ?? "\(session.config.kind.rawValue) has no switch for g")
