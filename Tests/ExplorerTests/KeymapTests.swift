@@ -20,7 +20,7 @@ struct KeymapTests {
         let footer = Keymap.footer(width: width)
         #expect(footer.count <= width, "\(footer.count) > \(width): \(footer)")
         #expect(footer.hasSuffix("? help  q quit"))
-        if width >= 220 {
+        if width >= 160 {
             for b in Keymap.bindings { if let label = b.footer { #expect(footer.contains(label)) } }
         }
     }
