@@ -56,6 +56,7 @@ struct TimelineTests {
         let alert = try #require(alerted.watchdog)
         #expect(alert.message.contains("paused") && alert.message.contains("iter \(alert.iteration)"))
         #expect(alert.message.contains("w rewinds to iter"))
+        #expect(alerted.event == alert.message, "the status panel says what happened and when")
         // Paused: the iteration stands still.
         let paused = Self.settle(w) ?? alerted
         Thread.sleep(forTimeInterval: 0.2)

@@ -158,11 +158,11 @@ public final class TrainerWorker: @unchecked Sendable {
     }
 
     private func record(_ m: StepMetrics, _ session: TrainingSession) {
-        if m.recoveredFromNonFinite || watchdog.explodes(m.loss) {
-            raiseAlert(m, session)
-        } else if m.iteration % Timeline.interval == 0 {
+        let diverged = m.recoveredFromNonFinite || watchdog.explodes(m.loss)
+        if !diverged && m.iteration % Timeline.interval == 0 {
             timeline.record(Timeline.capture(session, loss: m.loss, historyCount: history.count + 1))
         }
+        defer { if diverged { raiseAlert(m, session) } }
         lastLoss = m.loss
         history.append(m.loss)
         if history.count > 4000 { history = LossHistory.downsample(history, to: 2000) }
@@ -183,6 +183,7 @@ public final class TrainerWorker: @unchecked Sendable {
         let target = good.map { "w rewinds to iter \($0.iteration) with lr halved" } ?? "no good state on the timeline yet"
         let text = "watchdog: iter \(m.iteration): \(cause); paused; \(target)"
         alert = WatchdogAlert(id: watchdog.raise(), iteration: m.iteration, message: text)
+        event = text  // the status panel says it too
         paused = true
         dirty = true
         post(text)
