@@ -15,7 +15,7 @@ struct FlowLab: ParsableCommand {
             (a file, a checkpoint, training). The explorer ended by a signal (Ctrl-C, SIGTERM, \
             SIGHUP, SIGQUIT) exits 128 + the signal's number.
             """,
-        subcommands: [TUICommand.self, TrainCommand.self, EvalCommand.self, SampleCommand.self,
+        subcommands: [TUICommand.self, TrainCommand.self, CompareCommand.self, EvalCommand.self, SampleCommand.self,
                       RenderCommand.self, BenchCommand.self, DemoCommand.self],
         defaultSubcommand: TUICommand.self)
 

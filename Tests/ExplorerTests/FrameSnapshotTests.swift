@@ -74,4 +74,15 @@ struct READMEFrameTests {
         #expect(try HeadlessExplorer.frame(o).text + "\n" == stored,
                 "regenerate: flowlab render --model realnvp --dataset moons --iters 600 --size 100x30 --ascii > assets/sample-frame.txt")
     }
+
+    /// The README's SVG frames, with the arguments named next to them in the README.
+    @Test(arguments: [("nsf-8gaussians", ModelKind.nsf, "8gaussians", 0), ("glow-moons-latent", .glow, "moons", 1)])
+    func svgFrameIsCurrent(_ name: String, _ model: ModelKind, _ dataset: String, _ view: Int) throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let stored = try String(contentsOf: root.appendingPathComponent("assets/frames/\(name).svg"), encoding: .utf8)
+        var o = HeadlessExplorer.Options(model: model, dataset: dataset, iterations: 1500, size: Size(width: 120, height: 36))
+        o.specialIndex = view
+        #expect(SVGFrame().render(try HeadlessExplorer.frame(o)) == stored,
+                "regenerate: flowlab render --model \(model.rawValue) --dataset \(dataset) --iters 1500 --size 120x36 --view \(view + 1) --format svg > assets/frames/\(name).svg")
+    }
 }

@@ -15,6 +15,7 @@ public enum SafeFile {
     /// A destination or write problem in one clear line (without the path).
     public struct Failure: Error, CustomStringConvertible, Sendable {
         public let reason: String
+        public init(reason: String) { self.reason = reason }
         public var description: String { reason }
     }
 

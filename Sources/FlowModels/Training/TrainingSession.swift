@@ -37,6 +37,19 @@ public final class TrainingSession {
     private var smoothedLoss: Double?
     private var bestLoss: Double?
 
+    /// Data-parallel shards and their runner (nil: one shard, in the caller's thread).
+    private var parallel: DataParallel?
+
+    /// Splits every batch into `threads` shards whose gradients `runner` computes (at the same
+    /// time, if it runs them on threads) and sums in a fixed order. With `threads == 1` the
+    /// session is exactly the single-threaded one.
+    public func useShards(_ threads: Int, runner: @escaping ShardRunner) throws {
+        parallel = threads > 1 ? try DataParallel(model: model, dataset: dataset, threads: threads, runner: runner) : nil
+    }
+
+    /// How many shards each batch is split into.
+    public var shardCount: Int { parallel?.shards ?? 1 }
+
     public init(model: any FlowLabModel, dataset: Dataset) {
         self.model = model
         self.dataset = dataset
@@ -84,6 +97,9 @@ public final class TrainingSession {
         // The graph lives only inside this closure: it holds references to the parameter
         // storage, and releasing it before the update keeps Adam's writes copy-free.
         let (lossValue, figures, modelMessage): (Double, Figures, String?) = {
+            if let parallel {
+                return parallel.lossAndGradients(model: model, batch: batch, dataset: dataset, iteration: iteration, using: &rng)
+            }
             let result = model.loss(batch: batch, dataset: dataset, iteration: iteration, using: &rng)
             let value = Double(result.loss.scalar)
             if value.isFinite && !result.gradientsComputed { result.loss.backward() }

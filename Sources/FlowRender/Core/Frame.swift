@@ -77,9 +77,12 @@ public struct Frame: Sendable, Equatable {
     public var lines: [String] { size.height == 0 ? [] : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
 
     /// The frame with SGR escape sequences (256-colour), one line per row, reset at each line end.
-    public var ansi: String {
-        var out = ""
-        for y in 0..<size.height {
+    public var ansi: String { ansiRows.joined(separator: "\n") }
+
+    /// Each row with its SGR escape sequences, ending with a reset.
+    public var ansiRows: [String] {
+        (0..<size.height).map { y in
+            var out = ""
             var current: Style? = nil
             for x in 0..<size.width {
                 let c = cells[y * size.width + x]
@@ -89,10 +92,8 @@ public struct Frame: Sendable, Equatable {
                 }
                 out.append(c.symbol)
             }
-            out += "\u{1B}[0m"
-            if y < size.height - 1 { out.append("\n") }
+            return out + "\u{1B}[0m"
         }
-        return out
     }
 }
 

@@ -28,7 +28,37 @@ enum FrameBench {
             rows.append(BenchRow(group: kind.rawValue, name: "snapshot 160x48 (density grid, samples, view)", value: tSnap * 1e3, unit: "ms"))
             rows.append(BenchRow(group: kind.rawValue, name: "render 160x48 frame", value: tRender * 1e3, unit: "ms"))
             rows.append(BenchRow(group: kind.rawValue, name: "full frame rate bound", value: 1 / (tSnap + tRender), unit: "frames/s"))
+            if let tRecord = recordingCost(state, timer: timer) {
+                rows.append(BenchRow(group: kind.rawValue, name: "asciicast recording per frame", value: tRecord * 1e3, unit: "ms"))
+                rows.append(BenchRow(group: kind.rawValue, name: "asciicast recording, share of frame time",
+                                     value: 100 * tRecord / (tSnap + tRender), unit: "%"))
+            }
         }
         return rows
+    }
+
+    /// Seconds the asciicast recorder adds per drawn frame, alternating two different frames
+    /// (so most rows change every time, the worst case for its row diff).
+    static func recordingCost(_ state: ExplorerState, timer: BenchTimer) -> Double? {
+        MainActor.assumeIsolated {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("flowlab-bench-\(getpid()).cast").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            final class Null: TerminalBackend {
+                let size: Size
+                init(_ size: Size) { self.size = size }
+                var capabilities: Capabilities { .full }
+                func nextEvent(timeoutMilliseconds: Int) -> InputEvent? { nil }
+                func draw(_ frame: Frame) {}
+                func invalidate() {}
+            }
+            guard let recorder = try? CastRecorder(recording: Null(state.size), to: path) else { return nil }
+            var other = state
+            other.logScale.toggle()
+            let frames = [ExplorerView.render(state), ExplorerView.render(other)]
+            var i = 0
+            let t = timer.secondsPerCall { recorder.draw(frames[i % 2]); i += 1 }
+            try? recorder.finish()
+            return t
+        }
     }
 }

@@ -22,7 +22,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Render a saved model instead of training one.") var checkpoint: String?
     @Option(parsing: .unconditional, help: "Frame size WxH, e.g. 120x40 (from 60x18 to 1000x500).") var size: String = "120x40"
     @Option(parsing: .unconditional, help: "Model-specific view index (the explorer's v key), from 1.") var view: Int = 1
-    @Option(help: "text or ansi.") var format: String = "text"
+    @Option(help: "text, ansi or svg (a standalone SVG of the frame).") var format: String = "text"
     @Flag(help: "Linear instead of log density scale.") var linear = false
     @Flag(name: .customLong("show-help"), help: "Draw the explorer's key-help overlay (the ? key).") var showHelp = false
     @Flag(help: "ASCII only, no colour.") var ascii = false
@@ -46,7 +46,7 @@ struct RenderCommand: ParsableCommand {
         guard (lo.width...hi.width).contains(s.width), (lo.height...hi.height).contains(s.height) else {
             throw ValidationError("--size must be between \(lo.width)x\(lo.height) and \(hi.width)x\(hi.height), got \(s.width)x\(s.height)")
         }
-        guard ["text", "ansi"].contains(format) else { throw ValidationError("--format must be text or ansi") }
+        guard ["text", "ansi", "svg"].contains(format) else { throw ValidationError("--format must be text, ansi or svg, got '\(format)'") }
         if let scrub { guard scrub.isFinite, (0...1).contains(scrub) else { throw ValidationError("--scrub must be between 0 and 1, got \(scrub)") } }
         if let probe { guard Self.parsePoint(probe) != nil else { throw ValidationError("--probe must look like X,Y (e.g. 1.5,-0.25), got '\(probe)'") } }
         guard view >= 1 else { throw ValidationError("--view counts from 1, got \(view)") }
@@ -100,6 +100,10 @@ struct RenderCommand: ParsableCommand {
         } catch let e as CheckpointError { throw CLIError(e.message) }
         catch let e as ModelError { throw CLIError(e.message) }
         catch let e as DatasetErrorBridge { throw CLIError(e.description) }
-        print(format == "ansi" ? frame.ansi : frame.text)
+        switch format {
+        case "ansi": print(frame.ansi)
+        case "svg": print(SVGFrame().render(frame), terminator: "")
+        default: print(frame.text)
+        }
     }
 }

@@ -13,6 +13,7 @@ struct TUICommand: ParsableCommand {
     @Option(help: "Dataset: toy name, u1-u4, or csv:PATH.") var dataset: String = "8gaussians"
     @Option(parsing: .unconditional, help: "Random seed.", transform: parseSeed) var seed: UInt64 = 1
     @Flag(help: "ASCII glyphs and no colour. Without a UTF-8 locale glyphs fall back to ASCII automatically (colours stay); NO_COLOR=1 turns colour off.") var ascii = false
+    @Option(help: "Record the session as an asciicast v2 file (asciinema play FILE replays it).") var record: String?
 
     func validate() throws {
         _ = try parseModelKind(model)
@@ -20,7 +21,7 @@ struct TUICommand: ParsableCommand {
     }
 
     func run() throws {
-        try launchExplorer(model: model, dataset: dataset, seed: seed, ascii: ascii)
+        try launchExplorer(model: model, dataset: dataset, seed: seed, ascii: ascii, record: record)
     }
 }
 
@@ -32,6 +33,7 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "ASCII glyphs and no colour.") var ascii = false
     @Option(parsing: .unconditional, help: ArgumentHelp("Start at lesson N (1-\(Lessons.all.count)).")) var lesson: Int = 1
     @Option(parsing: .unconditional, help: "Move to the next lesson every S seconds (an unattended screen).") var autoplay: Double?
+    @Option(help: "Record the lessons as an asciicast v2 file.") var record: String?
 
     func validate() throws {
         try validateLesson(lesson)
@@ -40,7 +42,8 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         let l = Lessons.all[lesson - 1]
-        try launchExplorer(model: l.model.rawValue, dataset: l.dataset, seed: 1, ascii: ascii, lesson: lesson - 1, autoplay: autoplay)
+        try launchExplorer(model: l.model.rawValue, dataset: l.dataset, seed: 1, ascii: ascii, lesson: lesson - 1, autoplay: autoplay,
+                           record: record)
     }
 }
 
@@ -51,11 +54,13 @@ func validateLesson(_ n: Int) throws {
     }
 }
 
-func launchExplorer(model: String, dataset: String, seed: UInt64, ascii: Bool, lesson: Int? = nil, autoplay: Double? = nil) throws {
+func launchExplorer(model: String, dataset: String, seed: UInt64, ascii: Bool, lesson: Int? = nil, autoplay: Double? = nil,
+                    record: String? = nil) throws {
     let kind = try parseModelKind(model)
     do {
         try MainActor.assumeIsolated {
-            try ExplorerApp(model: kind, dataset: dataset, seed: seed, ascii: ascii, lesson: lesson, autoplay: autoplay).run()
+            try ExplorerApp(model: kind, dataset: dataset, seed: seed, ascii: ascii, lesson: lesson, autoplay: autoplay,
+                            record: record).run()
         }
     } catch let e as CLIError { throw e }
     catch let e as ValidationError { throw e }

@@ -14,18 +14,33 @@ struct ExplorerApp {
     var ascii: Bool
     var lesson: Int?
     var autoplay: Double?
+    /// An asciicast v2 file to record the session into.
+    var record: String?
 
     func run() throws {
-        // Validate names before touching the terminal so errors print normally.
+        // Validate names and the recording's destination before touching the terminal so
+        // errors print normally.
         _ = try Dataset(name: dataset)
         _ = try ModelFactory.make(ModelConfig.defaults(for: model))
+        if let record {
+            do { try SafeFile.checkDestination(record) } catch let e as SafeFile.Failure {
+                throw CLIError("cannot record to '\(record)': \(e.reason)")
+            }
+        }
         let screen = try CursesScreen(forceASCII: ascii)
         TerminalGuard.install()
-        defer { screen.close() }
-        var cycle = Dataset.builtinNames
-        if dataset.hasPrefix("csv:") { cycle.append(dataset) }
-        let loop = ExplorerLoop(model: model, dataset: dataset, seed: seed, backend: screen, datasetCycle: cycle,
-                                lesson: lesson, autoplay: autoplay, message: screen.lacksUTF8 && !ascii ? "no UTF-8 locale: ASCII mode" : nil)
-        loop.run(shouldStop: { TerminalGuard.stopRequested })
+        var recorder: CastRecorder?
+        do {
+            defer { screen.close() }
+            var cycle = Dataset.builtinNames
+            if dataset.hasPrefix("csv:") { cycle.append(dataset) }
+            if let record { recorder = try CastRecorder(recording: screen, to: record) }
+            let loop = ExplorerLoop(model: model, dataset: dataset, seed: seed, backend: recorder ?? screen, datasetCycle: cycle,
+                                    lesson: lesson, autoplay: autoplay, message: screen.lacksUTF8 && !ascii ? "no UTF-8 locale: ASCII mode" : nil)
+            loop.run(shouldStop: { TerminalGuard.stopRequested })
+        }
+        do { try recorder?.finish() } catch let e as SafeFile.Failure {
+            throw CLIError("recording '\(record ?? "")' failed: \(e.reason)")
+        }
     }
 }

@@ -1,0 +1,82 @@
+import FlowCore
+import FlowData
+
+/// Runs `count` independent pieces of work, possibly at the same time (the caller decides how:
+/// the core never starts threads itself). `body(i)` must only touch shard `i`'s state.
+public typealias ShardRunner = (_ count: Int, _ body: (Int) -> Void) -> Void
+
+/// Data-parallel gradients: a batch split into contiguous shards, one model replica per shard,
+/// each replica's loss and backward pass computed on its own, and the gradients summed into the
+/// main model in a fixed order with weights n_i / n — so the result is the full batch's mean
+/// gradient, and a seed reproduces a run exactly for a given shard count (different shard
+/// counts differ in float rounding and, on energy targets, in their random draws).
+struct DataParallel {
+    /// Replicas 1…T−1 (shard 0 runs on the main model).
+    let replicas: [any FlowLabModel]
+    let runner: ShardRunner
+
+    var shards: Int { replicas.count + 1 }
+
+    /// Builds T − 1 replicas of `model` (same configuration, attached to the same data).
+    init(model: any FlowLabModel, dataset: Dataset, threads: Int, runner: @escaping ShardRunner) throws {
+        replicas = try (1..<max(threads, 1)).map { _ in
+            let r = try ModelFactory.make(model.config)
+            r.attach(to: dataset)
+            return r
+        }
+        self.runner = runner
+    }
+
+    /// Row ranges of the shards of an n-row batch.
+    static func ranges(rows n: Int, shards t: Int) -> [Range<Int>] {
+        (0..<t).map { i in (i * n / t)..<((i + 1) * n / t) }
+    }
+
+    /// Loss, figures and message of the whole batch; the main model's parameters hold the
+    /// combined gradient afterwards (nil gradients where no shard produced one).
+    func lossAndGradients(model: any FlowLabModel, batch: Matrix, dataset: Dataset, iteration: Int,
+                          using rng: inout Xoshiro256) -> (loss: Double, figures: Figures, message: String?) {
+        let models: [any FlowLabModel] = [model] + replicas
+        let params = models.map(\.parameters)
+        for (replica, p) in zip(replicas, params.dropFirst()) {
+            for (dst, src) in zip(p, params[0]) { dst.value = src.value }
+            replica.didLoadParameters()
+        }
+        let rows = dataset.isEnergy ? model.config.batchSize : batch.rows
+        let parts = Self.ranges(rows: rows, shards: shards)
+        // Each shard draws from its own stream, seeded from the session's.
+        var seeds: [UInt64] = []
+        for _ in 0..<shards { seeds.append(rng.next()) }
+        var results = [(loss: Double, figures: Figures, message: String?)](repeating: (.nan, [:], nil), count: shards)
+        results.withUnsafeMutableBufferPointer { out in
+            runner(shards) { i in
+                var shardRNG = Xoshiro256(seed: seeds[i])
+                let shardBatch = dataset.isEnergy ? Matrix(rows: parts[i].count, cols: 2) : batch.rows(parts[i])
+                Gradients.zero(params[i])
+                let result = models[i].loss(batch: shardBatch, dataset: dataset, iteration: iteration, using: &shardRNG)
+                let value = Double(result.loss.scalar)
+                if value.isFinite && !result.gradientsComputed { result.loss.backward() }
+                out[i] = (value, result.figures, result.message)
+            }
+        }
+        // Weighted sums in shard order.
+        let weights = parts.map { Double($0.count) / Double(rows) }
+        var loss = 0.0
+        var figures: Figures = [:]
+        for (w, r) in zip(weights, results) {
+            loss += w * r.loss
+            for (k, v) in r.figures { figures[k, default: 0] += w * v }
+        }
+        for (j, p) in params[0].enumerated() {
+            var total: Matrix? = nil
+            for i in 0..<shards {
+                guard let g = params[i][j].grad else { continue }
+                let scaled = Float(weights[i]) * g
+                if total == nil { total = scaled } else { total!.addInPlace(scaled) }
+            }
+            p.grad = total
+        }
+        for p in params.dropFirst() { Gradients.zero(p) }
+        return (loss, figures, results.lazy.compactMap(\.message).first)
+    }
+}
