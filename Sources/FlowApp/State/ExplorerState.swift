@@ -101,6 +101,8 @@ public enum Action: Sendable, Equatable {
     case rewindToGood
     /// `f`: the focused panel (the density if none) full screen / back.
     case toggleFullScreen
+    /// `F`: the focus to the next panel (the keyboard's way to pick one).
+    case focusNext
     /// Tab / Shift-Tab in the course: the next / previous lesson (wrapping), or lesson i.
     case nextLesson, previousLesson
     case goToLesson(Int)

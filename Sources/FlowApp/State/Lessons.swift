@@ -55,7 +55,7 @@ public enum Lessons {
         Lesson(title: "RAD's folds and regions", model: .rad, dataset: "checkerboard", scrub: 1, probe: Point2(-1, 1),
                caption: "Each RAD layer is a piecewise-invertible zig-zag: it folds the line, so several points share one image and a discrete latent, the piece, says which one. The colours are the regions the pieces carve out; scrub through the layers to see them add up, and probe a point for each layer's piece and its log-probability."),
         Lesson(title: "Langevin dynamics and distillation", model: .ctf, dataset: "u1", scrub: 0, play: true,
-               caption: "Langevin dynamics moves particles along the score with noise, z ← z + (h/2) ∇log p(z) + √h ε, a flow towards p. CTF distils it into a generator that learns where a few steps take its samples. Scrub through the steps. Then press g for paired L2 distillation and watch the samples collapse onto the modes."),
+               caption: "Langevin dynamics moves particles along the score with noise, z <- z + (h/2) grad log p(z) + sqrt(h) noise: a flow towards p. CTF distils it into a generator that learns where a few steps take its samples. Scrub through the steps. Then press g for paired L2 distillation and watch the samples collapse onto the modes."),
         Lesson(title: "GLF's code shrinkage", model: .glf, dataset: "moons", preset: .noStopGradient,
                caption: "GLF trains an autoencoder and a flow on its codes together. This run has the stop-gradient off, so the encoder can lower the flow's NLL by shrinking the codes: watch Mean |z| fall and the code NLL run away in the status panel. Press g to turn the stop-gradient on (GLF as published) and the codes keep their size."),
     ]

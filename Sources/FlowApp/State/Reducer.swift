@@ -100,6 +100,10 @@ public enum Reducer {
             s.showHelp = false
             s.fullScreen = false
             return effects
+        case .focusNext:
+            let all = PanelID.allCases
+            s.focus = all[((s.focus.flatMap { all.firstIndex(of: $0) } ?? -1) + 1) % all.count]
+            return []
         case .toggleFullScreen:
             if s.focus == nil { s.focus = .density }
             s.fullScreen.toggle()
