@@ -39,4 +39,19 @@ static inline int cn_can_address_cursor(void) {
     char *s = tigetstr("cup");
     return s != NULL && s != (char *)-1;
 }
+// The mouse: button-1 presses, clicks and double clicks (the BUTTONn_* masks are macros).
+// mouseinterval(0) reports presses at once; a double click still arrives as its own event.
+static inline void cn_enable_mouse(void) {
+    mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED, NULL);
+    mouseinterval(0);
+}
+// After KEY_MOUSE: 1 for a press or click at (*x, *y), 2 for a double click, 0 for anything else.
+static inline int cn_get_mouse(int *x, int *y) {
+    MEVENT e;
+    if (getmouse(&e) != OK) return 0;
+    *x = e.x; *y = e.y;
+    if (e.bstate & BUTTON1_DOUBLE_CLICKED) return 2;
+    if (e.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) return 1;
+    return 0;
+}
 #endif

@@ -55,6 +55,7 @@ public final class CursesScreen: TerminalBackend {
         noecho()
         keypad(window, true)
         curs_set(0)
+        cn_enable_mouse()
         _ = cn_set_esc_delay(25)
         var colors = Capabilities.ColorDepth.none
         var count = 0
@@ -85,11 +86,25 @@ public final class CursesScreen: TerminalBackend {
         let r = wget_wch(window, &wc)
         if r == ERR { return nil }
         if r == KEY_CODE_YES {
-            if Int32(wc) == KEY_RESIZE {
+            switch Int32(wc) {
+            case KEY_RESIZE:
                 previous = nil
                 return .resize(size)
+            case KEY_MOUSE:
+                var x: Int32 = 0, y: Int32 = 0
+                let kind = cn_get_mouse(&x, &y)
+                return kind == 0 ? nil : .mouse(MouseEvent(x: Int(x), y: Int(y), doubleClick: kind == 2))
+            case KEY_UP: return .key(Key.up)
+            case KEY_DOWN: return .key(Key.down)
+            case KEY_LEFT: return .key(Key.left)
+            case KEY_RIGHT: return .key(Key.right)
+            case KEY_SR: return .key(Key.shiftUp)
+            case KEY_SF: return .key(Key.shiftDown)
+            case KEY_SLEFT: return .key(Key.shiftLeft)
+            case KEY_SRIGHT: return .key(Key.shiftRight)
+            case KEY_BTAB: return .key(Key.backTab)
+            default: return nil
             }
-            return nil
         }
         guard let scalar = Unicode.Scalar(UInt32(wc)) else { return nil }
         return .key(Character(scalar))

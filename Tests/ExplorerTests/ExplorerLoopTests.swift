@@ -81,6 +81,51 @@ struct ExplorerLoopTests {
         #expect(loop.state.quitRequested)
     }
 
+    @Test func scrubberAndProbeAnswerThroughTheWorker() {
+        let backend = ScriptedBackend(size: Size(width: 120, height: 40))
+        let loop = Self.make(backend)
+        loop.start()
+        defer { loop.stop() }
+        backend.events = [.key(" "), .key(","), .key(",")]
+        #expect(Self.turns(loop) { loop.state.snapshot?.scrub != nil })
+        #expect(loop.state.scrubIndex == (loop.state.scrubCount ?? 0) - 3)
+        #expect(Self.turns(loop) { backend.lastText.contains("[depth \(loop.state.scrubIndex!)/") })
+        backend.events = [.key(Key.left), .key(Key.up)]
+        #expect(Self.turns(loop) { loop.state.snapshot?.probe?.point == loop.state.probe && loop.state.probe != nil })
+        #expect(Self.turns(loop) { backend.lastText.contains("log p(x) = Σ") })
+        let heat = ExplorerLayout.heatArea(ExplorerLayout(size: backend.size).density)
+        backend.events = [.mouse(MouseEvent(x: heat.maxX - 3, y: heat.y + 3))]
+        #expect(Self.turns(loop) { loop.state.probe != nil && loop.state.snapshot?.probe?.point == loop.state.probe && loop.state.probe!.x > 0 })
+        backend.events = [.key(Key.escape)]
+        #expect(Self.turns(loop) { !backend.lastText.contains("log p(x) = Σ") && !backend.lastText.contains("[depth") })
+    }
+
+    @Test func rewindFullScreenAndLessonKeysThroughTheLoop() {
+        let backend = ScriptedBackend(size: Size(width: 120, height: 40))
+        let loop = Self.make(backend)
+        loop.start()
+        defer { loop.stop() }
+        #expect(Self.turns(loop) { (loop.state.snapshot?.timeline?.iterations.count ?? 0) >= 2 })
+        backend.events = [.key("u")]
+        #expect(Self.turns(loop) { loop.state.snapshot?.timeline?.shown != nil })
+        #expect(loop.state.paused && backend.lastText.split(separator: "\n").last?.contains("timeline") == true)
+        backend.events = [.key(" ")]  // resume from the shown state
+        #expect(Self.turns(loop) { loop.state.snapshot?.timeline?.shown == nil && !loop.state.paused })
+        backend.events = [.key("F"), .key("F"), .key("f")]
+        #expect(Self.turns(loop) { loop.state.fullScreen && loop.state.focus == .density })
+        #expect(Self.turns(loop) { !backend.lastText.contains("Status") && backend.lastText.contains("Model density") })
+        backend.events = [.mouse(MouseEvent(x: 10, y: 10, doubleClick: true))]  // back
+        #expect(Self.turns(loop) { !loop.state.fullScreen && backend.lastText.contains("Status") })
+        // Tab does nothing outside the course; inside it, it moves on and the worker follows.
+        backend.events = [.key(Key.tab)]
+        loop.turn()
+        #expect(loop.state.lesson == nil && loop.state.model == .realnvp)
+        loop.dispatch(.goToLesson(0))
+        backend.events = [.key(Key.tab)]
+        #expect(Self.turns(loop) { loop.state.lesson == 1 && loop.state.snapshot?.dataset == Lessons.all[1].dataset })
+        #expect(Self.turns(loop) { backend.lastText.contains("Lesson 2/") })
+    }
+
     @Test func staleSnapshotOfAnOlderGenerationIsIgnored() {
         var s = ExplorerState(model: .realnvp, dataset: "moons", seed: 1, size: Size(width: 80, height: 24), datasetCycle: ["moons"])
         let effects = Reducer.reduce(&s, .reset)

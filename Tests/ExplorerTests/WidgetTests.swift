@@ -98,6 +98,55 @@ struct WidgetTests {
         #expect(Self.text(help, 0, 0) == "")
     }
 
+    @Test func fieldPlotScalesLogDensitiesAndDrawsItsLegend() {
+        // 1 × 2 pixels, one cell: the top pixel is the maximum, the bottom 8 nats below it.
+        let f = Frame.rendering(FieldPlot(logValues: [0, -8], pixelWidth: 1, pixelHeight: 2), size: Size(width: 17, height: 2))
+        #expect(f.text == String(repeating: "▀", count: 17) + "\n-8.0 ██ log p 0.0")
+        #expect(f[0, 0].style.foreground == ColorMap.standard.color(1, depth: .full256))
+        #expect(f[0, 0].style.background == ColorMap.standard.color(0, depth: .full256))
+        #expect(FieldPlot.scaled([0, -4, -.infinity], log: true) == [1, 0.5, 0])
+        #expect(FieldPlot.scaled([0, -.infinity], log: false) == [1, 0])
+        // Without a legend the heatmap takes the whole area; linear legends show p_max.
+        #expect(Self.text(FieldPlot(logValues: [0, -8], pixelWidth: 1, pixelHeight: 2, showLegend: false), 1, 1) == "▀")
+        #expect(Self.text(FieldPlot(logValues: [0], pixelWidth: 1, pixelHeight: 1, logScale: false, capabilities: .ascii), 9, 2)
+                == "@@@@@@@@@\n0  +@ p 1")
+        #expect(Self.text(FieldPlot(logValues: [0], pixelWidth: 1, pixelHeight: 1), 0, 0) == "")
+        #expect(Self.text(FieldPlot(logValues: [0], pixelWidth: 1, pixelHeight: 1), 4, 1) == "    ")  // legend row only: no room
+    }
+
+    @Test func scatterPlotPutsPointsInTheBox() {
+        // Box [−1, 1]²: (−1, 1) is the top-left dot, (0.9, −0.9) the bottom-right one.
+        let s = ScatterPlot(points: [PlotPoint(-1, 1), PlotPoint(0.9, -0.9), PlotPoint(.nan, 0)], box: 1)
+        let f = Frame.rendering(s, size: Size(width: 2, height: 1))
+        #expect(f.text == "⠁⢀")
+        #expect(f[0, 0].style.foreground == .brightYellow)
+        #expect(Self.text(ScatterPlot(points: [PlotPoint(5, 5)], box: 1), 2, 1) == "  ")  // outside: dropped
+        #expect(Self.text(ScatterPlot(points: [PlotPoint(0, 0)], box: 1, capabilities: .ascii), 2, 1) == " .")
+    }
+
+    @Test func pointOverlayKeepsThePictureAsBackground() {
+        var f = Frame(size: Size(width: 2, height: 1))
+        f[0, 0] = Cell("▀", style: Style(foreground: .red, background: .blue))
+        f[1, 0] = Cell("▀", style: Style(foreground: .green, background: .blue))
+        PointOverlay(points: [PlotPoint(-1, 1)], box: 1, color: .black).render(in: f.area, on: &f)
+        #expect(f.text == "⠁▀")
+        #expect(f[0, 0].style == Style(foreground: .black, background: .red))
+        #expect(f[1, 0].style == Style(foreground: .green, background: .blue))  // untouched
+        var plain = Frame(size: Size(width: 1, height: 1))
+        PointOverlay(points: [], box: 1, color: .black).render(in: plain.area, on: &plain)
+        #expect(plain.text == " ")
+    }
+
+    @Test func polylinePlotColoursLinesBySeries() {
+        let p = PolylinePlot(polylines: [[PlotPoint(-1, -1), PlotPoint(1, 1)], [PlotPoint(-1, 0.9), PlotPoint(-0.9, 0.9)]],
+                             colorIndex: [0, 1], box: 1, seriesColors: [.red, .green])
+        let f = Frame.rendering(p, size: Size(width: 4, height: 2))
+        #expect(f.text == "⠁ ⢀⠔\n⢀⠔⠁ ")
+        #expect(f[0, 0].style.foreground == .green && f[3, 0].style.foreground == .red)
+        #expect(Self.text(PolylinePlot(polylines: [[PlotPoint(0, 0)]], box: 1), 2, 1) == "  ")  // one point: no segment
+        #expect(Self.text(PolylinePlot(polylines: [], box: 1), 0, 0) == "")
+    }
+
     @Test func frameWritesClipAndExportANSI() {
         var f = Frame(size: Size(width: 4, height: 2))
         f.write("hello", x: 1, y: 0, style: Style(foreground: .red))

@@ -11,22 +11,28 @@ public final class ExplorerLoop {
     public private(set) var state: ExplorerState
     let backend: any TerminalBackend
     let worker: TrainerWorker
-    var tour: DemoTour?
+    /// `--autoplay S`: the course moves to the next lesson every S seconds.
+    let autoplay: Double?
+    private var lastLessonChange = Date.timeIntervalSinceReferenceDate
     private var needsDraw = true
     private var frameTimes: [Double] = []
     /// How long one turn waits for input.
     public var inputWaitMilliseconds = 12
+    /// The scrubber animation's time per stage.
+    public var scrubTickSeconds = 0.12
+    private var lastScrubTick = 0.0
 
     public init(model: ModelKind, dataset: String, seed: UInt64, backend: any TerminalBackend,
-                datasetCycle: [String], tour: DemoTour? = nil, message: String? = nil) {
+                datasetCycle: [String], lesson: Int? = nil, autoplay: Double? = nil, message: String? = nil) {
         self.backend = backend
-        self.tour = tour
+        self.autoplay = autoplay
         var s = ExplorerState(model: model, dataset: dataset, seed: seed, size: backend.size,
                               capabilities: backend.capabilities, datasetCycle: datasetCycle)
         _ = Reducer.reduce(&s, .message(message))
         state = s
         worker = TrainerWorker(model: model, dataset: dataset, seed: seed,
-                               geometry: ExplorerLayout(size: s.size).geometry)
+                               geometry: ExplorerLayout.geometry(for: s))
+        if let lesson { dispatch(.goToLesson(lesson)) }
     }
 
     /// Runs turns until the user quits or `shouldStop` says so; the worker stops on return.
@@ -42,25 +48,36 @@ public final class ExplorerLoop {
     /// Stops the worker thread and waits for it.
     public func stop() { worker.stop() }
 
-    /// One turn: at most one input event, pending tour actions, the newest snapshot and
+    /// One turn: at most one input event, the clocks (scrubber animation, lesson autoplay), the newest snapshot and
     /// messages, then a frame if anything changed.
     public func turn() {
         if let event = backend.nextEvent(timeoutMilliseconds: inputWaitMilliseconds) {
             switch event {
             case .key(let k):
-                if let a = Action.forKey(k) { dispatch(a) } else if tour != nil, k == "\t" || k == "\n" { tour?.advance() }
+                if let a = Action.forKey(k) { dispatch(a) }
             case .resize(let s):
                 backend.invalidate()
                 dispatch(.resize(s))
+            case .mouse(let m):
+                dispatch(.click(m))
             }
         }
-        while let a = tour?.pendingAction() {
-            tour?.consumeAction()
-            dispatch(a)
+        if state.scrubPlaying {
+            let now = Date.timeIntervalSinceReferenceDate
+            if now - lastScrubTick >= scrubTickSeconds {
+                lastScrubTick = now
+                dispatch(.scrubTick)
+            }
+        }
+        if let autoplay, state.lesson != nil {
+            let now = Date.timeIntervalSinceReferenceDate
+            if now - lastLessonChange >= autoplay {
+                lastLessonChange = now
+                dispatch(.nextLesson)
+            }
         }
         if let snap = worker.takeSnapshot() { dispatch(.snapshot(snap)) }
         for m in worker.takeMessages() { dispatch(.message(m)) }
-        if let caption = tour?.caption, state.message != caption { dispatch(.message(caption)) }
         if needsDraw { draw() }
     }
 
@@ -87,13 +104,14 @@ public final class ExplorerLoop {
         switch effect {
         case .restart(let generation):
             worker.send(.setSpecialView(state.specialIndex))
-            worker.send(.restart(model: state.model, dataset: state.dataset, seed: state.seed, generation: generation))
+            worker.send(.restart(model: state.model, dataset: state.dataset, seed: state.seed, generation: generation,
+                                 preset: state.preset))
             worker.send(.setPaused(state.paused))
         case .step: worker.send(.step)
         case .setPaused(let p): worker.send(.setPaused(p))
         case .scaleLearningRate(let f): worker.send(.scaleLearningRate(f))
         case .setSpecialView(let i): worker.send(.setSpecialView(i))
-        case .relayout: worker.send(.setGeometry(ExplorerLayout(size: state.size).geometry))
+        case .relayout: worker.send(.setGeometry(ExplorerLayout.geometry(for: state)))
         case .save:
             worker.send(.save(path: TrainerWorker.defaultCheckpointPath(model: state.model, dataset: state.dataset)))
         case .load:
@@ -101,6 +119,10 @@ public final class ExplorerLoop {
         case .export: dispatch(.message(exportFrame()))
         case .toggleModelOption: worker.send(.toggleModelOption)
         case .scaleModelKnob(let f): worker.send(.scaleModelKnob(f))
+        case .setScrubbing(let on): worker.send(.setScrubbing(on))
+        case .setProbe(let p): worker.send(.setProbe(p))
+        case .timelineStep(let k): worker.send(.timelineStep(k))
+        case .rewindToGood: worker.send(.rewindToGood)
         case .quit: break
         }
     }

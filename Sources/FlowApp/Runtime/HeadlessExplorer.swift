@@ -17,6 +17,24 @@ public enum HeadlessExplorer {
         public var showHelp = false
         public var capabilities: Capabilities = .full
         public var config: ModelConfig?
+        /// The scrubber at this fraction of its track (`--scrub F`), nil: off.
+        public var scrub: Double?
+        /// The probe at this point, data coordinates (`--probe X,Y`), nil: off.
+        public var probe: Point2?
+        /// A lesson's preset and caption (`--lesson N`, from 0 here).
+        public var lesson: Int?
+        public var preset: ConfigPreset?
+
+        /// Options for lesson `i` (from 0): its model, dataset, view, scrubber, probe and preset.
+        public init(lesson i: Int, iterations: Int, size: Size) {
+            let l = Lessons.all[i]
+            self.init(model: l.model, dataset: l.dataset, iterations: iterations, size: size)
+            lesson = i
+            specialIndex = l.view
+            scrub = l.scrub
+            probe = l.probe
+            preset = l.preset
+        }
 
         public init(model: ModelKind, dataset: String, iterations: Int, size: Size) {
             self.model = model
@@ -32,6 +50,7 @@ public enum HeadlessExplorer {
         var config = o.config ?? ModelConfig.defaults(for: o.model, dataset: dataset)
         config.seed = o.seed
         config.cosineDecay = false  // the explorer trains open-ended at a constant rate
+        if let p = o.preset, p.model == o.model { p.apply(to: &config) }
         let session = TrainingSession(model: try ModelFactory.make(config), dataset: dataset)
         var history: [Double] = []
         var last: Double?
@@ -56,7 +75,8 @@ public enum HeadlessExplorer {
         state.logScale = o.logScale
         state.showHelp = o.showHelp
         state.specialIndex = o.specialIndex
-        let layout = ExplorerLayout(size: o.size)
+        state.lesson = o.lesson
+        let layout = ExplorerLayout(state)
         if !layout.isTooSmall {
             let g = layout.geometry
             let target = TargetField.compute(session.dataset, pixels: Size2(g.targetPixels.width, g.targetPixels.height),
@@ -64,7 +84,10 @@ public enum HeadlessExplorer {
             state.snapshot = SnapshotBuilder.build(session: session, geometry: g, target: target,
                                                    lossHistory: LossHistory.downsample(history, to: 200),
                                                    lastLoss: lastLoss, itersPerSecond: nil,
-                                                   specialIndex: o.specialIndex, event: event, figures: figures)
+                                                   specialIndex: o.specialIndex, event: event, figures: figures,
+                                                   scrubbing: o.scrub != nil, probe: o.probe)
+            if let f = o.scrub { state.scrubPosition = state.snapshot?.scrub?.index(fraction: f) ?? 0 }
+            state.probe = o.probe
         }
         return ExplorerView.render(state)
     }

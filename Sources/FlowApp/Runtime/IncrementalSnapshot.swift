@@ -25,6 +25,9 @@ struct IncrementalSnapshot {
     var trainNLL: Double?
     var nllCost = 0.0
     var lastNLLTime = -1e9
+    var scrub: ScrubTrack?
+    var scrubCost = 0.0
+    var lastScrubTime = -1e9
 
     init(geometry: PlotGeometry) { self.geometry = geometry }
 
@@ -39,12 +42,13 @@ struct IncrementalSnapshot {
         nextSampleChunk = 0
         lastSpecialTime = -1e9
         lastNLLTime = -1e9
+        lastScrubTime = -1e9
     }
 
     /// Refreshes parts within `budget` seconds (everything when `complete`), then returns the
     /// snapshot to publish.
     mutating func update(session: TrainingSession, status: ModelSnapshot, specialIndex wanted: Int,
-                         budget: Double, complete: Bool) -> ModelSnapshot {
+                         budget: Double, complete: Bool, scrubbing: Bool = false) -> ModelSnapshot {
         let start = Self.now()
         func left() -> Double { complete ? .infinity : budget - (Self.now() - start) }
         let model = session.model
@@ -93,6 +97,15 @@ struct IncrementalSnapshot {
             specialCost = Self.now() - t0
             lastSpecialTime = Self.now()
         }
+        // Scrubber track: like the model view (all of it at once: its stages share one solve).
+        if !scrubbing {
+            scrub = nil
+        } else if complete || scrub == nil || (Self.now() - lastScrubTime > max(0.5, 4 * scrubCost) && left() > 0) {
+            let t0 = Self.now()
+            scrub = SnapshotBuilder.scrubTrack(session: session, box: box)
+            scrubCost = Self.now() - t0
+            lastScrubTime = Self.now()
+        }
         // Test NLL (1000 exact evaluations): every ≥ 2 s, and never more than 10 % of the time.
         if complete || (Self.now() - lastNLLTime > max(2, 10 * nllCost) && left() > 0) {
             let t0 = Self.now()
@@ -110,6 +123,7 @@ struct IncrementalSnapshot {
         snap.specialIndex = specialIndex
         snap.testNLL = testNLL
         snap.trainNLL = trainNLL
+        snap.scrub = scrub
         return snap
     }
 }

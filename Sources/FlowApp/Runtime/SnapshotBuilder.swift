@@ -18,9 +18,11 @@ public enum SnapshotBuilder {
     public static func build(session: TrainingSession, geometry: PlotGeometry, target: FieldGrid?,
                              lossHistory: [Double], lastLoss: Double?, itersPerSecond: Double?,
                              specialIndex: Int, event: String?, figures: Figures = [:],
-                             withTestNLL: Bool = true) -> ModelSnapshot {
+                             withTestNLL: Bool = true, scrubbing: Bool = false, probe: Point2? = nil) -> ModelSnapshot {
         var snap = status(session: session, target: target, lossHistory: lossHistory, lastLoss: lastLoss,
                           itersPerSecond: itersPerSecond, event: event, figures: figures)
+        if scrubbing { snap.scrub = scrubTrack(session: session, box: snap.viewBox) }
+        snap.probe = probe.map { probeReading(session.model, at: $0) }
         snap.testNLL = withTestNLL ? Evaluation.testNLL(session.model, dataset: session.dataset) : nil
         if withTestNLL && snap.columns != nil { snap.trainNLL = Evaluation.trainNLL(session.model, dataset: session.dataset) }
         snap.samples = (0..<(sampleCount / sampleChunk)).flatMap { samples(session.model, chunk: $0) }
@@ -77,6 +79,19 @@ public enum SnapshotBuilder {
         var rng = Xoshiro256(seed: sampleSeed &+ 1)
         let many = model.sample(count: 10_000, using: &rng)
         return (TargetField.histogram(many, pixels: Size2(px.width, px.height), box: box), true)
+    }
+
+    /// The scrubber's track (fixed data points and seed), nil when the model has none.
+    public static func scrubTrack(session: TrainingSession, box: ViewBox) -> ScrubTrack? {
+        var drng = Xoshiro256(seed: dataSeed)
+        let data = session.dataset.sample(count: 800, using: &drng)
+        var rng = Xoshiro256(seed: sampleSeed &+ 3)
+        return session.model.scrubTrack(data: data, box: box.halfWidth, using: &rng)
+    }
+
+    /// The change of variables at one point.
+    public static func probeReading(_ model: any FlowLabModel, at p: Point2) -> ProbeReading {
+        ProbeReading(point: p, terms: model.densityTerms(Matrix(rows: 1, cols: 2, storage: [Float(p.x), Float(p.y)])))
     }
 
     /// The model-specific view (with fixed data points and seed).

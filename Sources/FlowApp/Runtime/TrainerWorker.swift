@@ -12,7 +12,7 @@ import FlowRender
 /// to how long building one takes so heavy models never starve training or the UI.
 public final class TrainerWorker: @unchecked Sendable {
     public enum Command: Sendable {
-        case restart(model: ModelKind, dataset: String, seed: UInt64, generation: Int = 0)
+        case restart(model: ModelKind, dataset: String, seed: UInt64, generation: Int = 0, preset: ConfigPreset? = nil)
         case setPaused(Bool)
         case step
         case scaleLearningRate(Float)
@@ -24,6 +24,16 @@ public final class TrainerWorker: @unchecked Sendable {
         case toggleModelOption
         /// Scales the model's main knob (CTF's h, FFJORD's tolerances, GLF's β).
         case scaleModelKnob(Double)
+        /// Builds the scrubber's track into every snapshot (or stops).
+        case setScrubbing(Bool)
+        /// The probe's point (data coordinates), nil to stop probing.
+        case setProbe(Point2?)
+        /// Pauses and shows an older (−1) or newer (+1) state of the timeline.
+        case timelineStep(Int)
+        /// After a watchdog alert: back to the last good state with the learning rate halved.
+        case rewindToGood
+        /// Sets the learning rate as given (lesson presets, tests).
+        case setLearningRate(Float)
     }
 
     private let lock = NSLock()
@@ -54,6 +64,14 @@ public final class TrainerWorker: @unchecked Sendable {
     private var assembler: IncrementalSnapshot
     /// The run generation stamped on every snapshot.
     private var generation = 0
+    private var scrubbing = false
+    private var probe: Point2?
+    /// The probe or the scrubber changed, nothing else: republish the last snapshot with them.
+    private var inspectorsChanged = false
+    private var lastPublished: ModelSnapshot?
+    private var timeline = Timeline()
+    private var watchdog = Watchdog()
+    private var alert: WatchdogAlert?
 
     public init(model: ModelKind, dataset: String, seed: UInt64, geometry: PlotGeometry, paused: Bool = false) {
         self.geometry = geometry
@@ -117,18 +135,34 @@ public final class TrainerWorker: @unchecked Sendable {
             }
             if !paused {
                 let sliceEnd = now() + 0.012
-                repeat { record(session.step()) } while now() < sliceEnd
+                repeat { record(session.step(), session) } while !paused && now() < sliceEnd
             }
             let t = now()
             if dirty || (!paused && t - lastSnapshotTime >= snapshotInterval) {
                 publish(session)
+            } else if inspectorsChanged, var snap = lastPublished {
+                // Answer within a frame: only the probe's terms (and the scrubber's track) are new.
+                snap.probe = probe.map { SnapshotBuilder.probeReading(session.model, at: $0) }
+                if scrubbing && snap.scrub == nil { snap.scrub = SnapshotBuilder.scrubTrack(session: session, box: snap.viewBox) }
+                if !scrubbing { snap.scrub = nil }
+                inspectorsChanged = false
+                lastPublished = snap
+                lock.lock()
+                latest = snap
+                published += 1
+                lock.unlock()
             } else if paused {
                 Thread.sleep(forTimeInterval: 0.01)
             }
         }
     }
 
-    private func record(_ m: StepMetrics) {
+    private func record(_ m: StepMetrics, _ session: TrainingSession) {
+        let diverged = m.recoveredFromNonFinite || watchdog.explodes(m.loss)
+        if !diverged && m.iteration % Timeline.interval == 0 {
+            timeline.record(Timeline.capture(session, loss: m.loss, historyCount: history.count + 1))
+        }
+        defer { if diverged { raiseAlert(m, session) } }
         lastLoss = m.loss
         history.append(m.loss)
         if history.count > 4000 { history = LossHistory.downsample(history, to: 2000) }
@@ -140,6 +174,27 @@ public final class TrainerWorker: @unchecked Sendable {
         }
         for (k, v) in m.figures { figureMeans[k] = (figureMeans[k] ?? v) * 0.9 + v * 0.1 }
         dirty = dirty || paused
+    }
+
+    /// The watchdog: pause, and say what happened, when, and where `w` goes back to.
+    private func raiseAlert(_ m: StepMetrics, _ session: TrainingSession) {
+        let cause = m.message ?? (m.loss.isFinite ? String(format: "loss exploded to %.3g", m.loss) : "non-finite loss")
+        let good = timeline.entries.last { $0.iteration < m.iteration }
+        let target = good.map { "w rewinds to iter \($0.iteration) with lr halved" } ?? "no good state on the timeline yet"
+        let text = "watchdog: iter \(m.iteration): \(cause); paused; \(target)"
+        alert = WatchdogAlert(id: watchdog.raise(), iteration: m.iteration, message: text)
+        event = text  // the status panel says it too
+        paused = true
+        dirty = true
+        post(text)
+    }
+
+    private func restore(_ e: Timeline.Entry, into session: TrainingSession, learningRate: Float? = nil) {
+        Timeline.restore(e, into: session, learningRate: learningRate)
+        history = Array(history.prefix(e.historyCount))
+        lastLoss = e.loss
+        assembler.invalidate()
+        dirty = true
     }
 
     private func publish(_ session: TrainingSession) {
@@ -162,13 +217,18 @@ public final class TrainerWorker: @unchecked Sendable {
         // While training, each publish refreshes only what fits in ~25 ms; a paused or
         // changed model gets everything at once.
         var snap = assembler.update(session: session, status: status, specialIndex: specialIndex,
-                                    budget: 0.025, complete: dirty)
+                                    budget: 0.025, complete: dirty, scrubbing: scrubbing)
+        snap.probe = probe.map { SnapshotBuilder.probeReading(session.model, at: $0) }
+        snap.timeline = timeline.reading
+        snap.watchdog = alert
         let cost = now() - t0
         // Up to 30 snapshots/s, spending at most about a third of the time on them.
         snapshotInterval = min(1, max(1.0 / 30, 2 * cost))
         lastSnapshotTime = now()
         dirty = false
         snap.generation = generation
+        lastPublished = snap
+        inspectorsChanged = false
         lock.lock()
         latest = snap
         published += 1
@@ -188,13 +248,15 @@ public final class TrainerWorker: @unchecked Sendable {
     // Long by design: one short case per command.
     private func handle(_ c: Command) {
         switch c {
-        case .restart(let model, let dataset, let seed, let generation):
+        case .restart(let model, let dataset, let seed, let generation, let preset):
             self.generation = generation
+            lastPublished = nil
             do {
                 let data = try loadDataset(dataset)
                 var config = ModelConfig.defaults(for: model, dataset: data)
                 config.seed = seed
                 config.cosineDecay = false
+                if let preset, preset.model == model { preset.apply(to: &config) }
                 session = TrainingSession(model: try ModelFactory.make(config), dataset: data)
                 history = []
                 lastLoss = nil
@@ -202,17 +264,22 @@ public final class TrainerWorker: @unchecked Sendable {
                 rateWindow = []
                 figureMeans = [:]
                 assembler.invalidate()
+                timeline.clear()
+                watchdog.reset()
+                alert = nil
             } catch {
                 session = nil
                 post("\(error)")
             }
             dirty = true
         case .setPaused(let p):
+            // Resuming from a rewound state branches the timeline there.
+            if !p { timeline.branch() }
             paused = p
             rateWindow = []
             dirty = true
         case .step:
-            if let session { record(session.step()) }
+            if let session { record(session.step(), session) }
             dirty = true
         case .scaleLearningRate(let f):
             if let session {
@@ -227,6 +294,36 @@ public final class TrainerWorker: @unchecked Sendable {
         case .setSpecialView(let i):
             specialIndex = i
             dirty = true
+        case .timelineStep(let step):
+            guard let session else { return }
+            paused = true
+            if timeline.shown == nil { timeline.record(Timeline.capture(session, loss: lastLoss, historyCount: history.count)) }
+            if let e = timeline.move(step) { restore(e, into: session) }
+            dirty = true
+        case .rewindToGood:
+            guard let session else { return }
+            guard let a = alert else { post("nothing to rewind: the watchdog has not fired"); return }
+            if let e = timeline.lastGood(before: a.iteration) {
+                let lr = max(TrainingSession.minimumLearningRate, e.learningRate * 0.5)
+                restore(e, into: session, learningRate: lr)
+                post(String(format: "rewound to iter %d, learning rate halved to %.1e", e.iteration, lr))
+            } else {
+                session.setLearningRate(max(TrainingSession.minimumLearningRate, session.baseLearningRate * 0.5))
+                post(String(format: "no good state on the timeline; learning rate halved to %.1e", session.baseLearningRate))
+            }
+            alert = nil
+            watchdog.reset()
+            paused = false
+            dirty = true
+        case .setLearningRate(let lr):
+            session?.setLearningRate(lr)
+            dirty = true
+        case .setScrubbing(let on):
+            scrubbing = on
+            inspectorsChanged = true
+        case .setProbe(let p):
+            probe = p
+            inspectorsChanged = true
         case .toggleModelOption:
             guard let session else { return }
             post(session.model.flipSwitch() ?? "\(session.config.kind.rawValue) has no switch for g")
@@ -252,6 +349,9 @@ public final class TrainerWorker: @unchecked Sendable {
                 }
                 session = loaded
                 assembler.invalidate()
+                timeline.clear()
+                watchdog.reset()
+                alert = nil
                 history = []
                 event = nil
                 rateWindow = []

@@ -27,6 +27,33 @@ public struct ExplorerState: Sendable, Equatable {
     public var datasetCycle: [String]
     /// Models `m`/`M` cycle through.
     public var modelCycle: [ModelKind]
+    /// The depth/time scrubber's stage (nil: off). Before the track's length is known, positions
+    /// count back from `Int.max`, the last stage (the data): `Int.max − 2` is two before it.
+    public var scrubPosition: Int?
+    /// `p`: the scrubber plays back and forth.
+    public var scrubPlaying = false
+    public var scrubForward = true
+    /// The probe's point in data coordinates (nil: off).
+    public var probe: Point2?
+    /// The last watchdog alert the explorer has acted on (paused for).
+    public var watchdogAlertID = 0
+    /// The panel a click focused (nil: none), and whether it fills the screen (`f`, double click).
+    public var focus: PanelID?
+    public var fullScreen = false
+    /// The lesson shown (`flowlab demo`), an index into `Lessons.all`; nil outside the course.
+    public var lesson: Int?
+    /// The lesson's change to the model's defaults, applied when its model (re)starts.
+    public var preset: ConfigPreset?
+
+    /// The scrubber's stage count in the current snapshot.
+    public var scrubCount: Int? { snapshot?.scrub.map { $0.stages.count } }
+
+    /// The scrubber's stage index, clamped to the track (nil when off or no track yet).
+    public var scrubIndex: Int? {
+        guard let p = scrubPosition, let n = scrubCount, n > 0 else { return nil }
+        if p > Int.max / 2 { return max(0, n - 1 - (Int.max - p)) }
+        return min(max(0, p), n - 1)
+    }
 
     public init(model: ModelKind, dataset: String, seed: UInt64, size: Size, capabilities: Capabilities = .full,
                 datasetCycle: [String], modelCycle: [ModelKind] = ModelKind.allCases) {
@@ -40,6 +67,11 @@ public struct ExplorerState: Sendable, Equatable {
     }
 }
 
+/// The explorer's panels, for focus and full screen.
+public enum PanelID: Sendable, Equatable, CaseIterable {
+    case target, density, samples, special, status
+}
+
 /// Everything the user can do.
 public enum Action: Sendable, Equatable {
     case togglePause, singleStep, reset
@@ -49,6 +81,31 @@ public enum Action: Sendable, Equatable {
     case save, load, export
     case toggleModelOption
     case scaleModelKnob(Double)
+    /// `,` / `.`: the scrubber one stage towards the base / the data (turning it on).
+    case scrubBack, scrubAhead
+    /// `p`: play the scrubber back and forth / stop.
+    case toggleScrubPlay
+    /// The animation's clock (the loop sends it while playing).
+    case scrubTick
+    /// Arrows: the probe by cells of the density panel (y up), turning it on.
+    case moveProbe(dx: Int, dy: Int)
+    /// A click on a plot: the probe at a point (data coordinates).
+    case placeProbe(Point2)
+    /// Esc: scrubber, probe and full screen off.
+    case closeInspectors
+    /// A mouse press (cell coordinates).
+    case click(MouseEvent)
+    /// `u` / `U`: an older / newer state of the training timeline (pauses).
+    case timelineBack, timelineForward
+    /// `w`: after the watchdog paused a diverged run, back to the last good state, lr halved.
+    case rewindToGood
+    /// `f`: the focused panel (the density if none) full screen / back.
+    case toggleFullScreen
+    /// `F`: the focus to the next panel (the keyboard's way to pick one).
+    case focusNext
+    /// Tab / Shift-Tab in the course: the next / previous lesson (wrapping), or lesson i.
+    case nextLesson, previousLesson
+    case goToLesson(Int)
     case quit
     case resize(Size)
     case snapshot(ModelSnapshot)
@@ -72,5 +129,9 @@ public enum Effect: Sendable, Equatable {
     case toggleModelOption
     case scaleModelKnob(Double)
     case relayout
+    case setScrubbing(Bool)
+    case setProbe(Point2?)
+    case timelineStep(Int)
+    case rewindToGood
     case quit
 }

@@ -1,3 +1,5 @@
+import FlowRender
+
 /// One line of the key reference: the keys and the actions they trigger, how the help overlay
 /// names them, what they do, and the short label the footer shows (nil: not in the footer).
 public struct KeyBinding: Sendable {
@@ -34,6 +36,20 @@ public enum Keymap {
         KeyBinding([("s", .save)], help: "save a checkpoint", footer: "save"),
         KeyBinding([("o", .load)], help: "load the checkpoint for this model and data", footer: "load"),
         KeyBinding([("e", .export)], help: "export this frame to a text file", footer: "export"),
+        // Issue 13's keys: listed in the help only, so the footer (and every frame) stays as it was.
+        KeyBinding([(",", .scrubBack), (".", .scrubAhead), ("p", .toggleScrubPlay)], label: ", / . / p",
+                   help: "scrub towards the base / the data; p plays"),
+        KeyBinding([(Key.left, .moveProbe(dx: -1, dy: 0)), (Key.right, .moveProbe(dx: 1, dy: 0)),
+                    (Key.up, .moveProbe(dx: 0, dy: 1)), (Key.down, .moveProbe(dx: 0, dy: -1)),
+                    (Key.shiftLeft, .moveProbe(dx: -5, dy: 0)), (Key.shiftRight, .moveProbe(dx: 5, dy: 0)),
+                    (Key.shiftUp, .moveProbe(dx: 0, dy: 5)), (Key.shiftDown, .moveProbe(dx: 0, dy: -5))],
+                   label: "arrows", help: "probe log p(x) term by term (Shift: 5 cells)"),
+        KeyBinding([("u", .timelineBack), ("U", .timelineForward), ("w", .rewindToGood)], label: "u / U / w",
+                   help: "timeline back / fwd (every \(Timeline.interval) its, ≤ \(Timeline.capacityBytes >> 20) MB); w: undo divergence"),
+        KeyBinding([("f", .toggleFullScreen), ("F", .focusNext), (Key.escape, .closeInspectors)], label: "f / F / Esc",
+                   help: "focused panel full screen; F: focus next; Esc: off"),
+        KeyBinding([(Key.tab, .nextLesson), (Key.backTab, .previousLesson)], label: "Tab / S-Tab",
+                   help: "next / previous lesson (flowlab demo)"),
         KeyBinding([("?", .toggleHelp), ("h", .toggleHelp)], help: "show / hide this help", footer: "help"),
         KeyBinding([("q", .quit), ("Q", .quit)], help: "quit", footer: "quit"),
     ]
@@ -50,16 +66,29 @@ public enum Keymap {
     /// The footer for a line of `width` columns: "? help" and "q quit" always, then as many of
     /// the others, in table order, as fit.
     public static func footer(width: Int) -> String {
-        let items = bindings.compactMap { b in b.footer.map { (short(b.label) + " " + $0, b.keys[0].action) } }
-        let always = items.filter { $0.1 == .toggleHelp || $0.1 == .quit }.map(\.0)
-        var budget = width - 1 - always.reduce(0) { $0 + $1.count + 2 }
-        var chosen: [String] = []
-        for (text, action) in items where action != .toggleHelp && action != .quit {
-            guard budget >= text.count + 2 else { break }
-            chosen.append(text)
-            budget -= text.count + 2
+        " " + footerChoice(width: width).map(\.text).joined(separator: "  ")
+    }
+
+    static func footerChoice(width: Int) -> [(text: String, action: Action)] {
+        let items = bindings.compactMap { b in b.footer.map { (text: short(b.label) + " " + $0, action: b.keys[0].action) } }
+        let always = items.filter { $0.action == .toggleHelp || $0.action == .quit }
+        var budget = width - 1 - always.reduce(0) { $0 + $1.text.count + 2 }
+        var chosen: [(text: String, action: Action)] = []
+        for item in items where item.action != .toggleHelp && item.action != .quit {
+            guard budget >= item.text.count + 2 else { break }
+            chosen.append(item)
+            budget -= item.text.count + 2
         }
-        return " " + (chosen + always).joined(separator: "  ")
+        return chosen + always
+    }
+
+    /// The footer's items with the columns they occupy (a click there acts as the key).
+    public static func footerItems(width: Int) -> [(columns: Range<Int>, action: Action)] {
+        var x = 1
+        return footerChoice(width: width).map { item in
+            defer { x += item.text.count + 2 }
+            return (x..<(x + item.text.count), item.action)
+        }
     }
 
     /// "m / M" → "m/M" for the footer.

@@ -54,6 +54,14 @@ public struct ModelSnapshot: Sendable, Equatable {
     public var trainNLL: Double?
     /// The training run this snapshot belongs to (`ExplorerState.generation`).
     public var generation = 0
+    /// The scrubber's stages, when the scrubber is on and the model has them.
+    public var scrub: ScrubTrack?
+    /// The change of variables at the probe, when the probe is on.
+    public var probe: ProbeReading?
+    /// The rewind timeline: positions held and which one is shown.
+    public var timeline: TimelineReading?
+    /// The watchdog's latest alert (training diverged and was paused).
+    public var watchdog: WatchdogAlert?
 
     public init(model: ModelKind, dataset: String, seed: UInt64) {
         self.model = model
@@ -94,4 +102,33 @@ public struct ControlReading: Sendable, Equatable {
         if let k = model.knob { rows.append(ControlReading(label: k.label, value: k.shortReading)) }
         return rows
     }
+}
+
+/// The change of variables at one point: its terms (nil without a density) and where it is.
+public struct ProbeReading: Sendable, Equatable {
+    public var point: Point2
+    public var terms: DensityTerms?
+    public init(point: Point2, terms: DensityTerms?) { self.point = point; self.terms = terms }
+    /// `log p(x)`, the sum of the terms.
+    public var logp: Double? { terms?.total.first }
+}
+
+/// Where the rewind timeline stands: how many states it holds, which is shown (nil: the live
+/// end), their iterations and its memory bound.
+public struct TimelineReading: Sendable, Equatable {
+    public var iterations: [Int]
+    public var shown: Int?
+    public var bytes: Int
+    public var capacityBytes: Int
+    public init(iterations: [Int], shown: Int?, bytes: Int, capacityBytes: Int) {
+        self.iterations = iterations; self.shown = shown; self.bytes = bytes; self.capacityBytes = capacityBytes
+    }
+}
+
+/// Training diverged: when, what happened, and where `w` would rewind to.
+public struct WatchdogAlert: Sendable, Equatable {
+    public var id: Int
+    public var iteration: Int
+    public var message: String
+    public init(id: Int, iteration: Int, message: String) { self.id = id; self.iteration = iteration; self.message = message }
 }

@@ -23,21 +23,61 @@ public struct ExplorerLayout: Sendable, Equatable {
     public static let minimum = Size(width: 60, height: 18)
 
     public let size: Size
-    public let title: Rect
-    public let keys: Rect
-    public let target: Rect
-    public let density: Rect
-    public let samples: Rect
-    public let special: Rect
-    public let status: Rect
+    public private(set) var title: Rect
+    public private(set) var keys: Rect
+    public private(set) var target: Rect
+    public private(set) var density: Rect
+    public private(set) var samples: Rect
+    public private(set) var special: Rect
+    public private(set) var status: Rect
+    /// A lesson's caption panel across the bottom (empty outside the lessons).
+    public private(set) var caption: Rect
 
     public var isTooSmall: Bool { size.width < Self.minimum.width || size.height < Self.minimum.height }
 
-    public init(size: Size) {
+    /// The layout of an explorer state: with its lesson's caption panel when there is one, and
+    /// the focused panel alone over the plots and the status when it is full screen.
+    public init(_ state: ExplorerState) {
+        self.init(size: state.size, captionLines: state.lesson.map { Lessons.captionLines($0, width: state.size.width).count } ?? 0)
+        if state.fullScreen, let f = state.focus {
+            let body = Rect(x: 0, y: 1, width: size.width, height: (caption.isEmpty ? keys.y : caption.y) - 1)
+            let none = Rect(x: 0, y: 0, width: 0, height: 0)
+            target = f == .target ? body : none
+            density = f == .density ? body : none
+            samples = f == .samples ? body : none
+            special = f == .special ? body : none
+            status = f == .status ? body : none
+        }
+    }
+
+    /// The worker's sampling geometry for a state: that of the normal layout (a full-screen
+    /// panel scales its picture up).
+    public static func geometry(for state: ExplorerState) -> PlotGeometry {
+        var s = state
+        s.fullScreen = false
+        return ExplorerLayout(s).geometry
+    }
+
+    /// A panel's rectangle.
+    public func rect(of id: PanelID) -> Rect {
+        switch id {
+        case .target: return target
+        case .density: return density
+        case .samples: return samples
+        case .special: return special
+        case .status: return status
+        }
+    }
+
+    /// `captionLines` > 0 reserves a caption panel of that many lines (plus its border) above
+    /// the key line; the plots and the status share what is left.
+    public init(size: Size, captionLines: Int = 0) {
         self.size = size
         title = Rect(x: 0, y: 0, width: size.width, height: 1)
         keys = Rect(x: 0, y: max(0, size.height - 1), width: size.width, height: 1)
-        let body = Rect(x: 0, y: 1, width: size.width, height: max(0, size.height - 2))
+        let captionHeight = captionLines > 0 ? min(captionLines + 2, max(0, size.height - 2 - 8)) : 0
+        caption = Rect(x: 0, y: max(0, size.height - 1 - captionHeight), width: size.width, height: captionHeight)
+        let body = Rect(x: 0, y: 1, width: size.width, height: max(0, size.height - 2 - captionHeight))
         let statusWidth = size.width >= 120 ? 34 : 26
         status = Rect(x: body.maxX - statusWidth, y: body.y, width: statusWidth, height: body.height)
         let plots = Rect(x: body.x, y: body.y, width: max(0, body.width - statusWidth), height: body.height)
@@ -58,6 +98,14 @@ public struct ExplorerLayout: Sendable, Equatable {
     public static func legendArea(_ panel: Rect) -> Rect {
         let inner = Panel.inner(panel)
         return Rect(x: inner.x, y: inner.maxY - 1, width: inner.width, height: inner.height > 0 ? 1 : 0)
+    }
+
+    /// The status column split for the probe panel: the probe below, as tall as it wants
+    /// (borders included) while the status keeps at least 8 rows.
+    public static func splitStatus(_ status: Rect, probeRows: Int) -> (status: Rect, probe: Rect) {
+        let probeHeight = max(0, min(probeRows + 2, status.height - 8))
+        return (Rect(x: status.x, y: status.y, width: status.width, height: status.height - probeHeight),
+                Rect(x: status.x, y: status.maxY - probeHeight, width: status.width, height: probeHeight))
     }
 
     public var geometry: PlotGeometry {

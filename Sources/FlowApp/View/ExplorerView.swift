@@ -7,7 +7,7 @@ import FlowRender
 public enum ExplorerView {
     public static func render(_ state: ExplorerState) -> Frame {
         var frame = Frame(size: state.size)
-        let layout = ExplorerLayout(size: state.size)
+        let layout = ExplorerLayout(state)
         if layout.isTooSmall {
             renderTooSmall(state, on: &frame)
             return frame
@@ -22,41 +22,65 @@ public enum ExplorerView {
 
         // Target.
         let targetTitle = "Target: \(state.dataset)"
-        Panel(title: targetTitle, capabilities: caps).render(in: layout.target, on: &frame)
+        Panel(title: targetTitle, capabilities: caps, highlighted: state.focus == .target).render(in: layout.target, on: &frame)
         if let t = snap?.target { drawField(t, in: layout.target, log: state.logScale, caps: caps, on: &frame) }
         else { placeholder("computing…", in: layout.target, on: &frame) }
 
         // Model density.
         let scale = state.logScale ? "log" : "linear"
         let densityTitle = (snap?.densityIsHistogram ?? false) ? "Model samples histogram (\(scale))" : "Model density (\(scale))"
-        Panel(title: densityTitle, capabilities: caps).render(in: layout.density, on: &frame)
+        Panel(title: densityTitle, capabilities: caps, highlighted: state.focus == .density).render(in: layout.density, on: &frame)
         if let d = snap?.density { drawField(d, in: layout.density, log: state.logScale, caps: caps, on: &frame) }
         else { placeholder(snap == nil ? "training starts…" : "no density", in: layout.density, on: &frame) }
 
         // Samples.
-        Panel(title: state.samplesOverTarget ? "Samples over the target" : "Samples", capabilities: caps)
+        Panel(title: state.samplesOverTarget ? "Samples over the target" : "Samples", capabilities: caps,
+              highlighted: state.focus == .samples)
             .render(in: layout.samples, on: &frame)
         if let pts = snap?.samples, !pts.isEmpty {
             let inner = Panel.inner(layout.samples)
             if state.samplesOverTarget, let t = snap?.target {
-                Heatmap(values: scaled(t, log: state.logScale), pixelWidth: t.width, pixelHeight: t.height, capabilities: caps)
-                    .render(in: inner, on: &frame)
-                overlay(canonical(pts, viewBox), in: inner, box: box, color: .brightYellow, caps: caps, on: &frame)
+                FieldPlot(logValues: t.logValues, pixelWidth: t.width, pixelHeight: t.height, logScale: state.logScale,
+                          showLegend: false, capabilities: caps).render(in: inner, on: &frame)
+                PointOverlay(points: canonical(pts, viewBox), box: box, color: .brightYellow, capabilities: caps).render(in: inner, on: &frame)
             } else {
-                var canvas = BrailleCanvas(width: inner.width, height: inner.height, capabilities: caps, seriesColors: [.brightYellow])
-                for p in canonical(pts, viewBox) { canvas.plot(x: p.x, y: p.y, box: box) }
-                canvas.render(in: inner, on: &frame)
+                ScatterPlot(points: canonical(pts, viewBox), box: box, color: .brightYellow, capabilities: caps).render(in: inner, on: &frame)
             }
         }
 
-        // Model-specific view.
-        renderSpecial(snap, in: layout.special, caps: caps, box: box, on: &frame)
+        // The probe's cross-hair over the target and the density.
+        if let p = state.probe {
+            let (u, v) = viewBox.toCanonical(p.x, p.y)
+            for panel in [layout.target, layout.density] {
+                Crosshair(point: PlotPoint(u, v), box: box, capabilities: caps).render(in: ExplorerLayout.heatArea(panel), on: &frame)
+            }
+        }
+
+        // Model-specific view, or the scrubber.
+        if state.scrubPosition != nil {
+            renderScrub(state, in: layout.special, caps: caps, box: box, on: &frame)
+        } else {
+            renderSpecial(snap, in: layout.special, caps: caps, box: box, on: &frame)
+        }
         if let snap, !viewBox.isStandard || snap.columns != nil {
             for panel in [layout.target, layout.density, layout.samples, layout.special] {
                 drawAxes(viewBox, columns: snap.columns, in: panel, caps: caps, on: &frame)
             }
         }
-        StatusPanel(state: state).render(in: layout.status, on: &frame)
+        if let p = state.probe {
+            let (status, probe) = ExplorerLayout.splitStatus(layout.status, probeRows: ProbePanel.wantedRows(snap?.probe))
+            StatusPanel(state: state).render(in: status, on: &frame)
+            ProbePanel(point: p, reading: snap?.probe, capabilities: caps).render(in: probe, on: &frame)
+        } else {
+            StatusPanel(state: state).render(in: layout.status, on: &frame)
+        }
+        if let i = state.lesson, !layout.caption.isEmpty {
+            Panel(title: Lessons.heading(i, unicode: caps.unicode), capabilities: caps, highlighted: true).render(in: layout.caption, on: &frame)
+            let inner = Panel.inner(layout.caption)
+            for (k, line) in Lessons.captionLines(i, width: state.size.width).enumerated() where k < inner.height {
+                frame.write(" " + line, x: inner.x, y: inner.y + k, clip: inner)
+            }
+        }
         renderKeys(state, layout: layout, on: &frame)
         if state.showHelp {
             HelpOverlay(title: "FlowLab keys", rows: Keymap.helpRows, capabilities: caps).render(in: frame.area, on: &frame)
@@ -104,7 +128,25 @@ public enum ExplorerView {
             }
             return
         }
-        frame.write(Keymap.footer(width: layout.keys.width), x: 0, y: layout.keys.y, style: .dim, clip: layout.keys)
+        var footerWidth = layout.keys.width
+        if state.lesson != nil {
+            // In the course: how to move between lessons, first.
+            let hint = " Tab/S-Tab lesson "
+            let style = state.capabilities.colors == .none ? Style(reverse: true) : Style(foreground: .black, background: .cyan)
+            frame.write(hint, x: 0, y: layout.keys.y, style: style, clip: layout.keys)
+            let rest = Keymap.footer(width: max(0, footerWidth - hint.count))
+            frame.write(rest, x: hint.count, y: layout.keys.y, style: .dim, clip: layout.keys)
+            return
+        }
+        // Rewound: the position on the timeline, right-aligned, the key list shortened for it.
+        if let t = state.snapshot?.timeline, let shown = t.shown, shown < t.iterations.count {
+            let mark = " timeline \(shown + 1)/\(t.iterations.count) @ iter \(t.iterations[shown]) "
+            footerWidth = max(0, footerWidth - mark.count)
+            let style = state.capabilities.colors == .none ? Style(reverse: true) : Style(foreground: .black, background: .yellow)
+            frame.write(mark, x: footerWidth, y: layout.keys.y, style: style, clip: layout.keys)
+        }
+        frame.write(Keymap.footer(width: footerWidth), x: 0, y: layout.keys.y, style: .dim,
+                    clip: Rect(x: 0, y: layout.keys.y, width: footerWidth, height: 1))
     }
 
     /// The message wrapped into lines of the screen's width when it does not fit in the title
@@ -158,49 +200,15 @@ public enum ExplorerView {
                     style: .dim, clip: inner)
     }
 
-    /// A log-density field mapped to [0, 1]: the top 8 nats on the log scale, p/p_max on the linear one.
-    static func scaled(_ field: FieldGrid, log: Bool) -> [Double] {
-        let maxLog = field.logValues.filter(\.isFinite).max() ?? 0
-        return field.logValues.map { lp in
-            guard lp.isFinite else { return 0 }
-            return log ? max(0, (lp - (maxLog - 8)) / 8) : Foundation.exp(lp - maxLog)
-        }
-    }
-
-    /// A log-density field as a heatmap with its legend. Log scale spans the top 8 nats.
+    /// A log-density field as a heatmap with its legend (`FieldPlot`) inside a panel.
     static func drawField(_ field: FieldGrid, in panel: Rect, log: Bool, caps: Capabilities, on frame: inout Frame) {
-        let heat = ExplorerLayout.heatArea(panel)
-        let legend = ExplorerLayout.legendArea(panel)
-        guard !heat.isEmpty else { return }
-        let maxLog = field.logValues.filter(\.isFinite).max() ?? 0
-        let span = 8.0
-        Heatmap(values: scaled(field, log: log), pixelWidth: field.width, pixelHeight: field.height, capabilities: caps)
-            .render(in: heat, on: &frame)
-        let low = log ? String(format: "%.1f", maxLog - span) : "0"
-        let high = log ? String(format: "log p %.1f", maxLog) : String(format: "p %.3g", Foundation.exp(maxLog))
-        Legend(low: low, high: high, capabilities: caps).render(in: legend, on: &frame)
-    }
-
-    /// Points as braille dots over a half-block picture: each dotted cell keeps the colour of
-    /// its upper pixel as background, so the picture stays readable beneath the points.
-    static func overlay(_ points: [Point2], in inner: Rect, box: Double, color: Color, caps: Capabilities, on frame: inout Frame) {
-        guard !points.isEmpty, !inner.isEmpty else { return }
-        var canvas = BrailleCanvas(width: inner.width, height: inner.height, capabilities: caps, seriesColors: [color])
-        for p in points { canvas.plot(x: p.x, y: p.y, box: box) }
-        var dots = Frame(size: frame.size)
-        canvas.render(in: inner, on: &dots)
-        for y in inner.y..<inner.maxY {
-            for x in inner.x..<inner.maxX where dots[x, y].symbol != " " {
-                let under = frame[x, y].style
-                let style = caps.colors == .none ? under : Style(foreground: color, background: under.foreground)
-                frame[x, y] = Cell(dots[x, y].symbol, style: style)
-            }
-        }
+        FieldPlot(logValues: field.logValues, pixelWidth: field.width, pixelHeight: field.height, logScale: log,
+                  capabilities: caps).render(in: Panel.inner(panel), on: &frame)
     }
 
     /// Points of a view box on the canonical square the widgets draw.
-    static func canonical(_ points: [Point2], _ box: ViewBox) -> [Point2] {
-        box.isStandard ? points : points.map { let (u, v) = box.toCanonical($0.x, $0.y); return Point2(u, v) }
+    static func canonical(_ points: [Point2], _ box: ViewBox) -> [PlotPoint] {
+        box.isStandard ? points.map { PlotPoint($0.x, $0.y) } : points.map { let (u, v) = box.toCanonical($0.x, $0.y); return PlotPoint(u, v) }
     }
 
     /// A non-standard box's coordinates at a panel's corners (top right: x max, y max; bottom
@@ -228,6 +236,34 @@ public enum ExplorerView {
         if namesX > lowEnd { frame.write(arrows, x: namesX, y: bottom, style: style, clip: edge) }
     }
 
+    /// The scrubber's stage in the model-view panel: the samples at that depth or time over the
+    /// transported grid, the trajectories so far or the regions so far; the title says where.
+    static func renderScrub(_ state: ExplorerState, in panel: Rect, caps: Capabilities, box: Double, on frame: inout Frame) {
+        let inner = Panel.inner(panel)
+        let viewBox = state.snapshot?.viewBox ?? .standard
+        guard let snap = state.snapshot else {
+            Panel(title: "Scrubber", capabilities: caps).render(in: panel, on: &frame)
+            return
+        }
+        guard let track = snap.scrub, let i = state.scrubIndex else {
+            Panel(title: "Scrubber", capabilities: caps).render(in: panel, on: &frame)
+            placeholder("computing…", in: panel, on: &frame)
+            return
+        }
+        let stage = track.stages[i]
+        let play = state.scrubPlaying ? (caps.unicode ? " ▶" : " >") : ""
+        Panel(title: "\(stage.label) [\(track.axis) \(i)/\(track.stages.count - 1)\(play)]", capabilities: caps, highlighted: true)
+            .render(in: panel, on: &frame)
+        if let r = stage.regions {
+            RegionMap(labels: r.labels, pixelWidth: r.width, pixelHeight: r.height, capabilities: caps).render(in: inner, on: &frame)
+            PointOverlay(points: canonical(stage.points, viewBox), box: box, color: .black, capabilities: caps).render(in: inner, on: &frame)
+            return
+        }
+        PolylinePlot(polylines: stage.lines.map { canonical($0, viewBox) }, colorIndex: stage.colorIndex, box: box,
+                     seriesColors: [.blue, .magenta, .cyan, .green], capabilities: caps).render(in: inner, on: &frame)
+        ScatterPlot(points: canonical(stage.points, viewBox), box: box, color: .brightYellow, capabilities: caps).render(in: inner, on: &frame)
+    }
+
     static func renderSpecial(_ snap: ModelSnapshot?, in panel: Rect, caps: Capabilities, box: Double, on frame: inout Frame) {
         let inner = Panel.inner(panel)
         let viewBox = snap?.viewBox ?? .standard
@@ -240,29 +276,19 @@ public enum ExplorerView {
         switch snap.special {
         case .lines(let title, let polylines, let colorIndex):
             Panel(title: title + suffix, capabilities: caps).render(in: panel, on: &frame)
-            var canvas = BrailleCanvas(width: inner.width, height: inner.height, capabilities: caps,
-                                       seriesColors: [.brightMagenta, .brightCyan, .brightYellow, .brightGreen])
-            for (i, line) in polylines.map({ canonical($0, viewBox) }).enumerated() {
-                for (a, b) in zip(line, line.dropFirst()) {
-                    canvas.line(from: (a.x, a.y), to: (b.x, b.y), box: box, series: colorIndex.indices.contains(i) ? colorIndex[i] : 0)
-                }
-            }
-            canvas.render(in: inner, on: &frame)
+            PolylinePlot(polylines: polylines.map { canonical($0, viewBox) }, colorIndex: colorIndex, box: box, capabilities: caps)
+                .render(in: inner, on: &frame)
         case .points(let title, let points):
             Panel(title: title + suffix, capabilities: caps).render(in: panel, on: &frame)
-            var canvas = BrailleCanvas(width: inner.width, height: inner.height, capabilities: caps, seriesColors: [.brightGreen])
-            for p in canonical(points, viewBox) { canvas.plot(x: p.x, y: p.y, box: box) }
-            canvas.render(in: inner, on: &frame)
+            ScatterPlot(points: canonical(points, viewBox), box: box, color: .brightGreen, capabilities: caps).render(in: inner, on: &frame)
         case .regions(let title, let w, let h, let labels, let points):
             Panel(title: title + suffix, capabilities: caps).render(in: panel, on: &frame)
             RegionMap(labels: labels, pixelWidth: w, pixelHeight: h, capabilities: caps).render(in: inner, on: &frame)
-            overlay(canonical(points, viewBox), in: inner, box: box, color: .black, caps: caps, on: &frame)
+            PointOverlay(points: canonical(points, viewBox), box: box, color: .black, capabilities: caps).render(in: inner, on: &frame)
         case .field(let title, let w, let h, let logValues, let points):
             Panel(title: title + suffix, capabilities: caps).render(in: panel, on: &frame)
-            let maxLog = logValues.filter(\.isFinite).max() ?? 0
-            let values = logValues.map { $0.isFinite ? max(0, ($0 - (maxLog - 8)) / 8) : 0 }
-            Heatmap(values: values, pixelWidth: w, pixelHeight: h, capabilities: caps).render(in: inner, on: &frame)
-            overlay(canonical(points, viewBox), in: inner, box: box, color: .brightWhite, caps: caps, on: &frame)
+            FieldPlot(logValues: logValues, pixelWidth: w, pixelHeight: h, showLegend: false, capabilities: caps).render(in: inner, on: &frame)
+            PointOverlay(points: canonical(points, viewBox), box: box, color: .brightWhite, capabilities: caps).render(in: inner, on: &frame)
         case .none:
             Panel(title: "Model view", capabilities: caps).render(in: panel, on: &frame)
         }

@@ -15,6 +15,14 @@ public protocol ModelInspection: AnyObject {
     /// The model's main continuous knob and its current value, nil if it has none.
     var knob: ModelKnob? { get }
     func setKnob(_ value: Double)
+    /// The depth/time scrubber's track: the model's intermediate states from the base to the
+    /// data (after each layer, the CNF state at a time, after k Langevin steps, the code on its
+    /// way through the decoder), with fixed draws from `rng`; nil when the model has none.
+    func scrubTrack(data: Matrix, box: Double, using rng: inout Xoshiro256) -> ScrubTrack?
+    /// `log p(x)` at each row split into named additive terms (`log N(z)`, each layer's
+    /// `log|det|`, FFJORD's integrated trace, RAD's piece log-probabilities, …) whose sum is
+    /// `logDensity`; nil without a tractable density.
+    func densityTerms(_ points: Matrix) -> DensityTerms?
 }
 
 extension ModelInspection {
@@ -22,6 +30,8 @@ extension ModelInspection {
     public func setSwitch(_ on: Bool) {}
     public var knob: ModelKnob? { nil }
     public func setKnob(_ value: Double) {}
+    public func scrubTrack(data: Matrix, box: Double, using rng: inout Xoshiro256) -> ScrubTrack? { nil }
+    public func densityTerms(_ points: Matrix) -> DensityTerms? { nil }
 
     /// Flips the switch; returns the message for the title bar, nil without a switch.
     public func flipSwitch() -> String? {

@@ -70,6 +70,23 @@ public final class StandardizedModel: GenerativeModel, ModelInspection {
         }
     }
 
+    /// The inner track in data units.
+    public func scrubTrack(data: Matrix, box: Double, using rng: inout Xoshiro256) -> ScrubTrack? {
+        let (s, c) = (standardization.shift, standardization.scale)
+        return inner.scrubTrack(data: standardization.forward(data), box: ViewBox.canonicalHalfWidth, using: &rng)?
+            .mapped { Point2(s[0] + $0.x * c[0], s[1] + $0.y * c[1]) }
+    }
+
+    /// The inner model's terms at the standardised points plus the standardisation's own
+    /// `log|det| = −Σ log scale`.
+    public func densityTerms(_ points: Matrix) -> DensityTerms? {
+        guard var t = inner.densityTerms(standardization.forward(points)) else { return nil }
+        let ld = standardization.logAbsDet
+        t.terms.append(DensityTerm(id: "logdet_standardization", label: "log|det| standardise",
+                                   values: [Double](repeating: ld, count: points.rows)))
+        return t
+    }
+
     public func didLoadParameters() { inner.didLoadParameters() }
     public func regionCodes(_ points: Matrix) -> [Int]? { inner.regionCodes(standardization.forward(points)) }
     public func attach(to dataset: Dataset) { inner.attach(to: innerDataset(dataset)) }

@@ -9,6 +9,12 @@ public enum WarpedGrid {
     public static let extent: Float = 2.5
 
     public static func view(title: String, inverse: (Matrix) -> Matrix) -> SpecialView {
+        let (lines, colors) = polylines(inverse(baseGrid()))
+        return .lines(title: title, polylines: lines, colorIndex: colors)
+    }
+
+    /// The straight base-space lines as one matrix, line after line.
+    public static func baseGrid() -> Matrix {
         var z = Matrix(rows: 2 * lineCount * pointsPerLine, cols: 2)
         var row = 0
         for orientation in 0..<2 {
@@ -22,7 +28,11 @@ public enum WarpedGrid {
                 }
             }
         }
-        let x = inverse(z)
+        return z
+    }
+
+    /// The rows of a (mapped) `baseGrid()` as polylines, coloured by orientation.
+    public static func polylines(_ x: Matrix) -> ([[Point2]], [Int]) {
         var lines: [[Point2]] = []
         var colors: [Int] = []
         for l in 0..<(2 * lineCount) {
@@ -34,6 +44,6 @@ public enum WarpedGrid {
             lines.append(line)
             colors.append(l < lineCount ? 0 : 1)
         }
-        return .lines(title: title, polylines: lines, colorIndex: colors)
+        return (lines, colors)
     }
 }

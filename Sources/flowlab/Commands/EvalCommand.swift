@@ -25,6 +25,9 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Add a region column (RAD's discrete code).")
     var regions = false
 
+    @Flag(help: "Add one column per term of log p (log N(z), each layer's log|det|, FFJORD's integrated trace, RAD's piece log-probabilities, ...); they sum to logp.")
+    var terms = false
+
     func validate() throws {
         if let grid, grid < 1 || grid > 4000 { throw ValidationError("--grid must be between 1 and 4000") }
         if let box, !(box > 0) || !box.isFinite { throw ValidationError("--box must be a positive number") }
@@ -55,11 +58,19 @@ struct EvalCommand: ParsableCommand {
             }
             codes = c
         }
-        var out = codes == nil ? "x,y,logp\n" : "x,y,logp,region\n"
+        var split: DensityTerms? = nil
+        if terms {
+            guard let t = model.densityTerms(pts) else {
+                throw CLIError("model '\(model.config.kind.rawValue)' cannot split its log-density into terms")
+            }
+            split = t
+        }
+        var out = "x,y,logp" + (codes == nil ? "" : ",region") + (split.map { "," + $0.terms.map(\.id).joined(separator: ",") } ?? "") + "\n"
         out.reserveCapacity(pts.rows * 36)
         for r in 0..<pts.rows {
             out += "\(pts[r, 0]),\(pts[r, 1]),\(lp[r])"
             if let codes { out += ",\(codes[r])" }
+            if let split { for t in split.terms { out += ",\(Float(t.values[r]))" } }
             out += "\n"
         }
         FileHandle.standardOutput.write(out.data(using: .utf8)!)

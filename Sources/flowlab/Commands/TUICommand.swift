@@ -21,25 +21,46 @@ struct TUICommand: ParsableCommand {
     }
 
     func run() throws {
-        try launchExplorer(model: model, dataset: dataset, seed: seed, ascii: ascii, tour: nil, record: record)
+        try launchExplorer(model: model, dataset: dataset, seed: seed, ascii: ascii, record: record)
     }
 }
 
-/// `flowlab demo`: the guided teaching tour.
+/// `flowlab demo`: the course of lessons (Tab / Shift-Tab move between them).
 struct DemoCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "demo", abstract: "A guided teaching tour in the explorer.")
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "The lessons: one idea of each model per lesson, live in the explorer (Tab / Shift-Tab move).")
     @Flag(help: "ASCII glyphs and no colour.") var ascii = false
-    @Option(help: "Record the tour as an asciicast v2 file.") var record: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Start at lesson N (1-\(Lessons.all.count)).")) var lesson: Int = 1
+    @Option(parsing: .unconditional, help: "Move to the next lesson every S seconds (an unattended screen).") var autoplay: Double?
+    @Option(help: "Record the lessons as an asciicast v2 file.") var record: String?
+
+    func validate() throws {
+        try validateLesson(lesson)
+        if let autoplay { guard autoplay.isFinite, autoplay >= 1 else { throw ValidationError("--autoplay must be at least 1 second, got \(autoplay)") } }
+    }
+
     func run() throws {
-        try launchExplorer(model: "realnvp", dataset: "8gaussians", seed: 1, ascii: ascii, tour: DemoTour(), record: record)
+        let l = Lessons.all[lesson - 1]
+        try launchExplorer(model: l.model.rawValue, dataset: l.dataset, seed: 1, ascii: ascii, lesson: lesson - 1, autoplay: autoplay,
+                           record: record)
     }
 }
 
-func launchExplorer(model: String, dataset: String, seed: UInt64, ascii: Bool, tour: DemoTour?, record: String? = nil) throws {
+/// A usage error unless `n` is a lesson number (from 1).
+func validateLesson(_ n: Int) throws {
+    guard (1...Lessons.all.count).contains(n) else {
+        throw ValidationError("--lesson must be between 1 and \(Lessons.all.count), got \(n)")
+    }
+}
+
+func launchExplorer(model: String, dataset: String, seed: UInt64, ascii: Bool, lesson: Int? = nil, autoplay: Double? = nil,
+                    record: String? = nil) throws {
     let kind = try parseModelKind(model)
     do {
         try MainActor.assumeIsolated {
-            try ExplorerApp(model: kind, dataset: dataset, seed: seed, ascii: ascii, tour: tour, record: record).run()
+            try ExplorerApp(model: kind, dataset: dataset, seed: seed, ascii: ascii, lesson: lesson, autoplay: autoplay,
+                            record: record).run()
         }
     } catch let e as CLIError { throw e }
     catch let e as ValidationError { throw e }

@@ -12,7 +12,8 @@ struct ExplorerApp {
     var dataset: String
     var seed: UInt64
     var ascii: Bool
-    var tour: DemoTour?
+    var lesson: Int?
+    var autoplay: Double?
     /// An asciicast v2 file to record the session into.
     var record: String?
 
@@ -35,7 +36,7 @@ struct ExplorerApp {
             if dataset.hasPrefix("csv:") { cycle.append(dataset) }
             if let record { recorder = try CastRecorder(recording: screen, to: record) }
             let loop = ExplorerLoop(model: model, dataset: dataset, seed: seed, backend: recorder ?? screen, datasetCycle: cycle,
-                                    tour: tour, message: screen.lacksUTF8 && !ascii ? "no UTF-8 locale: ASCII mode" : nil)
+                                    lesson: lesson, autoplay: autoplay, message: screen.lacksUTF8 && !ascii ? "no UTF-8 locale: ASCII mode" : nil)
             loop.run(shouldStop: { TerminalGuard.stopRequested })
         }
         do { try recorder?.finish() } catch let e as SafeFile.Failure {
