@@ -28,7 +28,7 @@ public final class CTFModel: GenerativeModel, ModelInspection {
     public static let box = 4.0
 
     public init(config: ModelConfig) throws {
-        let o = config.ctf ?? CTFOptions()
+        var o = config.ctf ?? CTFOptions()
         guard o.step > 0, o.step < 1 else { throw ModelError("--langevin-step must be in (0, 1)") }
         guard o.langevinSteps >= 1, o.langevinSteps <= 100 else { throw ModelError("--langevin-steps must be between 1 and 100") }
         self.config = config
@@ -51,7 +51,7 @@ public final class CTFModel: GenerativeModel, ModelInspection {
         omega.scaled(by: Self.initialSpread) + generator(omega)
     }
     public func prepare(with batch: Matrix) {}
-    public func didLoadParameters() { parameterVersion &+= 1 }
+    public func didLoadParameters() { parameterVersion &+= 1; resetParticles() }
 
     /// Bumped whenever the parameters may change (every loss evaluation precedes an update),
     /// so the quadrature log Z can be cached between updates.
@@ -70,8 +70,15 @@ public final class CTFModel: GenerativeModel, ModelInspection {
                 g[r, 1] = Float(-d2)
             }
         } else {
-            let (_, grad) = energyWithGradient(x)
-            for r in 0..<x.rows { g[r, 0] = grad[0].value[r, 0]; g[r, 1] = grad[1].value[r, 0] }
+            // In row blocks, so long sampling runs keep their tapes small.
+            let block = 4096
+            for start in stride(from: 0, to: x.rows, by: block) {
+                let end = min(x.rows, start + block)
+                var chunk = Matrix(rows: end - start, cols: 2)
+                for r in start..<end { chunk[r - start, 0] = x[r, 0]; chunk[r - start, 1] = x[r, 1] }
+                let (_, grad) = energyWithGradient(chunk)
+                for r in start..<end { g[r, 0] = grad[0].value[r - start, 0]; g[r, 1] = grad[1].value[r - start, 0] }
+            }
         }
         return g
     }
@@ -124,15 +131,30 @@ public final class CTFModel: GenerativeModel, ModelInspection {
         return ModelLoss(loss: distill + energyLoss, figures: figures)
     }
 
-    /// The distillation objective D(G(·), Langevin targets) of one update (Eq. 8), the samples
-    /// x₀ = G(ω) the targets started from, and the targets x₁. Targets are constants (the stop-gradient).
+    /// Persistent Langevin particles: the chains the generator is distilled from (set-level
+    /// distances only). A share `refresh` of them restarts from the generator at each update.
+    public private(set) var particles: Matrix?
+    private var refreshCursor = 0
+
+    /// Forgets the persistent particles (a new dataset, or loaded parameters).
+    func resetParticles() { particles = nil; refreshCursor = 0 }
+
+    /// The distillation objective D(G(·), Langevin targets) of one update (Eq. 8), the particles
+    /// x₀ the targets started from, and the targets x₁. Targets are constants (the stop-gradient).
     public func distillation(rows n: Int, score: (Matrix) -> Matrix, using rng: inout Xoshiro256) -> (Variable, Matrix, Matrix) {
-        let omega = rng.normalMatrix(rows: n, cols: 2)
-        let x0 = generate(Variable(omega)).value
-        var x1 = x0
-        for _ in 0..<options.langevinSteps { x1 = langevinStep(x1, score: score, using: &rng) }
         switch options.distance {
+        case .mmd:
+            let x0 = refreshedParticles(rows: n, using: &rng)
+            var x1 = x0
+            for _ in 0..<options.langevinSteps { x1 = langevinStep(x1, score: score, using: &rng) }
+            particles = x1
+            let widths = options.kernelWidths.map { Float($0) }
+            return (generate(Variable(rng.normalMatrix(rows: n, cols: 2))).kernelDiscrepancy(to: x1, kernel: .gaussians(widths)), x0, x1)
         case .sliced:
+            let x0 = refreshedParticles(rows: n, using: &rng)
+            var x1 = x0
+            for _ in 0..<options.langevinSteps { x1 = langevinStep(x1, score: score, using: &rng) }
+            particles = x1
             var dirs = rng.normalMatrix(rows: 2, cols: options.directions)
             for d in 0..<dirs.cols {
                 let norm = (dirs[0, d] * dirs[0, d] + dirs[1, d] * dirs[1, d]).squareRoot()
@@ -143,13 +165,47 @@ public final class CTFModel: GenerativeModel, ModelInspection {
             // into the paired one (ranks barely change) and the noise averages out (collapse).
             return (generate(Variable(rng.normalMatrix(rows: n, cols: 2))).slicedWasserstein(to: x1, directions: dirs), x0, x1)
         case .paired:
-            // Same ω: the expected gradient of the injected noise is zero — mode seeking.
+            // The paper's literal update: one chain of K steps from G(ω), matched to G(ω) with the
+            // same ω. The expected gradient of the injected noise is zero — mode seeking.
+            resetParticles()
+            let omega = rng.normalMatrix(rows: n, cols: 2)
+            let x0 = generate(Variable(omega)).value
+            var x1 = x0
+            for _ in 0..<options.langevinSteps { x1 = langevinStep(x1, score: score, using: &rng) }
             return ((generate(Variable(omega)) - Variable(x1)).square().sumCols().mean(), x0, x1)
         }
     }
 
+    /// The particles before this update's Langevin steps: the persistent ones with a rotating
+    /// block of ⌈refresh·n⌉ rows replaced by fresh generator samples (all of them at first).
+    func refreshedParticles(rows n: Int, using rng: inout Xoshiro256) -> Matrix {
+        guard var pool = particles, pool.rows == n, options.refresh < 1 else {
+            refreshCursor = 0
+            return generate(Variable(rng.normalMatrix(rows: n, cols: 2))).value
+        }
+        let m = min(n, Int((options.refresh * Double(n)).rounded(.up)))
+        guard m > 0 else { return pool }
+        let fresh = generate(Variable(rng.normalMatrix(rows: m, cols: 2))).value
+        for i in 0..<m {
+            let r = (refreshCursor + i) % n
+            pool[r, 0] = fresh[i, 0]
+            pool[r, 1] = fresh[i, 1]
+        }
+        refreshCursor = (refreshCursor + m) % n
+        return pool
+    }
+
     public func sample(count: Int, using rng: inout Xoshiro256) -> Matrix {
         generate(Variable(rng.normalMatrix(rows: count, cols: 2))).value
+    }
+
+    /// The paper's sampler: G(ω) followed by K Langevin steps on the target being sampled, or on
+    /// the learned energy when modelling data (K = 0 is the generator alone).
+    public func sample(count: Int, langevinSteps k: Int, using rng: inout Xoshiro256) -> Matrix {
+        var x = sample(count: count, using: &rng)
+        let target = hasEnergyModel ? nil : energyTarget
+        for _ in 0..<k { x = langevinStep(x, target: target, using: &rng) }
+        return x
     }
 
     /// The energy model's density, normalised by midpoint quadrature on [−4, 4]² (160² cells);
@@ -181,11 +237,18 @@ public final class CTFModel: GenerativeModel, ModelInspection {
     // MARK: switches and views
 
     public var modelSwitch: ModelSwitch? {
-        ModelSwitch(label: "Distill", name: "distillation", isOn: options.distance == .sliced,
-                    on: "sliced Wasserstein", off: "paired L2 (watch it collapse)")
+        ModelSwitch(label: "Distill", name: "distillation", isOn: options.distance != .paired,
+                    on: setLevelDistance == .mmd ? "MMD to persistent Langevin particles" : "sliced Wasserstein to persistent Langevin particles",
+                    off: "paired L2 (watch it collapse)")
     }
 
-    public func setSwitch(_ on: Bool) { options.distance = on ? .sliced : .paired }
+    /// The set-level distance the switch returns to from paired L2.
+    private lazy var setLevelDistance: CTFOptions.Distance = options.distance == .paired ? .mmd : options.distance
+
+    public func setSwitch(_ on: Bool) {
+        if options.distance != .paired { setLevelDistance = options.distance }
+        options.distance = on ? setLevelDistance : .paired
+    }
 
     public var knob: ModelKnob? { ModelKnob(label: "Step h", name: "Langevin step h", value: options.step, range: 1e-4...0.5, format: "%.4g") }
 
@@ -221,6 +284,7 @@ public final class CTFModel: GenerativeModel, ModelInspection {
 
     public func attach(to dataset: Dataset) {
         if case .energy(let t) = dataset { energyTarget = t } else { energyTarget = nil }
+        resetParticles()
         hasEnergyModel = energyTarget == nil
     }
 }
