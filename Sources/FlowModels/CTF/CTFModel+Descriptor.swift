@@ -19,8 +19,10 @@ extension CTFModel {
             c.ctf = CTFOptions()
             if let dataset, dataset.isEnergy {
                 c.batchSize = 512
-                c.iterations = 3000
-                c.ctf?.langevinSteps = 20
+                c.iterations = 6000
+                c.learningRate = 3e-3
+                c.hidden = [128, 128, 128]
+                c.ctf?.langevinSteps = 10
                 c.ctf?.step = 0.03
             } else if dataset != nil {
                 c.learningRate = 3e-4

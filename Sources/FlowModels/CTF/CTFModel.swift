@@ -48,7 +48,8 @@ public final class CTFModel: GenerativeModel, ModelInspection {
 
     /// The generator G(ω) on the tape.
     public func generate(_ omega: Variable) -> Variable {
-        omega.scaled(by: Self.initialSpread) + generator(omega)
+        let g = omega.scaled(by: Self.initialSpread) + generator(omega)
+        return g.reflected(into: Float(Self.box))
     }
     public func prepare(with batch: Matrix) {}
     public func didLoadParameters() { parameterVersion &+= 1; resetParticles() }
@@ -83,7 +84,10 @@ public final class CTFModel: GenerativeModel, ModelInspection {
         return g
     }
 
-    /// One Langevin step for every row, reflected into the box.
+    /// One Langevin step for every row, reflected at the edges of the box [−4, 4]²: every
+    /// density here (the u-targets, the energy model) is normalised on that box, and a chain
+    /// with reflecting edges samples the density restricted to it. (U2–U4's soft wall at
+    /// |z₁| = 4 alone would leave about 3 % of the mass outside.)
     public func langevinStep(_ x: Matrix, target: EnergyTarget?, using rng: inout Xoshiro256) -> Matrix {
         langevinStep(x, score: { self.scoreFunction($0, target: target) }, using: &rng)
     }
@@ -93,7 +97,7 @@ public final class CTFModel: GenerativeModel, ModelInspection {
         let g = score(x)
         let h = Float(options.step), noise = Float(options.step.squareRoot())
         var out = x
-        let b = Float(Self.box) * 1.5
+        let b = Float(Self.box)
         for i in 0..<out.count {
             var v = out.storage[i] + 0.5 * h * g.storage[i] + noise * Float(rng.normal())
             if !v.isFinite { v = 0 }

@@ -20,7 +20,7 @@ public struct CTFOptions: Sendable, Codable, Equatable {
     public var kernelWidths = [0.1, 0.3, 1.0]
     /// Share of the persistent Langevin particles restarted from the generator at each update
     /// (1 = every update starts fresh chains of `langevinSteps` steps from the generator).
-    public var refresh = 1.0 / 32
+    public var refresh = 1.0 / 256
     /// Hidden widths of the energy network (density estimation from data).
     public var energyHidden = [128, 128]
     /// Gradient penalty weight λ·E‖∇U‖² and scale regulariser α·E[U²] on the energy network.

@@ -146,3 +146,26 @@ struct PairKernel {
         return (p * scale).replacing(with: V(repeating: 0), where: x .< -87)
     }
 }
+
+extension Variable {
+    /// Every coordinate folded into [−b, b] by reflection at the edges (as a Langevin particle
+    /// is reflected); the derivative is ±1.
+    public func reflected(into b: Float) -> Variable {
+        var y = value
+        var sign = Matrix(rows: value.rows, cols: value.cols)
+        for i in 0..<y.count {
+            var v = y.storage[i], s: Float = 1
+            if !v.isFinite { v = 0 }
+            // A period of the fold is 4b; after the shift, [0, 2b] maps up and [2b, 4b] down.
+            var u = (v + b).truncatingRemainder(dividingBy: 4 * b)
+            if u < 0 { u += 4 * b }
+            if u > 2 * b { u = 4 * b - u; s = -1 }
+            y.storage[i] = u - b
+            sign.storage[i] = s
+        }
+        let d = sign
+        return Variable(op: .custom, value: y, parents: [self]) { g in
+            [Matrix(rows: g.rows, cols: g.cols, storage: zip(g.storage, d.storage).map { $0 * $1 })]
+        }
+    }
+}
