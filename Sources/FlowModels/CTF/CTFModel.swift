@@ -10,14 +10,23 @@ import FlowData
 ///
 ///     z ← z + (h/2) ∇ log p(z) + √h ε,   ε ~ N(0, I)
 ///
-/// as a flow towards p, distilled into a generator G_φ(ω): each update moves G's samples
-/// towards one (or a few) Langevin steps from its own output, measured with a set-level
-/// distance (sliced Wasserstein; paired L2 is available as the collapse demonstration).
+/// as a flow towards p, distilled into a generator G_φ(ω) (the paper's Eq. 8); the paper's
+/// sampler is G followed by K Langevin steps (`sample(count:langevinSteps:using:)`).
+///
+/// How the distillation is done here, and why:
+/// - The Langevin particles persist across updates (Tieleman 2008's persistent chains); a
+///   share `refresh` of them restarts from the generator at each update. With chains of only
+///   K steps from fresh generator samples, each update asked G to follow Langevin time hK,
+///   far too little to move mass along slowly mixing directions (U1's arcs, U4's second branch).
+/// - G is fitted to the particles with an MMD U-statistic (Gretton et al. 2012), whose
+///   minibatch gradient is unbiased. Sliced Wasserstein between two finite clouds has a
+///   biased gradient (its fixed point shrinks the scale) and fitted thin structures badly.
+/// - Paired L2 to the same ω's step (SteinGAN's update) remains as the collapse demonstration.
 ///
 /// On an energy target (u1–u4) p ∝ exp(−U) is given. On data, an energy network U_θ
 /// (p_θ ∝ exp(U_θ), CTF's sign) is trained by maximum likelihood with the model expectation
-/// taken over the generator's samples (the paper's Algorithm 1), with a gradient penalty and
-/// a weak E[U²] term for stability; its density is normalised by quadrature on the box.
+/// taken over the particles (the paper's Algorithm 1, Eq. 9); its density is normalised by
+/// quadrature on the box.
 public final class CTFModel: GenerativeModel, ModelInspection {
     public let config: ModelConfig
     public private(set) var options: CTFOptions
@@ -39,16 +48,20 @@ public final class CTFModel: GenerativeModel, ModelInspection {
         energy = ODENet(hidden: o.energyHidden, conditioning: .ignore, outputs: 1, name: "energy", using: &rng)
     }
 
-    public var parameters: [Variable] { generator.parameters + energy.parameters }
+    /// The generator's linear path ω ↦ ωS (2×2, starting at S = 2I): a global scale or shear is
+    /// one matrix instead of a tanh network fighting its own saturation.
+    public let skip = Variable(parameter: Matrix(rows: 2, cols: 2, storage: [initialSpread, 0, 0, initialSpread]), name: "generator.skip")
 
-    /// Width of the generator's starting cloud: G(ω) = 2ω + MLP(ω) with the MLP's last layer at
+    public var parameters: [Variable] { generator.parameters + [skip] + energy.parameters }
+
+    /// Width of the generator's starting cloud: G(ω) = ωS + MLP(ω), S = 2I, with the MLP's last layer at
     /// zero, so training starts from N(0, 4I), which covers every mode of the box. (Langevin
     /// mixes slowly between separated modes; a narrow start would only ever find one.)
     public static let initialSpread: Float = 2
 
-    /// The generator G(ω) on the tape.
+    /// The generator G(ω) on the tape, reflected into the box as the particles are.
     public func generate(_ omega: Variable) -> Variable {
-        let g = omega.scaled(by: Self.initialSpread) + generator(omega)
+        let g = Variable.matmul(omega, skip) + generator(omega)
         return g.reflected(into: Float(Self.box))
     }
     public func prepare(with batch: Matrix) {}
@@ -62,7 +75,7 @@ public final class CTFModel: GenerativeModel, ModelInspection {
     // MARK: Langevin
 
     /// ∇ log p at each row: −∇U for an energy target, ∇U_θ for the learned energy.
-    func scoreFunction(_ x: Matrix, target: EnergyTarget?) -> Matrix {
+    public func scoreFunction(_ x: Matrix, target: EnergyTarget?) -> Matrix {
         var g = Matrix(rows: x.rows, cols: 2)
         if let target {
             for r in 0..<x.rows {
