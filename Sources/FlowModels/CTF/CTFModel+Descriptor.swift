@@ -5,11 +5,12 @@ extension ModelKind {
 }
 
 extension CTFModel {
-    /// Defaults tuned to what is trained: CTF sampling an energy target distils longer Langevin
-    /// runs (20 steps of h = 0.03 per update, batch 512) than CTF modelling data, whose
-    /// Langevin steps go through the energy network and cost far more, and whose energy
-    /// network wants a lower learning rate and a larger step (moons: test NLL 3.79 at lr 1e-3
-    /// and h 0.01, 3.45 at lr 3e-4, 3.04 at lr 3e-4 and h 0.05).
+    /// Defaults tuned to what is trained (measured by the sample KL of README "Command line" and test NLL, seed 1):
+    /// - energy targets: a 128-128-128 generator (about 34k parameters, near Real NVP's 44k;
+    ///   64-64 could not carve U1's hole or U4's second branch), 6000 updates of 10 steps of
+    ///   h = 0.03 at lr 3e-3;
+    /// - data: the energy network learns at lr 5e-4 with h = 0.05 (3e-4 stalled at moons NLL
+    ///   2.73; 1e-3 diverged).
     static let descriptor = ModelDescriptor(
         kind: .ctf, title: "CTF (Langevin flow)",
         configure: { c, dataset in
@@ -19,11 +20,13 @@ extension CTFModel {
             c.ctf = CTFOptions()
             if let dataset, dataset.isEnergy {
                 c.batchSize = 512
-                c.iterations = 3000
-                c.ctf?.langevinSteps = 20
+                c.iterations = 6000
+                c.learningRate = 3e-3
+                c.hidden = [128, 128, 128]
+                c.ctf?.langevinSteps = 10
                 c.ctf?.step = 0.03
             } else if dataset != nil {
-                c.learningRate = 3e-4
+                c.learningRate = 5e-4
                 c.ctf?.step = 0.05
             }
         },

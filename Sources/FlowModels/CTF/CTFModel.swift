@@ -10,14 +10,23 @@ import FlowData
 ///
 ///     z ← z + (h/2) ∇ log p(z) + √h ε,   ε ~ N(0, I)
 ///
-/// as a flow towards p, distilled into a generator G_φ(ω): each update moves G's samples
-/// towards one (or a few) Langevin steps from its own output, measured with a set-level
-/// distance (sliced Wasserstein; paired L2 is available as the collapse demonstration).
+/// as a flow towards p, distilled into a generator G_φ(ω) (the paper's Eq. 8); the paper's
+/// sampler is G followed by K Langevin steps (`sample(count:langevinSteps:using:)`).
+///
+/// How the distillation is done here, and why:
+/// - The Langevin particles persist across updates (Tieleman 2008's persistent chains); a
+///   share `refresh` of them restarts from the generator at each update. With chains of only
+///   K steps from fresh generator samples, each update asked G to follow Langevin time hK,
+///   far too little to move mass along slowly mixing directions (U1's arcs, U4's second branch).
+/// - G is fitted to the particles with an MMD U-statistic (Gretton et al. 2012), whose
+///   minibatch gradient is unbiased. Sliced Wasserstein between two finite clouds has a
+///   biased gradient (its fixed point shrinks the scale) and fitted thin structures badly.
+/// - Paired L2 to the same ω's step (SteinGAN's update) remains as the collapse demonstration.
 ///
 /// On an energy target (u1–u4) p ∝ exp(−U) is given. On data, an energy network U_θ
 /// (p_θ ∝ exp(U_θ), CTF's sign) is trained by maximum likelihood with the model expectation
-/// taken over the generator's samples (the paper's Algorithm 1), with a gradient penalty and
-/// a weak E[U²] term for stability; its density is normalised by quadrature on the box.
+/// taken over the particles (the paper's Algorithm 1, Eq. 9); its density is normalised by
+/// quadrature on the box.
 public final class CTFModel: GenerativeModel, ModelInspection {
     public let config: ModelConfig
     public private(set) var options: CTFOptions
@@ -28,7 +37,7 @@ public final class CTFModel: GenerativeModel, ModelInspection {
     public static let box = 4.0
 
     public init(config: ModelConfig) throws {
-        let o = config.ctf ?? CTFOptions()
+        var o = config.ctf ?? CTFOptions()
         guard o.step > 0, o.step < 1 else { throw ModelError("--langevin-step must be in (0, 1)") }
         guard o.langevinSteps >= 1, o.langevinSteps <= 100 else { throw ModelError("--langevin-steps must be between 1 and 100") }
         self.config = config
@@ -39,19 +48,24 @@ public final class CTFModel: GenerativeModel, ModelInspection {
         energy = ODENet(hidden: o.energyHidden, conditioning: .ignore, outputs: 1, name: "energy", using: &rng)
     }
 
-    public var parameters: [Variable] { generator.parameters + energy.parameters }
+    /// The generator's linear path ω ↦ ωS (2×2, starting at S = 2I): a global scale or shear is
+    /// one matrix instead of a tanh network fighting its own saturation.
+    public let skip = Variable(parameter: Matrix(rows: 2, cols: 2, storage: [initialSpread, 0, 0, initialSpread]), name: "generator.skip")
 
-    /// Width of the generator's starting cloud: G(ω) = 2ω + MLP(ω) with the MLP's last layer at
+    public var parameters: [Variable] { generator.parameters + [skip] + energy.parameters }
+
+    /// Width of the generator's starting cloud: G(ω) = ωS + MLP(ω), S = 2I, with the MLP's last layer at
     /// zero, so training starts from N(0, 4I), which covers every mode of the box. (Langevin
     /// mixes slowly between separated modes; a narrow start would only ever find one.)
     public static let initialSpread: Float = 2
 
-    /// The generator G(ω) on the tape.
+    /// The generator G(ω) on the tape, reflected into the box as the particles are.
     public func generate(_ omega: Variable) -> Variable {
-        omega.scaled(by: Self.initialSpread) + generator(omega)
+        let g = Variable.matmul(omega, skip) + generator(omega)
+        return g.reflected(into: Float(Self.box))
     }
     public func prepare(with batch: Matrix) {}
-    public func didLoadParameters() { parameterVersion &+= 1 }
+    public func didLoadParameters() { parameterVersion &+= 1; resetParticles() }
 
     /// Bumped whenever the parameters may change (every loss evaluation precedes an update),
     /// so the quadrature log Z can be cached between updates.
@@ -61,7 +75,7 @@ public final class CTFModel: GenerativeModel, ModelInspection {
     // MARK: Langevin
 
     /// ∇ log p at each row: −∇U for an energy target, ∇U_θ for the learned energy.
-    func scoreFunction(_ x: Matrix, target: EnergyTarget?) -> Matrix {
+    public func scoreFunction(_ x: Matrix, target: EnergyTarget?) -> Matrix {
         var g = Matrix(rows: x.rows, cols: 2)
         if let target {
             for r in 0..<x.rows {
@@ -70,13 +84,23 @@ public final class CTFModel: GenerativeModel, ModelInspection {
                 g[r, 1] = Float(-d2)
             }
         } else {
-            let (_, grad) = energyWithGradient(x)
-            for r in 0..<x.rows { g[r, 0] = grad[0].value[r, 0]; g[r, 1] = grad[1].value[r, 0] }
+            // In row blocks, so long sampling runs keep their tapes small.
+            let block = 4096
+            for start in stride(from: 0, to: x.rows, by: block) {
+                let end = min(x.rows, start + block)
+                var chunk = Matrix(rows: end - start, cols: 2)
+                for r in start..<end { chunk[r - start, 0] = x[r, 0]; chunk[r - start, 1] = x[r, 1] }
+                let (_, grad) = energyWithGradient(chunk)
+                for r in start..<end { g[r, 0] = grad[0].value[r - start, 0]; g[r, 1] = grad[1].value[r - start, 0] }
+            }
         }
         return g
     }
 
-    /// One Langevin step for every row, reflected into the box.
+    /// One Langevin step for every row, reflected at the edges of the box [−4, 4]²: every
+    /// density here (the u-targets, the energy model) is normalised on that box, and a chain
+    /// with reflecting edges samples the density restricted to it. (U2–U4's soft wall at
+    /// |z₁| = 4 alone would leave about 3 % of the mass outside.)
     public func langevinStep(_ x: Matrix, target: EnergyTarget?, using rng: inout Xoshiro256) -> Matrix {
         langevinStep(x, score: { self.scoreFunction($0, target: target) }, using: &rng)
     }
@@ -86,7 +110,7 @@ public final class CTFModel: GenerativeModel, ModelInspection {
         let g = score(x)
         let h = Float(options.step), noise = Float(options.step.squareRoot())
         var out = x
-        let b = Float(Self.box) * 1.5
+        let b = Float(Self.box)
         for i in 0..<out.count {
             var v = out.storage[i] + 0.5 * h * g.storage[i] + noise * Float(rng.normal())
             if !v.isFinite { v = 0 }
@@ -124,15 +148,30 @@ public final class CTFModel: GenerativeModel, ModelInspection {
         return ModelLoss(loss: distill + energyLoss, figures: figures)
     }
 
-    /// The distillation objective D(G(·), Langevin targets) of one update (Eq. 8), the samples
-    /// x₀ = G(ω) the targets started from, and the targets x₁. Targets are constants (the stop-gradient).
+    /// Persistent Langevin particles: the chains the generator is distilled from (set-level
+    /// distances only). A share `refresh` of them restarts from the generator at each update.
+    public private(set) var particles: Matrix?
+    private var refreshCursor = 0
+
+    /// Forgets the persistent particles (a new dataset, or loaded parameters).
+    func resetParticles() { particles = nil; refreshCursor = 0 }
+
+    /// The distillation objective D(G(·), Langevin targets) of one update (Eq. 8), the particles
+    /// x₀ the targets started from, and the targets x₁. Targets are constants (the stop-gradient).
     public func distillation(rows n: Int, score: (Matrix) -> Matrix, using rng: inout Xoshiro256) -> (Variable, Matrix, Matrix) {
-        let omega = rng.normalMatrix(rows: n, cols: 2)
-        let x0 = generate(Variable(omega)).value
-        var x1 = x0
-        for _ in 0..<options.langevinSteps { x1 = langevinStep(x1, score: score, using: &rng) }
         switch options.distance {
+        case .mmd:
+            let x0 = refreshedParticles(rows: n, using: &rng)
+            var x1 = x0
+            for _ in 0..<options.langevinSteps { x1 = langevinStep(x1, score: score, using: &rng) }
+            particles = x1
+            let widths = options.kernelWidths.map { Float($0) }
+            return (generate(Variable(rng.normalMatrix(rows: n, cols: 2))).kernelDiscrepancy(to: x1, kernel: .gaussians(widths)), x0, x1)
         case .sliced:
+            let x0 = refreshedParticles(rows: n, using: &rng)
+            var x1 = x0
+            for _ in 0..<options.langevinSteps { x1 = langevinStep(x1, score: score, using: &rng) }
+            particles = x1
             var dirs = rng.normalMatrix(rows: 2, cols: options.directions)
             for d in 0..<dirs.cols {
                 let norm = (dirs[0, d] * dirs[0, d] + dirs[1, d] * dirs[1, d]).squareRoot()
@@ -143,13 +182,47 @@ public final class CTFModel: GenerativeModel, ModelInspection {
             // into the paired one (ranks barely change) and the noise averages out (collapse).
             return (generate(Variable(rng.normalMatrix(rows: n, cols: 2))).slicedWasserstein(to: x1, directions: dirs), x0, x1)
         case .paired:
-            // Same ω: the expected gradient of the injected noise is zero — mode seeking.
+            // The paper's literal update: one chain of K steps from G(ω), matched to G(ω) with the
+            // same ω. The expected gradient of the injected noise is zero — mode seeking.
+            resetParticles()
+            let omega = rng.normalMatrix(rows: n, cols: 2)
+            let x0 = generate(Variable(omega)).value
+            var x1 = x0
+            for _ in 0..<options.langevinSteps { x1 = langevinStep(x1, score: score, using: &rng) }
             return ((generate(Variable(omega)) - Variable(x1)).square().sumCols().mean(), x0, x1)
         }
     }
 
+    /// The particles before this update's Langevin steps: the persistent ones with a rotating
+    /// block of ⌈refresh·n⌉ rows replaced by fresh generator samples (all of them at first).
+    func refreshedParticles(rows n: Int, using rng: inout Xoshiro256) -> Matrix {
+        guard var pool = particles, pool.rows == n, options.refresh < 1 else {
+            refreshCursor = 0
+            return generate(Variable(rng.normalMatrix(rows: n, cols: 2))).value
+        }
+        let m = min(n, Int((options.refresh * Double(n)).rounded(.up)))
+        guard m > 0 else { return pool }
+        let fresh = generate(Variable(rng.normalMatrix(rows: m, cols: 2))).value
+        for i in 0..<m {
+            let r = (refreshCursor + i) % n
+            pool[r, 0] = fresh[i, 0]
+            pool[r, 1] = fresh[i, 1]
+        }
+        refreshCursor = (refreshCursor + m) % n
+        return pool
+    }
+
     public func sample(count: Int, using rng: inout Xoshiro256) -> Matrix {
         generate(Variable(rng.normalMatrix(rows: count, cols: 2))).value
+    }
+
+    /// The paper's sampler: G(ω) followed by K Langevin steps on the target being sampled, or on
+    /// the learned energy when modelling data (K = 0 is the generator alone).
+    public func sample(count: Int, langevinSteps k: Int, using rng: inout Xoshiro256) -> Matrix {
+        var x = sample(count: count, using: &rng)
+        let target = hasEnergyModel ? nil : energyTarget
+        for _ in 0..<k { x = langevinStep(x, target: target, using: &rng) }
+        return x
     }
 
     /// The energy model's density, normalised by midpoint quadrature on [−4, 4]² (160² cells);
@@ -181,11 +254,18 @@ public final class CTFModel: GenerativeModel, ModelInspection {
     // MARK: switches and views
 
     public var modelSwitch: ModelSwitch? {
-        ModelSwitch(label: "Distill", name: "distillation", isOn: options.distance == .sliced,
-                    on: "sliced Wasserstein", off: "paired L2 (watch it collapse)")
+        ModelSwitch(label: "Distill", name: "distillation", isOn: options.distance != .paired,
+                    on: setLevelDistance == .mmd ? "MMD to persistent Langevin particles" : "sliced Wasserstein to persistent Langevin particles",
+                    off: "paired L2 (watch it collapse)")
     }
 
-    public func setSwitch(_ on: Bool) { options.distance = on ? .sliced : .paired }
+    /// The set-level distance the switch returns to from paired L2.
+    private lazy var setLevelDistance: CTFOptions.Distance = options.distance == .paired ? .mmd : options.distance
+
+    public func setSwitch(_ on: Bool) {
+        if options.distance != .paired { setLevelDistance = options.distance }
+        options.distance = on ? setLevelDistance : .paired
+    }
 
     public var knob: ModelKnob? { ModelKnob(label: "Step h", name: "Langevin step h", value: options.step, range: 1e-4...0.5, format: "%.4g") }
 
@@ -221,6 +301,7 @@ public final class CTFModel: GenerativeModel, ModelInspection {
 
     public func attach(to dataset: Dataset) {
         if case .energy(let t) = dataset { energyTarget = t } else { energyTarget = nil }
+        resetParticles()
         hasEnergyModel = energyTarget == nil
     }
 }

@@ -47,7 +47,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "RAD: interleave affine couplings between RAD layers (on off).") var interleave: String?
     @Option(name: .customLong("langevin-step"), parsing: .unconditional, help: "CTF: Langevin step size h.") var langevinStep: Double?
     @Option(name: .customLong("langevin-steps"), parsing: .unconditional, help: "CTF: Langevin steps distilled per update.") var langevinSteps: Int?
-    @Option(help: "CTF: distillation distance (sliced paired).") var distance: String?
+    @Option(help: "CTF: distillation distance (mmd sliced paired).") var distance: String?
     @Option(parsing: .unconditional, help: "GLF: latent dimension (1 or 2).") var latent: Int?
     @Option(name: .customLong("stop-gradient"), help: "GLF: stop the NLL gradient at the codes (on off).") var stopGradient: String?
     @Option(parsing: .unconditional, help: "GLF: weight β of the reconstruction term.") var beta: Double?
@@ -108,7 +108,7 @@ struct ModelOptions: ParsableArguments {
             if let langevinStep { guard langevinStep > 0 && langevinStep < 1 else { throw ValidationError("--langevin-step must be in (0, 1)") }; o.step = langevinStep }
             if let langevinSteps { guard (1...100).contains(langevinSteps) else { throw ValidationError("--langevin-steps must be between 1 and 100") }; o.langevinSteps = langevinSteps }
             if let distance {
-                guard let d = CTFOptions.Distance(rawValue: distance) else { throw ValidationError("--distance must be sliced or paired") }
+                guard let d = CTFOptions.Distance(rawValue: distance) else { throw ValidationError("--distance must be mmd, sliced or paired") }
                 o.distance = d
             }
             c.ctf = o
