@@ -4,11 +4,11 @@ import FlowCore
 /// A user's table as a dataset: `csv:PATH` or `csv:PATH:X,Y` (see `CSVTable`).
 extension CSVPoints {
     /// Fraction of the points held out (besides the test split) to pick the best parameters.
-    public static let validationFraction = 0.1
+    package static let validationFraction = 0.1
 
     /// Splits `PATH[:X,Y]`: a trailing `:X,Y` is a column choice unless the whole text names an
     /// existing file (paths may contain colons).
-    public static func parseName(_ text: String) -> (path: String, columns: String?) {
+    package static func parseName(_ text: String) -> (path: String, columns: String?) {
         if FileManager.default.fileExists(atPath: text) { return (text, nil) }
         guard let colon = text.lastIndex(of: ":") else { return (text, nil) }
         let spec = String(text[text.index(after: colon)...])
@@ -20,7 +20,7 @@ extension CSVPoints {
     /// for the first two numeric columns. Rows with a missing value in a chosen column are
     /// skipped (`skippedRows`); the rest are split once, with a fixed seed, into 10 % test
     /// (the same points as the 2-column reader), 10 % validation and 80 % training points.
-    public init(path: String, columns spec: String?) throws {
+    package init(path: String, columns spec: String?) throws {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -64,7 +64,7 @@ extension CSVPoints {
     }
 
     /// The one line said about skipped rows (stderr, status panel), nil when none were skipped.
-    public var skippedNote: String? {
+    package var skippedNote: String? {
         skippedRows == 0 ? nil
             : "\(path): skipped \(skippedRows) row\(skippedRows == 1 ? "" : "s") with a missing value in '\(columns[0])' or '\(columns[1])'"
     }
@@ -73,7 +73,7 @@ extension CSVPoints {
 extension CSVPoints {
     /// The same points in standardised units (what a model behind `Standardization` trains on);
     /// its box is then the canonical [−4, 4]².
-    public func mapped(by s: Standardization) -> CSVPoints {
+    package func mapped(by s: Standardization) -> CSVPoints {
         CSVPoints(mapping: self, by: s)
     }
 

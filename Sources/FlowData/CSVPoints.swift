@@ -6,26 +6,26 @@ import FlowCore
 /// Parsing is strict and every failure names the file and line: an empty file, a wrong column
 /// count, a field that is not a number, NaN or ±inf. Points are split once, with a fixed
 /// seed, into 90 % training and 10 % held-out points for `test_nll`.
-public struct CSVPoints: Sendable {
-    public let path: String
-    public let train: Matrix
-    public let test: Matrix
+package struct CSVPoints: Sendable {
+    package let path: String
+    package let train: Matrix
+    package let test: Matrix
     /// The two columns used (x, y): header names, or `column N` (`csv:PATH:X,Y`, CSVDataset.swift).
-    public internal(set) var columns: [String] = ["x", "y"]
+    package internal(set) var columns: [String] = ["x", "y"]
     /// The `X,Y` column choice as given after the path, if any (part of the dataset's name).
-    public internal(set) var columnSpec: String? = nil
+    package internal(set) var columnSpec: String? = nil
     /// Rows skipped for an empty, NA or NaN value in a chosen column.
-    public internal(set) var skippedRows = 0
+    package internal(set) var skippedRows = 0
     /// Points held out from training to pick the best parameters (early stopping).
-    public internal(set) var validation = Matrix(rows: 0, cols: 2)
+    package internal(set) var validation = Matrix(rows: 0, cols: 2)
     /// The box that is drawn and evaluated, fitted to the training split.
-    public internal(set) var viewBox = ViewBox.standard
+    package internal(set) var viewBox = ViewBox.standard
 
     /// Fraction of the points held out for evaluation.
-    public static let heldOutFraction = 0.1
+    package static let heldOutFraction = 0.1
     static let splitSeed: UInt64 = 0x5EED_C5F
 
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         let text: String
         do {
@@ -52,7 +52,7 @@ public struct CSVPoints: Sendable {
 
     /// The largest coordinate FlowLab trains on: Float32 flows starting from N(0, I) cannot
     /// learn data at 1e30 (every step is non-finite), so such files are refused up front.
-    public static let maximumMagnitude: Float = 10_000
+    package static let maximumMagnitude: Float = 10_000
 
     /// Refuses points whose scale cannot be learned: too large, or no spread in a coordinate.
     static func checkScale(_ points: Matrix, source: String) throws {
@@ -70,7 +70,7 @@ public struct CSVPoints: Sendable {
     }
 
     /// Parses CSV text into an `n × 2` matrix. A first line with a non-numeric field is a header.
-    public static func parse(_ text: String, source: String = "CSV") throws -> Matrix {
+    package static func parse(_ text: String, source: String = "CSV") throws -> Matrix {
         var values: [Float] = []
         var lineNumber = 0
         var sawData = false
@@ -111,8 +111,8 @@ public struct CSVPoints: Sendable {
 }
 
 /// A dataset problem with one clear, user-facing line.
-public struct DatasetError: Error, CustomStringConvertible, Sendable, Equatable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct DatasetError: Error, CustomStringConvertible, Sendable, Equatable {
+    package let message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }

@@ -9,22 +9,22 @@ import FlowCore
 /// tab when the first line has no comma), fields may be double-quoted with `""` as an escaped
 /// quote (a quoted field may not span lines), lines starting with `#` are comments, and the
 /// first line is a header when one of its fields is neither a number nor a missing value.
-public struct CSVTable: Sendable {
+package struct CSVTable: Sendable {
     /// Column names from the header, or `column 1`, `column 2`, … without one. An unnamed
     /// header field stays "" (a row-index column; never picked by default).
-    public var names: [String]
-    public var hasHeader: Bool
+    package var names: [String]
+    package var hasHeader: Bool
     /// Raw fields of each data row (unquoted, trimmed), and each row's line number in the file.
-    public var rows: [[String]]
-    public var lineNumbers: [Int]
-    public var source: String
+    package var rows: [[String]]
+    package var lineNumbers: [Int]
+    package var source: String
 
     /// Fields that mean "no value": empty, `NA`, `N/A`, `NaN`, `null` (any case).
-    public static func isMissing(_ field: String) -> Bool {
+    package static func isMissing(_ field: String) -> Bool {
         field.isEmpty || ["na", "n/a", "nan", "null"].contains(field.lowercased())
     }
 
-    public init(text: String, source: String) throws {
+    package init(text: String, source: String) throws {
         self.source = source
         var names: [String] = []
         var rows: [[String]] = []
@@ -116,7 +116,7 @@ public struct CSVTable: Sendable {
     }
 
     /// True when every non-missing value of column `c` is a finite number (and there is one).
-    public func isNumeric(_ c: Int) -> Bool {
+    package func isNumeric(_ c: Int) -> Bool {
         var any = false
         for row in rows where !CSVTable.isMissing(row[c]) {
             guard let v = Double(row[c]), v.isFinite else { return false }
@@ -127,7 +127,7 @@ public struct CSVTable: Sendable {
 
     /// The two columns to use: `spec` is `X,Y`, each a header name or a 1-based index; without
     /// a spec, the first two numeric columns (skipping an unnamed row-index column).
-    public func selectColumns(_ spec: String?) throws -> (x: Int, y: Int) {
+    package func selectColumns(_ spec: String?) throws -> (x: Int, y: Int) {
         let listing = names.enumerated().map { "\($0.offset + 1):\($0.element.isEmpty ? "(unnamed)" : $0.element)" }
             .joined(separator: " ")
         guard let spec else {
@@ -154,7 +154,7 @@ public struct CSVTable: Sendable {
 
     /// The chosen columns as an `n × 2` matrix; rows with a missing value in either column
     /// are skipped and counted. Any other non-number is an error naming its line.
-    public func points(x: Int, y: Int) throws -> (points: Matrix, skipped: Int) {
+    package func points(x: Int, y: Int) throws -> (points: Matrix, skipped: Int) {
         var values: [Float] = []
         values.reserveCapacity(2 * rows.count)
         var skipped = 0
@@ -175,5 +175,5 @@ public struct CSVTable: Sendable {
     }
 
     /// A column's display name (`column N` when unnamed).
-    public func label(_ c: Int) -> String { names[c].isEmpty ? "column \(c + 1)" : names[c] }
+    package func label(_ c: Int) -> String { names[c].isEmpty ? "column \(c + 1)" : names[c] }
 }

@@ -3,17 +3,17 @@ import FlowCore
 /// Everything FlowLab can train on: a toy generator, an energy target, or a user's CSV.
 ///
 /// Parsed from the command-line names of the README (`moons`, `u3`, `csv:PATH`).
-public enum Dataset: Sendable, Equatable, CustomStringConvertible {
+package enum Dataset: Sendable, Equatable, CustomStringConvertible {
     case toy(ToyDataset)
     case energy(EnergyTarget)
     case csv(CSVPoints)
 
     /// Seed of the 1000 fresh test points behind `test_nll` (fixed so runs are comparable).
-    public static let testSeed: UInt64 = 20_181_001
-    public static let testCount = 1000
+    package static let testSeed: UInt64 = 20_181_001
+    package static let testCount = 1000
 
     /// The dataset named `name`, loading the CSV file if it is one.
-    public init(name: String) throws {
+    package init(name: String) throws {
         if name.hasPrefix("csv:") {
             let (path, columns) = CSVPoints.parseName(String(name.dropFirst(4)))
             self = .csv(try CSVPoints(path: path, columns: columns))
@@ -27,11 +27,11 @@ public enum Dataset: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The built-in dataset names, in display order.
-    public static var builtinNames: [String] {
+    package static var builtinNames: [String] {
         ToyDataset.allCases.map(\.rawValue) + EnergyTarget.allCases.map(\.rawValue)
     }
 
-    public var name: String {
+    package var name: String {
         switch self {
         case .toy(let t): return t.rawValue
         case .energy(let e): return e.rawValue
@@ -39,26 +39,26 @@ public enum Dataset: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String { name }
+    package var description: String { name }
 
     /// The box that is drawn and evaluated: fitted to a CSV's training split, [−4, 4]² otherwise.
-    public var viewBox: ViewBox {
+    package var viewBox: ViewBox {
         if case .csv(let c) = self { return c.viewBox }
         return .standard
     }
 
     /// The fixed affine map a model applies first (CSV datasets only): it takes `viewBox` onto
     /// [−4, 4]², so any data scale trains like the toy datasets.
-    public var standardization: Standardization? {
+    package var standardization: Standardization? {
         if case .csv(let c) = self { return c.viewBox.standardization }
         return nil
     }
 
     /// True for energy targets (no samples; trained by reverse KL).
-    public var isEnergy: Bool { if case .energy = self { return true } else { return false } }
+    package var isEnergy: Bool { if case .energy = self { return true } else { return false } }
 
     /// The entropy floor H(p) in nats, where known (energies: by quadrature on the box).
-    public var entropyFloor: Double? {
+    package var entropyFloor: Double? {
         switch self {
         case .toy(let t): return t.entropyFloor
         case .energy(let e): return e.quadrature.entropy
@@ -68,7 +68,7 @@ public enum Dataset: Sendable, Equatable, CustomStringConvertible {
 
     /// A training batch: fresh samples (toys, energies via quadrature) or a bootstrap draw from
     /// the CSV's training split.
-    public func sample<G: RandomNumberGenerator>(count: Int, using rng: inout G) -> Matrix {
+    package func sample<G: RandomNumberGenerator>(count: Int, using rng: inout G) -> Matrix {
         switch self {
         case .toy(let t): return t.sample(count: count, using: &rng)
         case .energy(let e): return e.quadrature.sample(count: count, using: &rng)
@@ -83,11 +83,11 @@ public enum Dataset: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Held-out points for `test_nll`: 1000 fresh points from `testSeed`, or the CSV's test split.
-    public func testPoints() -> Matrix {
+    package func testPoints() -> Matrix {
         if case .csv(let c) = self { return c.test }
         var rng = Xoshiro256(seed: Dataset.testSeed)
         return sample(count: Dataset.testCount, using: &rng)
     }
 
-    public static func == (l: Dataset, r: Dataset) -> Bool { l.name == r.name }
+    package static func == (l: Dataset, r: Dataset) -> Bool { l.name == r.name }
 }

@@ -7,11 +7,11 @@ import FlowCore
 
 /// An energy target tabulated on an `n × n` midpoint grid of [−4, 4]²: log Z, entropy, and a
 /// sampler. Computed once per target and cached (immutable, so shared freely across threads).
-public final class EnergyQuadrature: Sendable {
-    public let target: EnergyTarget
-    public let resolution: Int
-    public let logZ: Double
-    public let entropy: Double
+package final class EnergyQuadrature: Sendable {
+    package let target: EnergyTarget
+    package let resolution: Int
+    package let logZ: Double
+    package let entropy: Double
     /// Cumulative cell probabilities, row-major from (−4, −4).
     let cdf: [Double]
 
@@ -44,7 +44,7 @@ public final class EnergyQuadrature: Sendable {
     }
 
     /// Exact-enough samples: a cell by inverse CDF, then uniform within the cell.
-    public func sample<G: RandomNumberGenerator>(count: Int, using rng: inout G) -> Matrix {
+    package func sample<G: RandomNumberGenerator>(count: Int, using rng: inout G) -> Matrix {
         let box = EnergyTarget.box
         let h = 2 * box / Double(resolution)
         var m = Matrix(rows: count, cols: 2)
@@ -63,7 +63,7 @@ public final class EnergyQuadrature: Sendable {
     }
 
     /// Normalised log density at a point.
-    public func logDensity(_ z1: Double, _ z2: Double) -> Double { -target.energy(z1, z2) - logZ }
+    package func logDensity(_ z1: Double, _ z2: Double) -> Double { -target.energy(z1, z2) - logZ }
 
     private static let cache: [EnergyTarget: EnergyQuadrature] = {
         var c: [EnergyTarget: EnergyQuadrature] = [:]

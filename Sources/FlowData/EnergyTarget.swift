@@ -10,11 +10,11 @@ import FlowCore
 /// U2–U4 leave z₁ unconstrained, so exp(−U) is not integrable on R²; FlowLab adds a soft wall
 /// `½(max(|z₁| − 4, 0)/0.1)²` to them (Rezende & Mohamed 2015, Table 1), which keeps the mass in
 /// the plotting box [−4, 4]² and leaves the box interior unchanged. Gradients are analytic.
-public enum EnergyTarget: String, CaseIterable, Sendable, Codable {
+package enum EnergyTarget: String, CaseIterable, Sendable, Codable {
     case u1, u2, u3, u4
 
     /// Half-width of the box on which the target is normalised and drawn.
-    public static let box = 4.0
+    package static let box = 4.0
 
     static func w1(_ z1: Double) -> Double { sin(Double.pi * z1 / 2) }
     static func w2(_ z1: Double) -> Double { 3 * exp(-0.5 * pow((z1 - 1) / 0.6, 2)) }
@@ -37,7 +37,7 @@ public enum EnergyTarget: String, CaseIterable, Sendable, Codable {
     }
 
     /// U(z).
-    public func energy(_ z1: Double, _ z2: Double) -> Double {
+    package func energy(_ z1: Double, _ z2: Double) -> Double {
         let w = wall(z1).value
         switch self {
         case .u1:
@@ -56,7 +56,7 @@ public enum EnergyTarget: String, CaseIterable, Sendable, Codable {
     }
 
     /// ∇U(z), analytic (Rezende & Mohamed 2015, Table 1).
-    public func gradient(_ z1: Double, _ z2: Double) -> (Double, Double) {
+    package func gradient(_ z1: Double, _ z2: Double) -> (Double, Double) {
         let dw1 = Double.pi / 2 * cos(Double.pi * z1 / 2)
         let wd = wall(z1).d1
         switch self {
@@ -86,5 +86,5 @@ public enum EnergyTarget: String, CaseIterable, Sendable, Codable {
 
     /// The target normalised by midpoint quadrature on [−4, 4]²; also gives exact-enough samples
     /// (inverse CDF over cells, uniform within a cell) and the entropy H = E[U] + log Z.
-    public var quadrature: EnergyQuadrature { EnergyQuadrature.shared(for: self) }
+    package var quadrature: EnergyQuadrature { EnergyQuadrature.shared(for: self) }
 }

@@ -9,7 +9,7 @@ import FlowCore
 /// (Grathwohl et al. 2019, toy-data code), plus `grid` and noisy versions of the 1-D curves `line` and `cos`.
 ///
 /// A fresh batch is drawn from the recipe at every call; every draw takes the caller's generator.
-public enum ToyDataset: String, CaseIterable, Sendable, Codable {
+package enum ToyDataset: String, CaseIterable, Sendable, Codable {
     case swissroll, circles, rings, moons
     case eightGaussians = "8gaussians"
     case pinwheel
@@ -17,13 +17,13 @@ public enum ToyDataset: String, CaseIterable, Sendable, Codable {
     case checkerboard, line, cos, grid
 
     /// The noise added to the 1-D curves `line` and `cos` so that a density exists.
-    public static let curveNoise = 0.05
+    package static let curveNoise = 0.05
     /// Spacing and standard deviation of the 5×5 `grid` mixture.
-    public static let gridSpacing = 1.5, gridStd = 0.2
+    package static let gridSpacing = 1.5, gridStd = 0.2
 
     /// The differential entropy H(p) in nats: the lowest expected NLL any model can reach
     /// (the entropy of each recipe by numerical integration). nil where it is not known in closed form.
-    public var entropyFloor: Double? {
+    package var entropyFloor: Double? {
         switch self {
         case .eightGaussians: return 2.836
         case .checkerboard: return Foundation_log(32)
@@ -41,7 +41,7 @@ public enum ToyDataset: String, CaseIterable, Sendable, Codable {
 
     /// Draws `count` points as a `count × 2` matrix.
     // Long by design: one short recipe per dataset.
-    public func sample<G: RandomNumberGenerator>(count n: Int, using rng: inout G) -> Matrix {
+    package func sample<G: RandomNumberGenerator>(count n: Int, using rng: inout G) -> Matrix {
         var pts: [(Double, Double)] = []
         pts.reserveCapacity(n)
         switch self {

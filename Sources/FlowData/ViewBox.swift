@@ -7,17 +7,17 @@ import FlowCore
 /// a box fitted to its training split (`fitting(_:)`). Every panel draws its box onto the same
 /// *canonical* square [−4, 4]² (`toCanonical`), so widgets keep one coordinate system; for the
 /// standard box that map is the identity bit for bit (x − 0, ÷ 4, × 4 are exact).
-public struct ViewBox: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
-    public var centerX: Double
-    public var centerY: Double
-    public var halfWidth: Double
-    public var halfHeight: Double
+package struct ViewBox: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
+    package var centerX: Double
+    package var centerY: Double
+    package var halfWidth: Double
+    package var halfHeight: Double
 
     /// Half-width of the canonical square every box is drawn onto, and of the toy box.
-    public static let canonicalHalfWidth = 4.0
-    public static let standard = ViewBox(centerX: 0, centerY: 0, halfWidth: 4, halfHeight: 4)
+    package static let canonicalHalfWidth = 4.0
+    package static let standard = ViewBox(centerX: 0, centerY: 0, halfWidth: 4, halfHeight: 4)
 
-    public init(centerX: Double, centerY: Double, halfWidth: Double, halfHeight: Double) {
+    package init(centerX: Double, centerY: Double, halfWidth: Double, halfHeight: Double) {
         self.centerX = centerX
         self.centerY = centerY
         self.halfWidth = halfWidth
@@ -25,23 +25,23 @@ public struct ViewBox: Sendable, Equatable, Hashable, Codable, CustomStringConve
     }
 
     /// The square [−L, L]².
-    public static func square(_ halfWidth: Double) -> ViewBox {
+    package static func square(_ halfWidth: Double) -> ViewBox {
         ViewBox(centerX: 0, centerY: 0, halfWidth: halfWidth, halfHeight: halfWidth)
     }
 
-    public var minX: Double { centerX - halfWidth }
-    public var maxX: Double { centerX + halfWidth }
-    public var minY: Double { centerY - halfHeight }
-    public var maxY: Double { centerY + halfHeight }
-    public var isStandard: Bool { self == .standard }
+    package var minX: Double { centerX - halfWidth }
+    package var maxX: Double { centerX + halfWidth }
+    package var minY: Double { centerY - halfHeight }
+    package var maxY: Double { centerY + halfHeight }
+    package var isStandard: Bool { self == .standard }
 
-    public var description: String {
+    package var description: String {
         func f(_ v: Double) -> String { ViewBox.format(v) }
         return "[\(f(minX)), \(f(maxX))] x [\(f(minY)), \(f(maxY))]"
     }
 
     /// A short number for axis labels (3 significant digits, no trailing zeros).
-    public static func format(_ v: Double) -> String {
+    package static func format(_ v: Double) -> String {
         var s = String(format: "%.3g", v)
         if s.contains("e") { return s }
         if s.contains(".") { while s.hasSuffix("0") { s.removeLast() }; if s.hasSuffix(".") { s.removeLast() } }
@@ -50,26 +50,26 @@ public struct ViewBox: Sendable, Equatable, Hashable, Codable, CustomStringConve
 
     /// Maps a point of the box onto the canonical square [−4, 4]².
     @inline(__always)
-    public func toCanonical(_ x: Double, _ y: Double) -> (Double, Double) {
+    package func toCanonical(_ x: Double, _ y: Double) -> (Double, Double) {
         ((x - centerX) / halfWidth * ViewBox.canonicalHalfWidth, (y - centerY) / halfHeight * ViewBox.canonicalHalfWidth)
     }
 
     /// Maps a point of the canonical square back into the box.
     @inline(__always)
-    public func fromCanonical(_ u: Double, _ v: Double) -> (Double, Double) {
+    package func fromCanonical(_ u: Double, _ v: Double) -> (Double, Double) {
         (centerX + u / ViewBox.canonicalHalfWidth * halfWidth, centerY + v / ViewBox.canonicalHalfWidth * halfHeight)
     }
 
     /// Quantiles behind a fitted box: a few outliers do not shrink the picture of the rest.
-    public static let fitQuantiles = (low: 0.005, high: 0.995)
+    package static let fitQuantiles = (low: 0.005, high: 0.995)
     /// Margin added around the quantile range, as a fraction of its half-width.
-    public static let fitMargin = 0.15
+    package static let fitMargin = 0.15
     /// Both axes get the same half-width when the larger is at most this many times the smaller.
-    public static let equalAspectRatio = 2.5
+    package static let equalAspectRatio = 2.5
 
     /// A box around `points`: the 0.5–99.5 % quantile range of each axis plus a 15 % margin;
     /// equal half-widths (equal aspect) when the two ranges are within a factor 2.5 of each other.
-    public static func fitting(_ points: Matrix) -> ViewBox {
+    package static func fitting(_ points: Matrix) -> ViewBox {
         precondition(points.cols == 2 && points.rows > 0)
         func range(_ c: Int) -> (Double, Double) {
             let v = (0..<points.rows).map { Double(points[$0, c]) }.sorted()
@@ -86,7 +86,7 @@ public struct ViewBox: Sendable, Equatable, Hashable, Codable, CustomStringConve
     }
 
     /// Linear-interpolation quantile of sorted values (numpy's default).
-    public static func quantile(_ sorted: [Double], _ q: Double) -> Double {
+    package static func quantile(_ sorted: [Double], _ q: Double) -> Double {
         guard sorted.count > 1 else { return sorted.first ?? 0 }
         let pos = q * Double(sorted.count - 1)
         let i = min(Int(pos), sorted.count - 2)
@@ -96,13 +96,13 @@ public struct ViewBox: Sendable, Equatable, Hashable, Codable, CustomStringConve
 
     /// The fixed affine map that takes this box onto the canonical square: the standardisation
     /// a model trained on data in this box applies first (`x′ = (x − shift) / scale`).
-    public var standardization: Standardization {
+    package var standardization: Standardization {
         Standardization(shift: [centerX, centerY],
                         scale: [halfWidth / ViewBox.canonicalHalfWidth, halfHeight / ViewBox.canonicalHalfWidth])
     }
 
     /// The box a standardisation maps onto the canonical square.
-    public init(standardization s: Standardization) {
+    package init(standardization s: Standardization) {
         self.init(centerX: s.shift[0], centerY: s.shift[1],
                   halfWidth: s.scale[0] * ViewBox.canonicalHalfWidth, halfHeight: s.scale[1] * ViewBox.canonicalHalfWidth)
     }
@@ -112,27 +112,27 @@ public struct ViewBox: Sendable, Equatable, Hashable, Codable, CustomStringConve
 /// model trained on a user's CSV: the model learns standardised points, and every density it
 /// reports includes `log|det| = −Σ log scale`, so densities, samples and NLLs are in data units.
 /// Saved in the checkpoint's configuration (`docs/checkpoint-format.md`).
-public struct Standardization: Sendable, Equatable, Hashable, Codable {
-    public var shift: [Double]
-    public var scale: [Double]
+package struct Standardization: Sendable, Equatable, Hashable, Codable {
+    package var shift: [Double]
+    package var scale: [Double]
 
-    public init(shift: [Double], scale: [Double]) {
+    package init(shift: [Double], scale: [Double]) {
         precondition(shift.count == 2 && scale.count == 2)
         self.shift = shift
         self.scale = scale
     }
 
     /// log|det ∂x′/∂x| = −Σ log scale (the same at every point).
-    public var logAbsDet: Double { -(Foundation.log(scale[0]) + Foundation.log(scale[1])) }
+    package var logAbsDet: Double { -(Foundation.log(scale[0]) + Foundation.log(scale[1])) }
 
     /// True when every value is finite and both scales are positive (a checkpoint is checked).
-    public var isValid: Bool {
+    package var isValid: Bool {
         shift.count == 2 && scale.count == 2 && shift.allSatisfy(\.isFinite)
             && scale.allSatisfy { $0.isFinite && $0 > 0 }
     }
 
     /// Data units → standardised units, row by row.
-    public func forward(_ m: Matrix) -> Matrix {
+    package func forward(_ m: Matrix) -> Matrix {
         var out = m
         let (s0, s1) = (shift[0], shift[1]), (c0, c1) = (scale[0], scale[1])
         for r in 0..<m.rows {
@@ -143,7 +143,7 @@ public struct Standardization: Sendable, Equatable, Hashable, Codable {
     }
 
     /// Standardised units → data units.
-    public func inverse(_ m: Matrix) -> Matrix {
+    package func inverse(_ m: Matrix) -> Matrix {
         var out = m
         let (s0, s1) = (shift[0], shift[1]), (c0, c1) = (scale[0], scale[1])
         for r in 0..<m.rows {

@@ -1,38 +1,38 @@
 /// An explicit Runge–Kutta method as data: `k_i = f(t + c_i h, y + h Σ_j a_ij k_j)`,
 /// `y₁ = y + h Σ b_i k_i`, and optionally embedded weights `b̂` whose difference
 /// `e = b − b̂` gives the local error estimate `h Σ e_i k_i`.
-public struct ButcherTableau: Sendable, Equatable {
-    public let name: String
-    public let a: [[Double]]
-    public let b: [Double]
-    public let c: [Double]
+package struct ButcherTableau: Sendable, Equatable {
+    package let name: String
+    package let a: [[Double]]
+    package let b: [Double]
+    package let c: [Double]
     /// `b − b̂`, nil for methods without an embedded estimate.
-    public let errorWeights: [Double]?
+    package let errorWeights: [Double]?
     /// Order of the propagated solution.
-    public let order: Int
+    package let order: Int
     /// First-same-as-last: the last stage equals f(t₁, y₁) and is reused as the next k₁.
-    public let fsal: Bool
+    package let fsal: Bool
     /// Weights giving y at the step's midpoint, `y_mid = y₀ + h Σ d_i k_i`, for quartic dense
     /// output (dopri5 only; nil elsewhere).
-    public var midpointWeights: [Double]? = nil
+    package var midpointWeights: [Double]? = nil
 
-    public var stages: Int { b.count }
+    package var stages: Int { b.count }
 
     /// Forward Euler (order 1).
-    public static let euler = ButcherTableau(name: "euler", a: [[]], b: [1], c: [0], errorWeights: nil, order: 1, fsal: false)
+    package static let euler = ButcherTableau(name: "euler", a: [[]], b: [1], c: [0], errorWeights: nil, order: 1, fsal: false)
 
     /// Explicit midpoint (order 2).
-    public static let midpoint = ButcherTableau(name: "midpoint", a: [[], [0.5]], b: [0, 1], c: [0, 0.5],
+    package static let midpoint = ButcherTableau(name: "midpoint", a: [[], [0.5]], b: [0, 1], c: [0, 0.5],
                                                 errorWeights: nil, order: 2, fsal: false)
 
     /// Kutta's 3/8 rule (order 4) — torchdiffeq's `rk4`.
-    public static let rk4 = ButcherTableau(name: "rk4", a: [[], [1.0 / 3], [-1.0 / 3, 1], [1, -1, 1]],
+    package static let rk4 = ButcherTableau(name: "rk4", a: [[], [1.0 / 3], [-1.0 / 3, 1], [1, -1, 1]],
                                            b: [1.0 / 8, 3.0 / 8, 3.0 / 8, 1.0 / 8], c: [0, 1.0 / 3, 2.0 / 3, 1],
                                            errorWeights: nil, order: 4, fsal: false)
 
     /// Dormand–Prince 5(4) with torchdiffeq's embedded weights (Dormand & Prince 1980; torchdiffeq's `dopri5`): the
     /// error weights are ⅔ of the textbook ones, so step counts match torchdiffeq's.
-    public static let dopri5: ButcherTableau = {
+    package static let dopri5: ButcherTableau = {
         let b: [Double] = [35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84, 0]
         let bHat: [Double] = [1951.0 / 21600, 0, 22642.0 / 50085, 451.0 / 720, -12231.0 / 42400, 649.0 / 6300, 1.0 / 60]
         var t = ButcherTableau(
@@ -53,7 +53,7 @@ public struct ButcherTableau: Sendable, Equatable {
         return t
     }()
 
-    public static let all: [ButcherTableau] = [.euler, .midpoint, .rk4, .dopri5]
+    package static let all: [ButcherTableau] = [.euler, .midpoint, .rk4, .dopri5]
 
-    public static func named(_ name: String) -> ButcherTableau? { all.first { $0.name == name } }
+    package static func named(_ name: String) -> ButcherTableau? { all.first { $0.name == name } }
 }

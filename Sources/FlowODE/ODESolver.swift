@@ -6,15 +6,15 @@ import Darwin
 import FlowCore
 
 /// How a solve ended. Failures are values with a message, never a trap.
-public enum SolveResult: Sendable, Equatable {
+package enum SolveResult: Sendable, Equatable {
     case success
     case maxStepsReached(Int)
     case stepTooSmall(Double)
     case nonFinite(Double)
 
-    public var isSuccess: Bool { self == .success }
+    package var isSuccess: Bool { self == .success }
 
-    public var message: String {
+    package var message: String {
         switch self {
         case .success: return "ok"
         case .maxStepsReached(let n): return "ODE solver hit its step cap (\(n) steps); loosen atol/rtol or raise the cap"
@@ -25,19 +25,19 @@ public enum SolveResult: Sendable, Equatable {
 }
 
 /// A solve's end state and what it cost.
-public struct Solution<S> {
-    public var y: S
-    public var t: Double
-    public var result: SolveResult
+package struct Solution<S> {
+    package var y: S
+    package var t: Double
+    package var result: SolveResult
     /// Function evaluations, accepted and rejected steps.
-    public var nfe = 0
-    public var accepted = 0
-    public var rejected = 0
+    package var nfe = 0
+    package var accepted = 0
+    package var rejected = 0
     /// y at the requested `saveAt` times (dense output for dopri5, linear interpolation for
     /// tableaux without it), in the order requested.
-    public var saved: [(t: Double, y: S)] = []
+    package var saved: [(t: Double, y: S)] = []
 
-    public init(y: S, t: Double, result: SolveResult) {
+    package init(y: S, t: Double, result: SolveResult) {
         self.y = y
         self.t = t
         self.result = result
@@ -69,11 +69,11 @@ struct DenseStep<S: ODEState> {
 /// Explicit Runge–Kutta integration of y' = f(t, y): a Butcher tableau stepped by a step-size
 /// controller (diffrax's solver × controller). One loop serves constant and adaptive stepping;
 /// it integrates forwards or backwards in time (`t1 < t0`) and lands exactly on `t1`.
-public struct ODESolver: Sendable {
-    public var tableau: ButcherTableau
-    public var controller: any StepSizeController
+package struct ODESolver: Sendable {
+    package var tableau: ButcherTableau
+    package var controller: any StepSizeController
 
-    public init(tableau: ButcherTableau, controller: any StepSizeController) {
+    package init(tableau: ButcherTableau, controller: any StepSizeController) {
         precondition(tableau.errorWeights != nil || !controller.needsErrorEstimate,
                      "adaptive stepping needs an embedded error estimate")
         self.tableau = tableau
@@ -116,7 +116,7 @@ public struct ODESolver: Sendable {
     /// Solves y' = f(t, y) from `t0` to `t1`; `saveAt` times are filled by dense output.
     // Long by design: the one integration loop for every controller (diffrax's shape), kept
     // in one piece so trial step, acceptance and dense output read top to bottom.
-    public func solve<S: ODEState>(_ f: (Double, S) -> S, y0: S, from t0: Double, to t1: Double,
+    package func solve<S: ODEState>(_ f: (Double, S) -> S, y0: S, from t0: Double, to t1: Double,
                                    saveAt: [Double] = []) -> Solution<S> {
         var sol = Solution(y: y0, t: t0, result: .success)
         var output = DenseOutput<S>(saveAt: saveAt, t0: t0, y0: y0, forward: t1 >= t0)

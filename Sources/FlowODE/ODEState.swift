@@ -3,7 +3,7 @@ import FlowCore
 /// What an ODE solver needs of a state: linear combinations and the parts its error norm
 /// looks at. Plain matrices (inference, adjoint) and tape variables (backprop through the
 /// solver) both conform, so one solver serves both.
-public protocol ODEState {
+package protocol ODEState {
     /// `self + Σ cᵢ·termsᵢ`.
     func adding(_ terms: [(Double, Self)]) -> Self
     /// The tensors of the state, for the error norm (RMS per tensor, then max).
@@ -11,12 +11,12 @@ public protocol ODEState {
 }
 
 /// A tuple of plain matrices.
-public struct MatrixState: ODEState, Sendable {
-    public var parts: [Matrix]
+package struct MatrixState: ODEState, Sendable {
+    package var parts: [Matrix]
 
-    public init(_ parts: [Matrix]) { self.parts = parts }
+    package init(_ parts: [Matrix]) { self.parts = parts }
 
-    public func adding(_ terms: [(Double, MatrixState)]) -> MatrixState {
+    package func adding(_ terms: [(Double, MatrixState)]) -> MatrixState {
         var out = parts
         for i in out.indices {
             out[i].storage.withUnsafeMutableBufferPointer { o in

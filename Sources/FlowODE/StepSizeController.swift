@@ -8,7 +8,7 @@ import FlowCore
 /// Chooses step sizes for `ODESolver` (diffrax's `AbstractStepSizeController`): the first step,
 /// whether a trial step is accepted (error ratio ≤ 1), and the next step. Sizes are magnitudes;
 /// the solver applies the direction of integration.
-public protocol StepSizeController: Sendable {
+package protocol StepSizeController: Sendable {
     /// Whether the controller reads the tableau's embedded error estimate.
     var needsErrorEstimate: Bool { get }
     /// Accepted-step cap; beyond it the solve stops with `.maxStepsReached`.
@@ -25,42 +25,42 @@ public protocol StepSizeController: Sendable {
 }
 
 /// `n` equal steps over [t₀, t₁]; every step is accepted.
-public struct ConstantStepSize: StepSizeController {
-    public var steps: Int
-    public init(steps: Int) { self.steps = max(1, steps) }
+package struct ConstantStepSize: StepSizeController {
+    package var steps: Int
+    package init(steps: Int) { self.steps = max(1, steps) }
 
-    public var needsErrorEstimate: Bool { false }
-    public var maxSteps: Int { steps }
-    public var minStep: Double { 0 }
+    package var needsErrorEstimate: Bool { false }
+    package var maxSteps: Int { steps }
+    package var minStep: Double { 0 }
 
-    public func initialStep<S: ODEState>(_ f: (Double, S) -> S, t0: Double, t1: Double, y0: S, f0: S, order: Int,
+    package func initialStep<S: ODEState>(_ f: (Double, S) -> S, t0: Double, t1: Double, y0: S, f0: S, order: Int,
                                          nfe: inout Int) -> Double {
         abs(t1 - t0) / Double(steps)
     }
 
-    public func errorRatio(_ error: [Matrix], y0: [Matrix], y1: [Matrix]) -> Double { 0 }
-    public func nextStep(_ h: Double, ratio: Double, order: Int) -> Double { h }
+    package func errorRatio(_ error: [Matrix], y0: [Matrix], y1: [Matrix]) -> Double { 0 }
+    package func nextStep(_ h: Double, ratio: Double, order: Int) -> Double { h }
 }
 
 /// Step-size control as in torchdiffeq's dopri5 (Hairer, Nørsett & Wanner, Solving ODEs I,
 /// §II.4): mixed RMS/max error norm, safety 0.9, growth ≤ 10, shrink ≥ 0.2, accepted steps
 /// never shrink, Hairer's initial step.
-public struct AdaptiveStepSize: StepSizeController, Equatable {
-    public var atol: Double
-    public var rtol: Double
-    public var safety = 0.9
-    public var maxGrowth = 10.0
-    public var maxShrink = 0.2
-    public var maxSteps = 1000
-    public var minStep = 1e-10
+package struct AdaptiveStepSize: StepSizeController, Equatable {
+    package var atol: Double
+    package var rtol: Double
+    package var safety = 0.9
+    package var maxGrowth = 10.0
+    package var maxShrink = 0.2
+    package var maxSteps = 1000
+    package var minStep = 1e-10
 
-    public init(atol: Double, rtol: Double, maxSteps: Int = 1000) {
+    package init(atol: Double, rtol: Double, maxSteps: Int = 1000) {
         self.atol = atol
         self.rtol = rtol
         self.maxSteps = maxSteps
     }
 
-    public var needsErrorEstimate: Bool { true }
+    package var needsErrorEstimate: Bool { true }
 
     /// `max over parts of RMS(v / (atol + rtol·max(|a|, |b|)))`.
     func norm(_ v: [Matrix], scaleA: [Matrix], scaleB: [Matrix]) -> Double {
@@ -77,18 +77,18 @@ public struct AdaptiveStepSize: StepSizeController, Equatable {
         return worst
     }
 
-    public func errorRatio(_ error: [Matrix], y0: [Matrix], y1: [Matrix]) -> Double {
+    package func errorRatio(_ error: [Matrix], y0: [Matrix], y1: [Matrix]) -> Double {
         norm(error, scaleA: y0, scaleB: y1)
     }
 
-    public func nextStep(_ h: Double, ratio: Double, order: Int) -> Double {
+    package func nextStep(_ h: Double, ratio: Double, order: Int) -> Double {
         if ratio == 0 { return h * maxGrowth }
         let lower = ratio < 1 ? 1 : maxShrink
         return h * min(maxGrowth, max(safety * pow(ratio, -1.0 / Double(order)), lower))
     }
 
     /// Hairer–Nørsett–Wanner's starting step (one extra evaluation).
-    public func initialStep<S: ODEState>(_ f: (Double, S) -> S, t0: Double, t1: Double, y0: S, f0: S, order: Int,
+    package func initialStep<S: ODEState>(_ f: (Double, S) -> S, t0: Double, t1: Double, y0: S, f0: S, order: Int,
                                          nfe: inout Int) -> Double {
         let direction: Double = t1 >= t0 ? 1 : -1
         let y = y0.parts, fp = f0.parts

@@ -7,29 +7,29 @@ import Darwin
 #endif
 
 /// Why the terminal could not be used, with one clear line for the user.
-public struct TerminalError: Error, CustomStringConvertible, Sendable {
-    public let message: String
-    public var description: String { message }
+package struct TerminalError: Error, CustomStringConvertible, Sendable {
+    package let message: String
+    package var description: String { message }
 }
 
 /// The one place FlowLab talks to ncurses: starts and restores the terminal, draws `Frame`s
 /// by diffing against the previous one, and decodes keys. Main-thread only (ncurses is not
 /// thread-safe); all calls go through the shim accessors (docs/ARCHITECTURE.md, "Terminal").
 @MainActor
-public final class CursesScreen: TerminalBackend {
+package final class CursesScreen: TerminalBackend {
     private let screen: OpaquePointer
     private let window: UnsafeMutablePointer<WINDOW>
     private var previous: Frame?
     private var pairs: [Int64: Int16] = [:]
     private var nextPair: Int16 = 1
     private let colorCount: Int
-    public private(set) var capabilities: Capabilities
+    package private(set) var capabilities: Capabilities
     private var closed = false
 
     /// Starts curses on the controlling terminal.
     /// - Parameters:
     ///   - forceASCII: draw without Unicode glyphs or colour (`--ascii`).
-    public init(forceASCII: Bool) throws {
+    package init(forceASCII: Bool) throws {
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
             throw TerminalError(message: "not a terminal (stdin/stdout redirected); use `flowlab render --size 120x40` for headless frames")
         }
@@ -71,16 +71,16 @@ public final class CursesScreen: TerminalBackend {
     }
 
     /// True when the locale is not UTF-8 (the explorer says so in its title bar).
-    public var lacksUTF8: Bool { !capabilities.unicode }
+    package var lacksUTF8: Bool { !capabilities.unicode }
 
-    public var size: Size {
+    package var size: Size {
         var h: Int32 = 0, w: Int32 = 0
         cn_getmaxyx(window, &h, &w)
         return Size(width: Int(w), height: Int(h))
     }
 
     /// Waits up to `timeoutMilliseconds` for a key or a resize.
-    public func nextEvent(timeoutMilliseconds: Int) -> InputEvent? {
+    package func nextEvent(timeoutMilliseconds: Int) -> InputEvent? {
         wtimeout(window, Int32(timeoutMilliseconds))
         var wc: wint_t = 0
         let r = wget_wch(window, &wc)
@@ -111,7 +111,7 @@ public final class CursesScreen: TerminalBackend {
     }
 
     /// Draws the cells that changed since the last frame, then refreshes.
-    public func draw(_ frame: Frame) {
+    package func draw(_ frame: Frame) {
         let full = previous == nil || previous!.size != frame.size
         if full { werase(window) }
         for y in 0..<frame.size.height {
@@ -126,7 +126,7 @@ public final class CursesScreen: TerminalBackend {
     }
 
     /// Forces a full redraw next time (after a resize or when the screen may be garbled).
-    public func invalidate() { previous = nil; clearok(window, true) }
+    package func invalidate() { previous = nil; clearok(window, true) }
 
     private func put(_ cell: Cell, x: Int, y: Int) {
         var attrs: attr_t = 0
@@ -166,7 +166,7 @@ public final class CursesScreen: TerminalBackend {
     }
 
     /// Restores the terminal. Safe to call twice.
-    public func close() {
+    package func close() {
         guard !closed else { return }
         closed = true
         // Leave a clean screen also where there is no alternate screen (TERM=vt100).

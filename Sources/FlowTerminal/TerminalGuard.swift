@@ -10,15 +10,15 @@ import Darwin
 /// SIGINT/SIGTERM/SIGHUP/SIGQUIT only set a flag the run loop polls (so it exits through the normal,
 /// orderly path). Fatal signals (a crash) restore the terminal with `endwin` before the default
 /// action runs, so a crash never leaves the shell in curses mode.
-public enum TerminalGuard {
+package enum TerminalGuard {
     nonisolated(unsafe) private static var stopFlag: sig_atomic_t = 0
 
-    public static var stopRequested: Bool { stopFlag != 0 }
+    package static var stopRequested: Bool { stopFlag != 0 }
 
     /// The signal that asked the explorer to stop (0: none); the command exits 128 + it.
-    public static var stopSignal: Int32 { Int32(stopFlag) }
+    package static var stopSignal: Int32 { Int32(stopFlag) }
 
-    public static func install() {
+    package static func install() {
         // SIGQUIT (Ctrl-\) too: otherwise the Swift runtime's backtracer draws over the UI.
         for s in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
             signal(s) { sig in TerminalGuard.stopFlag = sig_atomic_t(sig) }

@@ -10,7 +10,7 @@ import FlowRender
 /// emits an `"r"` event and a full redraw. The file is written next to the destination and
 /// moved into place by `finish()`, so an existing file is only replaced by a complete recording.
 @MainActor
-public final class CastRecorder: TerminalBackend {
+package final class CastRecorder: TerminalBackend {
     let inner: any TerminalBackend
     private let destination: String
     private let temporary: String
@@ -23,7 +23,7 @@ public final class CastRecorder: TerminalBackend {
     private var sgrCache: [Style: [UInt8]] = [:]
 
     /// Opens a recording of `inner` at `path`; throws `SafeFile.Failure` if it cannot be written.
-    public init(recording inner: any TerminalBackend, to path: String, now: Date = Date()) throws {
+    package init(recording inner: any TerminalBackend, to path: String, now: Date = Date()) throws {
         self.inner = inner
         destination = try SafeFile.checkDestination(path)
         temporary = destination + ".partial-\(getpid())"
@@ -39,12 +39,12 @@ public final class CastRecorder: TerminalBackend {
               + "\"timestamp\": \(Int(now.timeIntervalSince1970)), \"env\": {\"TERM\": \"xterm-256color\"}}\n")
     }
 
-    public var size: Size { inner.size }
-    public var capabilities: Capabilities { inner.capabilities }
-    public func nextEvent(timeoutMilliseconds: Int) -> InputEvent? { inner.nextEvent(timeoutMilliseconds: timeoutMilliseconds) }
-    public func invalidate() { inner.invalidate(); previous = nil }
+    package var size: Size { inner.size }
+    package var capabilities: Capabilities { inner.capabilities }
+    package func nextEvent(timeoutMilliseconds: Int) -> InputEvent? { inner.nextEvent(timeoutMilliseconds: timeoutMilliseconds) }
+    package func invalidate() { inner.invalidate(); previous = nil }
 
-    public func draw(_ frame: Frame) {
+    package func draw(_ frame: Frame) {
         inner.draw(frame)
         guard !finished else { return }
         let t = Date().timeIntervalSince(start)
@@ -111,7 +111,7 @@ public final class CastRecorder: TerminalBackend {
     }
 
     /// Closes the file and moves it into place.
-    public func finish() throws {
+    package func finish() throws {
         guard !finished else { return }
         finished = true
         try handle.close()

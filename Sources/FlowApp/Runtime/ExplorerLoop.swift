@@ -7,8 +7,8 @@ import FlowRender
 /// Every state change goes through `Reducer.reduce`. The terminal is any `TerminalBackend`
 /// (curses in the app, a scripted one in the tests); training runs on a `TrainerWorker`.
 @MainActor
-public final class ExplorerLoop {
-    public private(set) var state: ExplorerState
+package final class ExplorerLoop {
+    package private(set) var state: ExplorerState
     let backend: any TerminalBackend
     let worker: TrainerWorker
     /// `--autoplay S`: the course moves to the next lesson every S seconds.
@@ -17,12 +17,12 @@ public final class ExplorerLoop {
     private var needsDraw = true
     private var frameTimes: [Double] = []
     /// How long one turn waits for input.
-    public var inputWaitMilliseconds = 12
+    package var inputWaitMilliseconds = 12
     /// The scrubber animation's time per stage.
-    public var scrubTickSeconds = 0.12
+    package var scrubTickSeconds = 0.12
     private var lastScrubTick = 0.0
 
-    public init(model: ModelKind, dataset: String, seed: UInt64, backend: any TerminalBackend,
+    package init(model: ModelKind, dataset: String, seed: UInt64, backend: any TerminalBackend,
                 datasetCycle: [String], lesson: Int? = nil, autoplay: Double? = nil, message: String? = nil) {
         self.backend = backend
         self.autoplay = autoplay
@@ -36,21 +36,21 @@ public final class ExplorerLoop {
     }
 
     /// Runs turns until the user quits or `shouldStop` says so; the worker stops on return.
-    public func run(shouldStop: () -> Bool = { false }) {
+    package func run(shouldStop: () -> Bool = { false }) {
         start()
         defer { stop() }
         while !state.quitRequested && !shouldStop() { turn() }
     }
 
     /// Starts training on the worker thread (`run` does this; tests driving `turn` call it).
-    public func start() { worker.start() }
+    package func start() { worker.start() }
 
     /// Stops the worker thread and waits for it.
-    public func stop() { worker.stop() }
+    package func stop() { worker.stop() }
 
     /// One turn: at most one input event, the clocks (scrubber animation, lesson autoplay), the newest snapshot and
     /// messages, then a frame if anything changed.
-    public func turn() {
+    package func turn() {
         if let event = backend.nextEvent(timeoutMilliseconds: inputWaitMilliseconds) {
             switch event {
             case .key(let k):
@@ -82,7 +82,7 @@ public final class ExplorerLoop {
     }
 
     /// Applies an action and carries out its effects.
-    public func dispatch(_ action: Action) {
+    package func dispatch(_ action: Action) {
         for effect in Reducer.reduce(&state, action) { perform(effect) }
         needsDraw = true
     }

@@ -5,28 +5,28 @@ import FlowRender
 
 /// The explorer without a terminal: train N seeded iterations, snapshot, render. Used by
 /// `flowlab render` and the frame snapshot tests; the same code paths as the live explorer.
-public enum HeadlessExplorer {
-    public struct Options: Sendable {
-        public var model: ModelKind
-        public var dataset: String
-        public var seed: UInt64 = 1
-        public var iterations: Int = 0
-        public var size: Size
-        public var specialIndex: Int = 0
-        public var logScale = true
-        public var showHelp = false
-        public var capabilities: Capabilities = .full
-        public var config: ModelConfig?
+package enum HeadlessExplorer {
+    package struct Options: Sendable {
+        package var model: ModelKind
+        package var dataset: String
+        package var seed: UInt64 = 1
+        package var iterations: Int = 0
+        package var size: Size
+        package var specialIndex: Int = 0
+        package var logScale = true
+        package var showHelp = false
+        package var capabilities: Capabilities = .full
+        package var config: ModelConfig?
         /// The scrubber at this fraction of its track (`--scrub F`), nil: off.
-        public var scrub: Double?
+        package var scrub: Double?
         /// The probe at this point, data coordinates (`--probe X,Y`), nil: off.
-        public var probe: Point2?
+        package var probe: Point2?
         /// A lesson's preset and caption (`--lesson N`, from 0 here).
-        public var lesson: Int?
-        public var preset: ConfigPreset?
+        package var lesson: Int?
+        package var preset: ConfigPreset?
 
         /// Options for lesson `i` (from 0): its model, dataset, view, scrubber, probe and preset.
-        public init(lesson i: Int, iterations: Int, size: Size) {
+        package init(lesson i: Int, iterations: Int, size: Size) {
             let l = Lessons.all[i]
             self.init(model: l.model, dataset: l.dataset, iterations: iterations, size: size)
             lesson = i
@@ -36,7 +36,7 @@ public enum HeadlessExplorer {
             preset = l.preset
         }
 
-        public init(model: ModelKind, dataset: String, iterations: Int, size: Size) {
+        package init(model: ModelKind, dataset: String, iterations: Int, size: Size) {
             self.model = model
             self.dataset = dataset
             self.iterations = iterations
@@ -45,7 +45,7 @@ public enum HeadlessExplorer {
     }
 
     /// Trains and renders. Throws `DatasetError`/`ModelError` for bad names.
-    public static func frame(_ o: Options) throws -> Frame {
+    package static func frame(_ o: Options) throws -> Frame {
         let dataset = try Dataset(name: o.dataset)
         var config = o.config ?? ModelConfig.defaults(for: o.model, dataset: dataset)
         config.seed = o.seed
@@ -67,7 +67,7 @@ public enum HeadlessExplorer {
     }
 
     /// Renders an existing session (e.g. a loaded checkpoint).
-    public static func frame(session: TrainingSession, options o: Options, history: [Double] = [], lastLoss: Double? = nil,
+    package static func frame(session: TrainingSession, options o: Options, history: [Double] = [], lastLoss: Double? = nil,
                              figures: Figures = [:], event: String? = nil) -> Frame {
         var state = ExplorerState(model: session.config.kind, dataset: session.dataset.name, seed: session.config.seed,
                                   size: o.size, capabilities: o.capabilities, datasetCycle: Dataset.builtinNames)
@@ -94,9 +94,9 @@ public enum HeadlessExplorer {
 }
 
 /// Keeps the loss sparkline short.
-public enum LossHistory {
+package enum LossHistory {
     /// Means over equal chunks so that at most `n` values remain.
-    public static func downsample(_ values: [Double], to n: Int) -> [Double] {
+    package static func downsample(_ values: [Double], to n: Int) -> [Double] {
         guard values.count > n, n > 0 else { return values }
         let chunk = (values.count + n - 1) / n
         return stride(from: 0, to: values.count, by: chunk).map { start in

@@ -6,16 +6,16 @@ import FlowRender
 
 /// Samples a training session into a `ModelSnapshot` at the resolution the layout will draw.
 /// Deterministic: the samples and data points shown come from fixed seeds, so the same model
-/// state always gives the same snapshot (and the same frame). The parts are public so the live
+/// state always gives the same snapshot (and the same frame). The parts are visible to the package so the live
 /// explorer can refresh them incrementally (`IncrementalSnapshot`).
-public enum SnapshotBuilder {
-    public static let sampleCount = 1500
-    public static let sampleChunk = 300
-    public static let sampleSeed: UInt64 = 0x5A3D1E
-    public static let dataSeed: UInt64 = 0xDA7A
+package enum SnapshotBuilder {
+    package static let sampleCount = 1500
+    package static let sampleChunk = 300
+    package static let sampleSeed: UInt64 = 0x5A3D1E
+    package static let dataSeed: UInt64 = 0xDA7A
 
     /// Everything in one go (headless frames, snapshot tests).
-    public static func build(session: TrainingSession, geometry: PlotGeometry, target: FieldGrid?,
+    package static func build(session: TrainingSession, geometry: PlotGeometry, target: FieldGrid?,
                              lossHistory: [Double], lastLoss: Double?, itersPerSecond: Double?,
                              specialIndex: Int, event: String?, figures: Figures = [:],
                              withTestNLL: Bool = true, scrubbing: Bool = false, probe: Point2? = nil) -> ModelSnapshot {
@@ -34,7 +34,7 @@ public enum SnapshotBuilder {
     }
 
     /// The cheap fields: iteration, rates, loss, learning rate, history, events.
-    public static func status(session: TrainingSession, target: FieldGrid?, lossHistory: [Double], lastLoss: Double?,
+    package static func status(session: TrainingSession, target: FieldGrid?, lossHistory: [Double], lastLoss: Double?,
                               itersPerSecond: Double?, event: String?, figures: Figures) -> ModelSnapshot {
         var snap = ModelSnapshot(model: session.config.kind, dataset: session.dataset.name, seed: session.config.seed)
         snap.iteration = session.iteration
@@ -57,21 +57,21 @@ public enum SnapshotBuilder {
     }
 
     /// Chunk `k` of the displayed samples (each chunk has its own fixed seed).
-    public static func samples(_ model: any GenerativeModel, chunk k: Int) -> [Point2] {
+    package static func samples(_ model: any GenerativeModel, chunk k: Int) -> [Point2] {
         var rng = Xoshiro256(seed: sampleSeed &+ UInt64(k) &* 7919)
         let s = model.sample(count: sampleChunk, using: &rng)
         return s.points
     }
 
     /// Log-densities of pixel rows `rows` of the density grid, or nil without a tractable density.
-    public static func densityRows(_ model: any GenerativeModel, pixels: Size, rows: Range<Int>, box: ViewBox) -> [Double]? {
+    package static func densityRows(_ model: any GenerativeModel, pixels: Size, rows: Range<Int>, box: ViewBox) -> [Double]? {
         let grid = Evaluation.gridPoints(width: pixels.width, height: pixels.height, box: box)
         let part = grid.rows((rows.lowerBound * pixels.width)..<(rows.upperBound * pixels.width))
         return model.logDensity(part)?.map(Double.init)
     }
 
     /// The whole density grid, or a histogram of 10 000 samples for implicit models.
-    public static func density(_ model: any GenerativeModel, pixels px: Size, box: ViewBox) -> (FieldGrid?, Bool) {
+    package static func density(_ model: any GenerativeModel, pixels px: Size, box: ViewBox) -> (FieldGrid?, Bool) {
         guard px.width > 0 && px.height > 0 else { return (nil, false) }
         if let lp = densityRows(model, pixels: px, rows: 0..<px.height, box: box) {
             return (FieldGrid(width: px.width, height: px.height, logValues: lp), false)
@@ -82,7 +82,7 @@ public enum SnapshotBuilder {
     }
 
     /// The scrubber's track (fixed data points and seed), nil when the model has none.
-    public static func scrubTrack(session: TrainingSession, box: ViewBox) -> ScrubTrack? {
+    package static func scrubTrack(session: TrainingSession, box: ViewBox) -> ScrubTrack? {
         var drng = Xoshiro256(seed: dataSeed)
         let data = session.dataset.sample(count: 800, using: &drng)
         var rng = Xoshiro256(seed: sampleSeed &+ 3)
@@ -90,12 +90,12 @@ public enum SnapshotBuilder {
     }
 
     /// The change of variables at one point.
-    public static func probeReading(_ model: any FlowLabModel, at p: Point2) -> ProbeReading {
+    package static func probeReading(_ model: any FlowLabModel, at p: Point2) -> ProbeReading {
         ProbeReading(point: p, terms: model.densityTerms(Matrix(rows: 1, cols: 2, storage: [Float(p.x), Float(p.y)])))
     }
 
     /// The model-specific view (with fixed data points and seed).
-    public static func special(session: TrainingSession, index: Int, box: ViewBox) -> (SpecialView, [String], Int) {
+    package static func special(session: TrainingSession, index: Int, box: ViewBox) -> (SpecialView, [String], Int) {
         let model = session.model
         let names = model.views.map(\.title)
         let i = names.isEmpty ? 0 : index % names.count

@@ -5,16 +5,16 @@ import FlowModels
 
 /// The target density on the plotting grid: exact for energy targets (normalised by
 /// quadrature), a histogram of many fixed-seed samples for toy data, of the points for a CSV.
-public enum TargetField {
-    public static let histogramSamples = 60_000
-    public static let seed: UInt64 = 0x7A26E7
+package enum TargetField {
+    package static let histogramSamples = 60_000
+    package static let seed: UInt64 = 0x7A26E7
 
-    public static func compute(_ dataset: Dataset, pixels: Size2, box: Double) -> FieldGrid {
+    package static func compute(_ dataset: Dataset, pixels: Size2, box: Double) -> FieldGrid {
         compute(dataset, pixels: pixels, box: ViewBox.square(box))
     }
 
     /// The target over a view box (a CSV's fitted rectangle).
-    public static func compute(_ dataset: Dataset, pixels: Size2, box: ViewBox) -> FieldGrid {
+    package static func compute(_ dataset: Dataset, pixels: Size2, box: ViewBox) -> FieldGrid {
         let (w, h) = (pixels.width, pixels.height)
         guard w > 0, h > 0 else { return FieldGrid(width: 0, height: 0, logValues: []) }
         if case .energy(let target) = dataset {
@@ -33,12 +33,12 @@ public enum TargetField {
     }
 
     /// Log of the histogram density (count / (n · cell area)); −inf in empty cells.
-    public static func histogram(_ points: Matrix, pixels: Size2, box: Double) -> FieldGrid {
+    package static func histogram(_ points: Matrix, pixels: Size2, box: Double) -> FieldGrid {
         histogram(points, pixels: pixels, box: ViewBox.square(box))
     }
 
     /// The histogram over a view box; for [−L, L]² the arithmetic is that of the square box.
-    public static func histogram(_ points: Matrix, pixels: Size2, box: ViewBox) -> FieldGrid {
+    package static func histogram(_ points: Matrix, pixels: Size2, box: ViewBox) -> FieldGrid {
         let (w, h) = (pixels.width, pixels.height)
         let left = box.centerX - box.halfWidth, top = box.centerY + box.halfHeight
         let (hx, hy) = (box.halfWidth, box.halfHeight)
@@ -56,8 +56,8 @@ public enum TargetField {
 }
 
 /// A plain width × height pair (keeps FlowRender out of the model-facing API).
-public struct Size2: Sendable, Equatable, Hashable {
-    public var width: Int
-    public var height: Int
-    public init(_ width: Int, _ height: Int) { self.width = width; self.height = height }
+package struct Size2: Sendable, Equatable, Hashable {
+    package var width: Int
+    package var height: Int
+    package init(_ width: Int, _ height: Int) { self.width = width; self.height = height }
 }

@@ -10,8 +10,8 @@ import FlowRender
 /// the worker. Training runs in ~12 ms slices so commands are answered quickly, and snapshots
 /// (density grid, samples, views) are rebuilt at most every `snapshotInterval`, which adapts
 /// to how long building one takes so heavy models never starve training or the UI.
-public final class TrainerWorker: @unchecked Sendable {
-    public enum Command: Sendable {
+package final class TrainerWorker: @unchecked Sendable {
+    package enum Command: Sendable {
         case restart(model: ModelKind, dataset: String, seed: UInt64, generation: Int = 0, preset: ConfigPreset? = nil)
         case setPaused(Bool)
         case step
@@ -73,14 +73,14 @@ public final class TrainerWorker: @unchecked Sendable {
     private var watchdog = Watchdog()
     private var alert: WatchdogAlert?
 
-    public init(model: ModelKind, dataset: String, seed: UInt64, geometry: PlotGeometry, paused: Bool = false) {
+    package init(model: ModelKind, dataset: String, seed: UInt64, geometry: PlotGeometry, paused: Bool = false) {
         self.geometry = geometry
         self.assembler = IncrementalSnapshot(geometry: geometry)
         self.paused = paused
         commands = [.restart(model: model, dataset: dataset, seed: seed)]
     }
 
-    public func start() {
+    package func start() {
         let t = Thread { [self] in self.loop(); self.done.signal() }
         t.name = "flowlab-trainer"
         t.stackSize = 8 << 20
@@ -88,12 +88,12 @@ public final class TrainerWorker: @unchecked Sendable {
         t.start()
     }
 
-    public func send(_ c: Command) {
+    package func send(_ c: Command) {
         lock.lock(); commands.append(c); lock.unlock()
     }
 
     /// The newest snapshot if one arrived since the last call.
-    public func takeSnapshot() -> ModelSnapshot? {
+    package func takeSnapshot() -> ModelSnapshot? {
         lock.lock(); defer { lock.unlock() }
         guard published != taken else { return nil }
         taken = published
@@ -101,7 +101,7 @@ public final class TrainerWorker: @unchecked Sendable {
     }
 
     /// Messages for the title bar (saved, loaded, errors), oldest first.
-    public func takeMessages() -> [String] {
+    package func takeMessages() -> [String] {
         lock.lock(); defer { lock.unlock() }
         let m = messages
         messages = []
@@ -109,7 +109,7 @@ public final class TrainerWorker: @unchecked Sendable {
     }
 
     /// Stops the thread and waits for it (at most ~1 s).
-    public func stop() {
+    package func stop() {
         lock.lock(); stopRequested = true; lock.unlock()
         if thread != nil { _ = done.wait(timeout: .now() + 1) }
     }
@@ -364,7 +364,7 @@ public final class TrainerWorker: @unchecked Sendable {
     }
 
     /// The checkpoint file the `s`/`o` keys use for a model and dataset.
-    public static func defaultCheckpointPath(model: ModelKind, dataset: String) -> String {
+    package static func defaultCheckpointPath(model: ModelKind, dataset: String) -> String {
         let safe = dataset.hasPrefix("csv:") ? "csv" : dataset
         return "flowlab-\(model.rawValue)-\(safe).json"
     }

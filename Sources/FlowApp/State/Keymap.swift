@@ -2,11 +2,11 @@ import FlowRender
 
 /// One line of the key reference: the keys and the actions they trigger, how the help overlay
 /// names them, what they do, and the short label the footer shows (nil: not in the footer).
-public struct KeyBinding: Sendable {
-    public let keys: [(key: Character, action: Action)]
-    public let label: String
-    public let help: String
-    public let footer: String?
+package struct KeyBinding: Sendable {
+    package let keys: [(key: Character, action: Action)]
+    package let label: String
+    package let help: String
+    package let footer: String?
 
     init(_ keys: [(Character, Action)], label: String? = nil, help: String, footer: String? = nil) {
         self.keys = keys.map { (key: $0.0, action: $0.1) }
@@ -18,8 +18,8 @@ public struct KeyBinding: Sendable {
 
 /// The explorer's one keymap: key handling, the `?` overlay and the footer all read this table,
 /// so adding a key is one row here plus its case in `Action` and `Reducer`.
-public enum Keymap {
-    public static let bindings: [KeyBinding] = [
+package enum Keymap {
+    package static let bindings: [KeyBinding] = [
         KeyBinding([(" ", .togglePause)], label: "space", help: "pause / resume training", footer: "pause"),
         KeyBinding([("n", .singleStep)], help: "one training step (pauses)", footer: "step"),
         KeyBinding([("r", .reset)], help: "reset: same model, data and seed", footer: "reset"),
@@ -55,17 +55,17 @@ public enum Keymap {
     ]
 
     /// The action bound to a key, if any.
-    public static func action(for key: Character) -> Action? {
+    package static func action(for key: Character) -> Action? {
         for b in bindings { if let hit = b.keys.first(where: { $0.key == key }) { return hit.action } }
         return nil
     }
 
     /// The help overlay's rows.
-    public static var helpRows: [(key: String, text: String)] { bindings.map { ($0.label, $0.help) } }
+    package static var helpRows: [(key: String, text: String)] { bindings.map { ($0.label, $0.help) } }
 
     /// The footer for a line of `width` columns: "? help" and "q quit" always, then as many of
     /// the others, in table order, as fit.
-    public static func footer(width: Int) -> String {
+    package static func footer(width: Int) -> String {
         " " + footerChoice(width: width).map(\.text).joined(separator: "  ")
     }
 
@@ -83,7 +83,7 @@ public enum Keymap {
     }
 
     /// The footer's items with the columns they occupy (a click there acts as the key).
-    public static func footerItems(width: Int) -> [(columns: Range<Int>, action: Action)] {
+    package static func footerItems(width: Int) -> [(columns: Range<Int>, action: Action)] {
         var x = 1
         return footerChoice(width: width).map { item in
             defer { x += item.text.count + 2 }

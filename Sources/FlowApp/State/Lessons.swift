@@ -1,13 +1,13 @@
 import FlowModels
 
 /// A change to a model's defaults that a lesson needs (a run with Hutchinson's trace, …).
-public enum ConfigPreset: String, Sendable, Equatable {
+package enum ConfigPreset: String, Sendable, Equatable {
     case hutchinsonTrace, noStopGradient
 
     /// The model the preset is for (it is not applied to any other).
-    public var model: ModelKind { self == .hutchinsonTrace ? .ffjord : .glf }
+    package var model: ModelKind { self == .hutchinsonTrace ? .ffjord : .glf }
 
-    public func apply(to config: inout ModelConfig) {
+    package func apply(to config: inout ModelConfig) {
         switch self {
         case .hutchinsonTrace:
             var o = config.cnf ?? CNFOptions()
@@ -23,25 +23,25 @@ public enum ConfigPreset: String, Sendable, Equatable {
 
 /// One lesson of `flowlab demo`: a preset (model, dataset, view, scrubber, probe, model options)
 /// and a caption of a few sentences shown whole in a panel. Tab / Shift-Tab move between them.
-public struct Lesson: Sendable, Equatable {
-    public var title: String
-    public var model: ModelKind
-    public var dataset: String
+package struct Lesson: Sendable, Equatable {
+    package var title: String
+    package var model: ModelKind
+    package var dataset: String
     /// The model view (`v`) to show, from 0.
-    public var view = 0
+    package var view = 0
     /// The scrubber's starting fraction (base 0 … data 1), nil: off.
-    public var scrub: Double?
+    package var scrub: Double?
     /// Whether the scrubber plays on its own.
-    public var play = false
+    package var play = false
     /// The probe's starting point, nil: off.
-    public var probe: Point2?
-    public var preset: ConfigPreset?
-    public var caption: String
+    package var probe: Point2?
+    package var preset: ConfigPreset?
+    package var caption: String
 }
 
 /// The course: one lesson per idea, in order.
-public enum Lessons {
-    public static let all: [Lesson] = [
+package enum Lessons {
+    package static let all: [Lesson] = [
         Lesson(title: "change of variables", model: .realnvp, dataset: "8gaussians", probe: Point2(2.8, 0),
                caption: "A flow maps each data point x to a base point z = f(x) drawn from N(0, I), and log p(x) = log N(z) + log|det ∂f/∂x|: how likely z is, plus how much f stretches space at x. The probe panel lists these terms at the cross-hair and their sum. Move it with the arrow keys (or click) and watch the terms add up."),
         Lesson(title: "coupling layers", model: .realnvp, dataset: "moons", scrub: 0, play: true,
@@ -61,12 +61,12 @@ public enum Lessons {
     ]
 
     /// The caption panel's title.
-    public static func heading(_ i: Int, unicode: Bool) -> String {
+    package static func heading(_ i: Int, unicode: Bool) -> String {
         "Lesson \(i + 1)/\(all.count): \(all[i].title) \(unicode ? "·" : "-") Tab next, Shift-Tab back"
     }
 
     /// The caption wrapped for a screen `width` wide (inside its panel), every word kept.
-    public static func captionLines(_ i: Int, width: Int) -> [String] {
+    package static func captionLines(_ i: Int, width: Int) -> [String] {
         ExplorerView.wrap(all[i].caption, width: max(2, width - 4), maxLines: 100)
     }
 }

@@ -2,13 +2,13 @@ import FlowData
 import FlowModels
 
 /// A scalar field on a pixel grid over the plotting box, top row first.
-public struct FieldGrid: Sendable, Equatable {
-    public var width: Int
-    public var height: Int
+package struct FieldGrid: Sendable, Equatable {
+    package var width: Int
+    package var height: Int
     /// Log-densities (−inf where zero).
-    public var logValues: [Double]
+    package var logValues: [Double]
 
-    public init(width: Int, height: Int, logValues: [Double]) {
+    package init(width: Int, height: Int, logValues: [Double]) {
         precondition(logValues.count == width * height)
         self.width = width
         self.height = height
@@ -18,52 +18,52 @@ public struct FieldGrid: Sendable, Equatable {
 
 /// An immutable picture of a training run: everything the view needs, nothing it must compute
 /// from the model. Built on the training thread, handed to the UI thread.
-public struct ModelSnapshot: Sendable, Equatable {
-    public var model: ModelKind
-    public var dataset: String
-    public var seed: UInt64
-    public var iteration: Int
-    public var itersPerSecond: Double?
-    public var loss: Double?
-    public var testNLL: Double?
-    public var entropyFloor: Double?
-    public var learningRate: Double
-    public var figures: Figures
-    public var lossHistory: [Double]
-    public var target: FieldGrid?
+package struct ModelSnapshot: Sendable, Equatable {
+    package var model: ModelKind
+    package var dataset: String
+    package var seed: UInt64
+    package var iteration: Int
+    package var itersPerSecond: Double?
+    package var loss: Double?
+    package var testNLL: Double?
+    package var entropyFloor: Double?
+    package var learningRate: Double
+    package var figures: Figures
+    package var lossHistory: [Double]
+    package var target: FieldGrid?
     /// The model's density, or a histogram of its samples when it has no tractable density.
-    public var density: FieldGrid?
-    public var densityIsHistogram: Bool
-    public var samples: [Point2]
-    public var special: SpecialView
-    public var specialViewNames: [String]
+    package var density: FieldGrid?
+    package var densityIsHistogram: Bool
+    package var samples: [Point2]
+    package var special: SpecialView
+    package var specialViewNames: [String]
     /// The model's switch and knob as (label, value) rows for the status panel.
-    public var controls: [ControlReading] = []
-    public var specialIndex: Int
+    package var controls: [ControlReading] = []
+    package var specialIndex: Int
     /// The most recent notable event (NaN recovery, solver failure), shown in the status panel.
-    public var event: String?
+    package var event: String?
     /// The plotted rectangle: [−4, 4]² for the built-in datasets, fitted to a CSV's data.
-    public var viewBox: ViewBox
+    package var viewBox: ViewBox
     /// Half-width of the plotted box (its x half-width for a CSV's rectangle).
-    public var box: Double { viewBox.halfWidth }
+    package var box: Double { viewBox.halfWidth }
     /// A CSV's column names (x, y); nil for the built-in datasets.
-    public var columns: [String]?
+    package var columns: [String]?
     /// Rows of a CSV skipped for missing values.
-    public var skippedRows: Int
+    package var skippedRows: Int
     /// NLL on the training points (CSV datasets), next to `testNLL` on the held-out ones.
-    public var trainNLL: Double?
+    package var trainNLL: Double?
     /// The training run this snapshot belongs to (`ExplorerState.generation`).
-    public var generation = 0
+    package var generation = 0
     /// The scrubber's stages, when the scrubber is on and the model has them.
-    public var scrub: ScrubTrack?
+    package var scrub: ScrubTrack?
     /// The change of variables at the probe, when the probe is on.
-    public var probe: ProbeReading?
+    package var probe: ProbeReading?
     /// The rewind timeline: positions held and which one is shown.
-    public var timeline: TimelineReading?
+    package var timeline: TimelineReading?
     /// The watchdog's latest alert (training diverged and was paused).
-    public var watchdog: WatchdogAlert?
+    package var watchdog: WatchdogAlert?
 
-    public init(model: ModelKind, dataset: String, seed: UInt64) {
+    package init(model: ModelKind, dataset: String, seed: UInt64) {
         self.model = model
         self.dataset = dataset
         self.seed = seed
@@ -91,9 +91,9 @@ public struct ModelSnapshot: Sendable, Equatable {
 }
 
 /// One model control as the status panel shows it: "Beta 1", "Distill sliced".
-public struct ControlReading: Sendable, Equatable {
-    public var label: String
-    public var value: String
+package struct ControlReading: Sendable, Equatable {
+    package var label: String
+    package var value: String
 
     /// The switch and the knob a model declares, in that order.
     static func of(_ model: any ModelInspection) -> [ControlReading] {
@@ -105,30 +105,30 @@ public struct ControlReading: Sendable, Equatable {
 }
 
 /// The change of variables at one point: its terms (nil without a density) and where it is.
-public struct ProbeReading: Sendable, Equatable {
-    public var point: Point2
-    public var terms: DensityTerms?
-    public init(point: Point2, terms: DensityTerms?) { self.point = point; self.terms = terms }
+package struct ProbeReading: Sendable, Equatable {
+    package var point: Point2
+    package var terms: DensityTerms?
+    package init(point: Point2, terms: DensityTerms?) { self.point = point; self.terms = terms }
     /// `log p(x)`, the sum of the terms.
-    public var logp: Double? { terms?.total.first }
+    package var logp: Double? { terms?.total.first }
 }
 
 /// Where the rewind timeline stands: how many states it holds, which is shown (nil: the live
 /// end), their iterations and its memory bound.
-public struct TimelineReading: Sendable, Equatable {
-    public var iterations: [Int]
-    public var shown: Int?
-    public var bytes: Int
-    public var capacityBytes: Int
-    public init(iterations: [Int], shown: Int?, bytes: Int, capacityBytes: Int) {
+package struct TimelineReading: Sendable, Equatable {
+    package var iterations: [Int]
+    package var shown: Int?
+    package var bytes: Int
+    package var capacityBytes: Int
+    package init(iterations: [Int], shown: Int?, bytes: Int, capacityBytes: Int) {
         self.iterations = iterations; self.shown = shown; self.bytes = bytes; self.capacityBytes = capacityBytes
     }
 }
 
 /// Training diverged: when, what happened, and where `w` would rewind to.
-public struct WatchdogAlert: Sendable, Equatable {
-    public var id: Int
-    public var iteration: Int
-    public var message: String
-    public init(id: Int, iteration: Int, message: String) { self.id = id; self.iteration = iteration; self.message = message }
+package struct WatchdogAlert: Sendable, Equatable {
+    package var id: Int
+    package var iteration: Int
+    package var message: String
+    package init(id: Int, iteration: Int, message: String) { self.id = id; self.iteration = iteration; self.message = message }
 }

@@ -2,9 +2,9 @@ import FlowData
 import FlowModels
 
 /// The explorer's pure state transition: `(state, action) → (state', effects)`.
-public enum Reducer {
+package enum Reducer {
     // Long by design: one short case per action, so every state transition is in one place.
-    public static func reduce(_ s: inout ExplorerState, _ action: Action) -> [Effect] {
+    package static func reduce(_ s: inout ExplorerState, _ action: Action) -> [Effect] {
         switch action {
         case .togglePause:
             s.paused.toggle()

@@ -2,13 +2,13 @@ import FlowRender
 
 /// Pixel and cell sizes of the plots, which the snapshot builder needs to sample the model
 /// at exactly the resolution that will be drawn.
-public struct PlotGeometry: Sendable, Equatable, Hashable {
-    public var targetPixels: Size
-    public var densityPixels: Size
-    public var samplesCells: Size
-    public var specialCells: Size
+package struct PlotGeometry: Sendable, Equatable, Hashable {
+    package var targetPixels: Size
+    package var densityPixels: Size
+    package var samplesCells: Size
+    package var specialCells: Size
 
-    public init(targetPixels: Size, densityPixels: Size, samplesCells: Size, specialCells: Size) {
+    package init(targetPixels: Size, densityPixels: Size, samplesCells: Size, specialCells: Size) {
         self.targetPixels = targetPixels
         self.densityPixels = densityPixels
         self.samplesCells = samplesCells
@@ -18,26 +18,26 @@ public struct PlotGeometry: Sendable, Equatable, Hashable {
 
 /// Where everything goes on a screen of a given size: a title row, a 2×2 grid of plot
 /// panels, a status panel on the right and a key line at the bottom.
-public struct ExplorerLayout: Sendable, Equatable {
+package struct ExplorerLayout: Sendable, Equatable {
     /// Smallest usable terminal.
-    public static let minimum = Size(width: 60, height: 18)
+    package static let minimum = Size(width: 60, height: 18)
 
-    public let size: Size
-    public private(set) var title: Rect
-    public private(set) var keys: Rect
-    public private(set) var target: Rect
-    public private(set) var density: Rect
-    public private(set) var samples: Rect
-    public private(set) var special: Rect
-    public private(set) var status: Rect
+    package let size: Size
+    package private(set) var title: Rect
+    package private(set) var keys: Rect
+    package private(set) var target: Rect
+    package private(set) var density: Rect
+    package private(set) var samples: Rect
+    package private(set) var special: Rect
+    package private(set) var status: Rect
     /// A lesson's caption panel across the bottom (empty outside the lessons).
-    public private(set) var caption: Rect
+    package private(set) var caption: Rect
 
-    public var isTooSmall: Bool { size.width < Self.minimum.width || size.height < Self.minimum.height }
+    package var isTooSmall: Bool { size.width < Self.minimum.width || size.height < Self.minimum.height }
 
     /// The layout of an explorer state: with its lesson's caption panel when there is one, and
     /// the focused panel alone over the plots and the status when it is full screen.
-    public init(_ state: ExplorerState) {
+    package init(_ state: ExplorerState) {
         self.init(size: state.size, captionLines: state.lesson.map { Lessons.captionLines($0, width: state.size.width).count } ?? 0)
         if state.fullScreen, let f = state.focus {
             let body = Rect(x: 0, y: 1, width: size.width, height: (caption.isEmpty ? keys.y : caption.y) - 1)
@@ -52,14 +52,14 @@ public struct ExplorerLayout: Sendable, Equatable {
 
     /// The worker's sampling geometry for a state: that of the normal layout (a full-screen
     /// panel scales its picture up).
-    public static func geometry(for state: ExplorerState) -> PlotGeometry {
+    package static func geometry(for state: ExplorerState) -> PlotGeometry {
         var s = state
         s.fullScreen = false
         return ExplorerLayout(s).geometry
     }
 
     /// A panel's rectangle.
-    public func rect(of id: PanelID) -> Rect {
+    package func rect(of id: PanelID) -> Rect {
         switch id {
         case .target: return target
         case .density: return density
@@ -71,7 +71,7 @@ public struct ExplorerLayout: Sendable, Equatable {
 
     /// `captionLines` > 0 reserves a caption panel of that many lines (plus its border) above
     /// the key line; the plots and the status share what is left.
-    public init(size: Size, captionLines: Int = 0) {
+    package init(size: Size, captionLines: Int = 0) {
         self.size = size
         title = Rect(x: 0, y: 0, width: size.width, height: 1)
         keys = Rect(x: 0, y: max(0, size.height - 1), width: size.width, height: 1)
@@ -90,25 +90,25 @@ public struct ExplorerLayout: Sendable, Equatable {
     }
 
     /// The heatmap area of a density panel: its inside minus the legend row.
-    public static func heatArea(_ panel: Rect) -> Rect {
+    package static func heatArea(_ panel: Rect) -> Rect {
         let inner = Panel.inner(panel)
         return Rect(x: inner.x, y: inner.y, width: inner.width, height: max(0, inner.height - 1))
     }
 
-    public static func legendArea(_ panel: Rect) -> Rect {
+    package static func legendArea(_ panel: Rect) -> Rect {
         let inner = Panel.inner(panel)
         return Rect(x: inner.x, y: inner.maxY - 1, width: inner.width, height: inner.height > 0 ? 1 : 0)
     }
 
     /// The status column split for the probe panel: the probe below, as tall as it wants
     /// (borders included) while the status keeps at least 8 rows.
-    public static func splitStatus(_ status: Rect, probeRows: Int) -> (status: Rect, probe: Rect) {
+    package static func splitStatus(_ status: Rect, probeRows: Int) -> (status: Rect, probe: Rect) {
         let probeHeight = max(0, min(probeRows + 2, status.height - 8))
         return (Rect(x: status.x, y: status.y, width: status.width, height: status.height - probeHeight),
                 Rect(x: status.x, y: status.maxY - probeHeight, width: status.width, height: probeHeight))
     }
 
-    public var geometry: PlotGeometry {
+    package var geometry: PlotGeometry {
         let t = Self.heatArea(target), d = Self.heatArea(density)
         let s = Panel.inner(samples), p = Panel.inner(special)
         return PlotGeometry(targetPixels: Size(width: t.width, height: 2 * t.height),

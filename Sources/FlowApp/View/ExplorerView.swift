@@ -4,8 +4,8 @@ import FlowModels
 import FlowRender
 
 /// The explorer's pure view: `render(state) → Frame`. The only producer of pixels.
-public enum ExplorerView {
-    public static func render(_ state: ExplorerState) -> Frame {
+package enum ExplorerView {
+    package static func render(_ state: ExplorerState) -> Frame {
         var frame = Frame(size: state.size)
         let layout = ExplorerLayout(state)
         if layout.isTooSmall {
@@ -163,7 +163,7 @@ public enum ExplorerView {
     }
 
     /// Greedy word wrap; words longer than a line are split.
-    public static func wrap(_ text: String, width: Int, maxLines: Int, ellipsis: Character = "…") -> [String] {
+    package static func wrap(_ text: String, width: Int, maxLines: Int, ellipsis: Character = "…") -> [String] {
         guard width > 1 else { return [] }
         var lines: [String] = []
         var current = ""

@@ -6,19 +6,19 @@ import FlowRender
 /// (or FFJORD's integrated trace, RAD's pieces), the terms one per row, then their sum, so the
 /// reader can check that they add up. Terms that do not fit are folded into one "… more" row
 /// with their sum, so the column still adds up.
-public struct ProbePanel: Widget {
-    public var point: Point2
-    public var reading: ProbeReading?
-    public var capabilities: Capabilities
+package struct ProbePanel: Widget {
+    package var point: Point2
+    package var reading: ProbeReading?
+    package var capabilities: Capabilities
 
-    public init(point: Point2, reading: ProbeReading?, capabilities: Capabilities) {
+    package init(point: Point2, reading: ProbeReading?, capabilities: Capabilities) {
         self.point = point
         self.reading = reading
         self.capabilities = capabilities
     }
 
     /// Rows the panel wants inside its border.
-    public static func wantedRows(_ reading: ProbeReading?) -> Int {
+    package static func wantedRows(_ reading: ProbeReading?) -> Int {
         guard let t = reading?.terms else { return 3 }
         return 2 + t.terms.count + 2 + (t.nfe == nil ? 0 : 1)
     }
@@ -32,7 +32,7 @@ public struct ProbePanel: Widget {
         return t.label
     }
 
-    public func render(in area: Rect, on frame: inout Frame) {
+    package func render(in area: Rect, on frame: inout Frame) {
         Panel(title: "Probe: log p(x)", capabilities: capabilities, highlighted: true).render(in: area, on: &frame)
         let inner = Panel.inner(area)
         guard !inner.isEmpty else { return }

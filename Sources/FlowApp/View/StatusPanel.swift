@@ -2,17 +2,17 @@ import Foundation
 import FlowRender
 
 /// The status panel: run figures, the loss sparkline and the latest event.
-public struct StatusPanel: Widget {
-    public var state: ExplorerState
+package struct StatusPanel: Widget {
+    package var state: ExplorerState
 
-    public init(state: ExplorerState) { self.state = state }
+    package init(state: ExplorerState) { self.state = state }
 
     static func format(_ v: Double?, _ spec: String = "%.4f") -> String {
         guard let v, v.isFinite else { return "—" }
         return String(format: spec, v)
     }
 
-    public func render(in area: Rect, on frame: inout Frame) {
+    package func render(in area: Rect, on frame: inout Frame) {
         let caps = state.capabilities
         Panel(title: "Status", capabilities: caps).render(in: area, on: &frame)
         let inner = Panel.inner(area)

@@ -4,7 +4,7 @@ extension Variable {
     // MARK: products
 
     /// `a · b`.
-    public static func matmul(_ a: Variable, _ b: Variable) -> Variable {
+    package static func matmul(_ a: Variable, _ b: Variable) -> Variable {
         let av = a.value, bv = b.value
         return Variable(op: .matmul, value: av.matmul(bv), parents: [a, b]) { g in
             [a.requiresGrad ? g.matmulTransposed(bv) : nil,
@@ -13,7 +13,7 @@ extension Variable {
     }
 
     /// Affine map `x·W + b` with `W: in×out`, `b: 1×out`.
-    public static func linear(_ x: Variable, _ w: Variable, _ b: Variable) -> Variable {
+    package static func linear(_ x: Variable, _ w: Variable, _ b: Variable) -> Variable {
         let xv = x.value, wv = w.value
         return Variable(op: .linear, value: affine(xv, wv, b.value), parents: [x, w, b]) { g in
             [x.requiresGrad ? g.matmulTransposed(wv) : nil,
@@ -23,7 +23,7 @@ extension Variable {
     }
 
     /// Fused `tanh(x·W + b)`: one node, one pass over the activations.
-    public static func linearTanh(_ x: Variable, _ w: Variable, _ b: Variable) -> Variable {
+    package static func linearTanh(_ x: Variable, _ w: Variable, _ b: Variable) -> Variable {
         let xv = x.value, wv = w.value
         var y = affine(xv, wv, b.value)
         y.storage.withUnsafeMutableBufferPointer { p in
@@ -39,7 +39,7 @@ extension Variable {
     }
 
     /// `x·W + b` on plain matrices (bias broadcast over rows).
-    public static func affine(_ x: Matrix, _ w: Matrix, _ b: Matrix) -> Matrix {
+    package static func affine(_ x: Matrix, _ w: Matrix, _ b: Matrix) -> Matrix {
         precondition(x.cols == w.rows && b.cols == w.cols && b.rows == 1, "affine shape mismatch")
         let n = x.rows, k = x.cols, m = w.cols
         var out = Matrix(rows: n, cols: m)
@@ -58,19 +58,19 @@ extension Variable {
 
     // MARK: broadcasting binary ops
 
-    public static func + (a: Variable, b: Variable) -> Variable {
+    package static func + (a: Variable, b: Variable) -> Variable {
         Variable(op: .add, value: broadcastZip(a.value, b.value, +), parents: [a, b]) { g in
             [a.requiresGrad ? g : nil, b.requiresGrad ? reduceBroadcast(g, to: b.value) : nil]
         }
     }
 
-    public static func - (a: Variable, b: Variable) -> Variable {
+    package static func - (a: Variable, b: Variable) -> Variable {
         Variable(op: .sub, value: broadcastZip(a.value, b.value, -), parents: [a, b]) { g in
             [a.requiresGrad ? g : nil, b.requiresGrad ? reduceBroadcast(g.map { -$0 }, to: b.value) : nil]
         }
     }
 
-    public static func * (a: Variable, b: Variable) -> Variable {
+    package static func * (a: Variable, b: Variable) -> Variable {
         let av = a.value, bv = b.value
         return Variable(op: .mul, value: broadcastZip(av, bv, *), parents: [a, b]) { g in
             [a.requiresGrad ? broadcastZip(g, bv, *) : nil,
@@ -78,7 +78,7 @@ extension Variable {
         }
     }
 
-    public static func / (a: Variable, b: Variable) -> Variable {
+    package static func / (a: Variable, b: Variable) -> Variable {
         let av = a.value, bv = b.value
         let y = broadcastZip(av, bv, /)
         return Variable(op: .div, value: y, parents: [a, b]) { g in
@@ -135,15 +135,15 @@ extension Variable {
         }
     }
 
-    public static prefix func - (x: Variable) -> Variable { unary(x, .neg, { -$0 }, { _, _ in -1 }) }
+    package static prefix func - (x: Variable) -> Variable { unary(x, .neg, { -$0 }, { _, _ in -1 }) }
 
     /// `c · x` for a constant `c`.
-    public func scaled(by c: Float) -> Variable { Variable.unary(self, .scale, { c * $0 }, { _, _ in c }) }
+    package func scaled(by c: Float) -> Variable { Variable.unary(self, .scale, { c * $0 }, { _, _ in c }) }
 
     /// `x + c` for a constant `c`.
-    public func shifted(by c: Float) -> Variable { Variable.unary(self, .shift, { $0 + c }, { _, _ in 1 }) }
+    package func shifted(by c: Float) -> Variable { Variable.unary(self, .shift, { $0 + c }, { _, _ in 1 }) }
 
-    public func tanh() -> Variable {
+    package func tanh() -> Variable {
         let xv = value
         var y = xv
         y.storage.withUnsafeMutableBufferPointer { p in
@@ -153,26 +153,26 @@ extension Variable {
         return Variable(op: .tanh, value: y, parents: [self]) { g in [g.zipMap(yv) { $0 * (1 - $1 * $1) }] }
     }
 
-    public func sigmoid() -> Variable {
+    package func sigmoid() -> Variable {
         Variable.unary(self, .sigmoid, Kernels.sigmoid) { _, y in y * (1 - y) }
     }
 
-    public func relu() -> Variable { Variable.unary(self, .relu, { max($0, 0) }, { x, _ in x > 0 ? 1 : 0 }) }
+    package func relu() -> Variable { Variable.unary(self, .relu, { max($0, 0) }, { x, _ in x > 0 ? 1 : 0 }) }
 
-    public func softplus() -> Variable { Variable.unary(self, .softplus, Kernels.softplus) { x, _ in Kernels.sigmoid(x) } }
+    package func softplus() -> Variable { Variable.unary(self, .softplus, Kernels.softplus) { x, _ in Kernels.sigmoid(x) } }
 
-    public func exp() -> Variable { Variable.unary(self, .exp, Float.expCompat) { _, y in y } }
+    package func exp() -> Variable { Variable.unary(self, .exp, Float.expCompat) { _, y in y } }
 
-    public func log() -> Variable { Variable.unary(self, .log, Float.logCompat) { x, _ in 1 / x } }
+    package func log() -> Variable { Variable.unary(self, .log, Float.logCompat) { x, _ in 1 / x } }
 
     /// `√x`; the derivative `1 / (2√x)` needs x > 0.
-    public func sqrt() -> Variable { Variable.unary(self, .sqrt, { $0.squareRoot() }) { _, y in 0.5 / y } }
+    package func sqrt() -> Variable { Variable.unary(self, .sqrt, { $0.squareRoot() }) { _, y in 0.5 / y } }
 
-    public func square() -> Variable { Variable.unary(self, .square, { $0 * $0 }) { x, _ in 2 * x } }
+    package func square() -> Variable { Variable.unary(self, .square, { $0 * $0 }) { x, _ in 2 * x } }
 
     /// `bound · tanh(x / bound)`: a scale that is ≈x near 0 and never exceeds ±bound
     /// (Real NVP's bounded log-scale, keeping exp(s) away from overflow).
-    public func softClamped(_ bound: Float) -> Variable {
+    package func softClamped(_ bound: Float) -> Variable {
         Variable.unary(self, .clampedSoftScale, { bound * Kernels.tanh($0 / bound) }) { _, y in
             let t = y / bound
             return 1 - t * t
@@ -182,7 +182,7 @@ extension Variable {
     // MARK: reductions
 
     /// Row sums: `n×c → n×1`.
-    public func sumCols() -> Variable {
+    package func sumCols() -> Variable {
         let c = cols
         return Variable(op: .sumCols, value: value.sumCols(), parents: [self]) { g in
             [Matrix(rows: g.rows, cols: c) { out in
@@ -192,14 +192,14 @@ extension Variable {
     }
 
     /// Sum of all elements: `1×1`.
-    public func sumAll() -> Variable {
+    package func sumAll() -> Variable {
         let (r, c) = (rows, cols)
         return Variable(op: .sumAll, value: Matrix(rows: 1, cols: 1, storage: [Float(value.sumAll())]),
                         parents: [self]) { g in [Matrix(rows: r, cols: c, repeating: g.storage[0])] }
     }
 
     /// Mean of all elements: `1×1`.
-    public func mean() -> Variable {
+    package func mean() -> Variable {
         let (r, c) = (rows, cols)
         let n = Float(max(r * c, 1))
         return Variable(op: .mean, value: Matrix(rows: 1, cols: 1, storage: [Float(value.sumAll()) / n]),
@@ -207,7 +207,7 @@ extension Variable {
     }
 
     /// Row-wise log Σ exp over columns, stable: `n×k → n×1`.
-    public func logSumExpCols() -> Variable {
+    package func logSumExpCols() -> Variable {
         let xv = value, (n, k) = (rows, cols)
         var y = Matrix(rows: n, cols: 1)
         for r in 0..<n {
@@ -234,7 +234,7 @@ extension Variable {
     // MARK: slicing
 
     /// Column `j` as `n×1`.
-    public func column(_ j: Int) -> Variable {
+    package func column(_ j: Int) -> Variable {
         let (n, c) = (rows, cols)
         return Variable(op: .column, value: value.column(j), parents: [self]) { g in
             [Matrix(rows: n, cols: c) { out in
@@ -245,7 +245,7 @@ extension Variable {
     }
 
     /// Columns `range` as `n × range.count` (a conditioner's output split into its heads).
-    public func columns(_ range: Range<Int>) -> Variable {
+    package func columns(_ range: Range<Int>) -> Variable {
         let (n, c, w) = (rows, cols, range.count)
         let v = Matrix(rows: n, cols: w) { out in
             for r in 0..<n { for j in 0..<w { out[r * w + j] = value.storage[r * c + range.lowerBound + j] } }
@@ -259,7 +259,7 @@ extension Variable {
     }
 
     /// Side-by-side concatenation.
-    public static func concatColumns(_ parts: [Variable]) -> Variable {
+    package static func concatColumns(_ parts: [Variable]) -> Variable {
         let widths = parts.map(\.cols)
         return Variable(op: .concatColumns, value: Matrix.concatColumns(parts.map(\.value)), parents: parts) { g in
             var offset = 0

@@ -4,7 +4,7 @@
 /// nonlinearity to the value and (by the chain rule) the tangents in one pass each.
 extension Variable {
     /// Rows `range` as a new node (`n×c → |range|×c`).
-    public func rows(_ range: Range<Int>) -> Variable {
+    package func rows(_ range: Range<Int>) -> Variable {
         let (n, c) = (rows, cols)
         return Variable(op: .rowSlice, value: value.rows(range), parents: [self]) { g in
             var out = Matrix(rows: n, cols: c)
@@ -14,7 +14,7 @@ extension Variable {
     }
 
     /// Stacks nodes with equal column counts.
-    public static func concatRows(_ parts: [Variable]) -> Variable {
+    package static func concatRows(_ parts: [Variable]) -> Variable {
         let counts = parts.map(\.rows)
         return Variable(op: .concatRows, value: Matrix.concatRows(parts.map(\.value)), parents: parts) { g in
             var start = 0
@@ -28,7 +28,7 @@ extension Variable {
     /// `y = P ⊙ gate`, plus `bias ⊙ gate + shift` on the first `blockRows` rows (the value
     /// stream; tangents get no bias): FFJORD's ConcatSquash output for stacked streams.
     /// `bias`, `gate`, `shift` are `1 × c`.
-    public static func streamAffineGate(_ p: Variable, bias: Variable, gate: Variable, shift: Variable,
+    package static func streamAffineGate(_ p: Variable, bias: Variable, gate: Variable, shift: Variable,
                                         blockRows: Int) -> Variable {
         let pv = p.value, bv = bias.value, gv = gate.value, sv = shift.value
         let (n, c) = (pv.rows, pv.cols)
@@ -72,7 +72,7 @@ extension Variable {
 
     /// The value block becomes `h = tanh(a)` and every tangent block `d_k = (1 − h²) ⊙ u_k`.
     /// Backward: `ḡu_k = ḡd_k ⊙ s` and `ḡa = s ⊙ (ḡh − 2h Σ_k ḡd_k ⊙ u_k)` with `s = 1 − h²`.
-    public func streamTanh(blockRows: Int) -> Variable {
+    package func streamTanh(blockRows: Int) -> Variable {
         let xv = value
         let (n, c) = (rows, cols)
         precondition(blockRows > 0 && n % blockRows == 0, "streamTanh: rows must be whole blocks")

@@ -5,17 +5,17 @@
 /// updates in place and whose `grad` accumulates over `backward()` calls until cleared.
 /// Every other node is built by an op in `Variable+Ops.swift`, where forward and backward sit
 /// side by side. The graph is freed when the last reference to its root goes away.
-public final class Variable {
-    public var value: Matrix
-    public var grad: Matrix?
-    public let name: String
-    public let op: OpKind
-    public let requiresGrad: Bool
+package final class Variable {
+    package var value: Matrix
+    package var grad: Matrix?
+    package let name: String
+    package let op: OpKind
+    package let requiresGrad: Bool
     let parents: [Variable]
     let pullback: ((Matrix) -> [Matrix?])?
 
     /// A constant (no gradient).
-    public init(_ value: Matrix) {
+    package init(_ value: Matrix) {
         self.value = value
         self.name = ""
         self.op = .constant
@@ -25,7 +25,7 @@ public final class Variable {
     }
 
     /// A trainable leaf.
-    public init(parameter value: Matrix, name: String) {
+    package init(parameter value: Matrix, name: String) {
         self.value = value
         self.name = name
         self.op = .parameter
@@ -37,7 +37,7 @@ public final class Variable {
     /// An interior node. `pullback(g)` returns one gradient per parent (nil where the parent
     /// needs none). Public so that other modules can add ops (energies, ODE steps); every such
     /// op must be listed in `OpKind` and gradient-checked.
-    public init(op: OpKind, value: Matrix, parents: [Variable], pullback: @escaping (Matrix) -> [Matrix?]) {
+    package init(op: OpKind, value: Matrix, parents: [Variable], pullback: @escaping (Matrix) -> [Matrix?]) {
         self.value = value
         self.name = ""
         self.op = op
@@ -47,17 +47,17 @@ public final class Variable {
         self.pullback = needs ? pullback : nil
     }
 
-    public var rows: Int { value.rows }
-    public var cols: Int { value.cols }
+    package var rows: Int { value.rows }
+    package var cols: Int { value.cols }
 
     /// The scalar value of a 1×1 node.
-    public var scalar: Float {
+    package var scalar: Float {
         precondition(value.count == 1, "scalar of a \(value.rows)x\(value.cols) variable")
         return value.storage[0]
     }
 
     /// Back-propagates from this node. The seed defaults to ones (so a 1×1 loss gets dL/dL = 1).
-    public func backward(seed: Matrix? = nil) {
+    package func backward(seed: Matrix? = nil) {
         guard requiresGrad else { return }
         let order = topologicalOrder()
         grad = seed ?? Matrix(rows: rows, cols: cols, repeating: 1)
@@ -94,7 +94,7 @@ public final class Variable {
 
 /// Every kind of tape node. The gradient-check test iterates `OpKind.allCases`, so a new op
 /// without a check fails the suite.
-public enum OpKind: String, CaseIterable, Sendable {
+package enum OpKind: String, CaseIterable, Sendable {
     case constant, parameter
     case matmul, linear, linearTanh
     case add, sub, mul, div

@@ -2,13 +2,13 @@
 ///
 /// Initialisation follows PyTorch's `nn.Linear` default: `W, b ~ U(±1/√fan_in)`;
 /// `.zero` gives an exactly-zero layer (identity-initialised flows).
-public struct Linear: Module {
-    public enum Initialization: Sendable { case pytorchUniform, zero }
+package struct Linear: Module {
+    package enum Initialization: Sendable { case pytorchUniform, zero }
 
-    public let weight: Variable
-    public let bias: Variable
+    package let weight: Variable
+    package let bias: Variable
 
-    public init<G: RandomNumberGenerator>(inFeatures: Int, outFeatures: Int, name: String,
+    package init<G: RandomNumberGenerator>(inFeatures: Int, outFeatures: Int, name: String,
                                           initialization: Initialization = .pytorchUniform,
                                           using rng: inout G) {
         var w = Matrix(rows: inFeatures, cols: outFeatures)
@@ -22,17 +22,17 @@ public struct Linear: Module {
         bias = Variable(parameter: b, name: name + ".bias")
     }
 
-    public var inFeatures: Int { weight.rows }
-    public var outFeatures: Int { weight.cols }
-    public var parameters: [Variable] { [weight, bias] }
+    package var inFeatures: Int { weight.rows }
+    package var outFeatures: Int { weight.cols }
+    package var parameters: [Variable] { [weight, bias] }
 
-    public func callAsFunction(_ x: Variable) -> Variable { Variable.linear(x, weight, bias) }
+    package func callAsFunction(_ x: Variable) -> Variable { Variable.linear(x, weight, bias) }
 
     /// Inference without building a graph.
-    public func apply(_ x: Matrix) -> Matrix { Variable.affine(x, weight.value, bias.value) }
+    package func apply(_ x: Matrix) -> Matrix { Variable.affine(x, weight.value, bias.value) }
 }
 
 /// Anything with trainable parameters.
-public protocol Module {
+package protocol Module {
     var parameters: [Variable] { get }
 }

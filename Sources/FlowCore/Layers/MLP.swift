@@ -1,16 +1,16 @@
 /// The hidden-layer nonlinearity of an `MLP`.
-public enum Activation: String, Sendable, Codable, CaseIterable {
+package enum Activation: String, Sendable, Codable, CaseIterable {
     case tanh, relu
 }
 
 /// A multilayer perceptron `in → h₁ → … → h_L → out` with an activation after every hidden
 /// layer and a linear output. `zeroOutput` makes the last layer exactly zero at
 /// initialisation, so a coupling layer built on it starts as the identity (Glow, §3.3).
-public struct MLP: Module {
-    public let layers: [Linear]
-    public let activation: Activation
+package struct MLP: Module {
+    package let layers: [Linear]
+    package let activation: Activation
 
-    public init<G: RandomNumberGenerator>(sizes: [Int], activation: Activation, name: String,
+    package init<G: RandomNumberGenerator>(sizes: [Int], activation: Activation, name: String,
                                           zeroOutput: Bool = false, using rng: inout G) {
         precondition(sizes.count >= 2, "an MLP needs input and output sizes")
         var layers: [Linear] = []
@@ -23,9 +23,9 @@ public struct MLP: Module {
         self.activation = activation
     }
 
-    public var parameters: [Variable] { layers.flatMap(\.parameters) }
+    package var parameters: [Variable] { layers.flatMap(\.parameters) }
 
-    public func callAsFunction(_ x: Variable) -> Variable {
+    package func callAsFunction(_ x: Variable) -> Variable {
         var h = x
         for (i, layer) in layers.enumerated() {
             if i == layers.count - 1 { return layer(h) }

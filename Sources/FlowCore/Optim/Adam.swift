@@ -3,23 +3,23 @@
 ///     m ← β₁m + (1−β₁)g,   v ← β₂v + (1−β₂)g²,   θ ← θ − lr · m̂ / (√v̂ + ε)
 ///
 /// State (moments and step count) is `Codable` so checkpoints can resume training.
-public struct Adam: Sendable, Codable, Equatable {
-    public var learningRate: Float
-    public var beta1: Float = 0.9
-    public var beta2: Float = 0.999
-    public var epsilon: Float = 1e-8
-    public var weightDecay: Float
-    public private(set) var step: Int = 0
-    public private(set) var firstMoments: [[Float]] = []
-    public private(set) var secondMoments: [[Float]] = []
+package struct Adam: Sendable, Codable, Equatable {
+    package var learningRate: Float
+    package var beta1: Float = 0.9
+    package var beta2: Float = 0.999
+    package var epsilon: Float = 1e-8
+    package var weightDecay: Float
+    package private(set) var step: Int = 0
+    package private(set) var firstMoments: [[Float]] = []
+    package private(set) var secondMoments: [[Float]] = []
 
-    public init(learningRate: Float = 1e-3, weightDecay: Float = 0) {
+    package init(learningRate: Float = 1e-3, weightDecay: Float = 0) {
         self.learningRate = learningRate
         self.weightDecay = weightDecay
     }
 
     /// Applies one update to every parameter that has a gradient.
-    public mutating func update(_ parameters: [Variable]) {
+    package mutating func update(_ parameters: [Variable]) {
         if firstMoments.count != parameters.count {
             firstMoments = parameters.map { [Float](repeating: 0, count: $0.value.count) }
             secondMoments = firstMoments
@@ -78,7 +78,7 @@ public struct Adam: Sendable, Codable, Equatable {
     }
 
     /// Restores moments from a checkpoint (shapes are checked by the caller).
-    public mutating func restore(step: Int, first: [[Float]], second: [[Float]]) {
+    package mutating func restore(step: Int, first: [[Float]], second: [[Float]]) {
         self.step = step
         self.firstMoments = first
         self.secondMoments = second
@@ -86,15 +86,15 @@ public struct Adam: Sendable, Codable, Equatable {
 }
 
 /// Gradient utilities shared by all trainers.
-public enum Gradients {
+package enum Gradients {
     /// Global L2 norm of all gradients.
-    public static func norm(_ parameters: [Variable]) -> Double {
+    package static func norm(_ parameters: [Variable]) -> Double {
         parameters.reduce(0.0) { $0 + ($1.grad?.squaredNorm() ?? 0) }.squareRoot()
     }
 
     /// Scales all gradients so their global norm is at most `maxNorm`; returns the norm before.
     @discardableResult
-    public static func clip(_ parameters: [Variable], maxNorm: Double) -> Double {
+    package static func clip(_ parameters: [Variable], maxNorm: Double) -> Double {
         let n = norm(parameters)
         if n > maxNorm && n.isFinite {
             let s = Float(maxNorm / n)
@@ -104,12 +104,12 @@ public enum Gradients {
     }
 
     /// True when every gradient is finite.
-    public static func areFinite(_ parameters: [Variable]) -> Bool {
+    package static func areFinite(_ parameters: [Variable]) -> Bool {
         parameters.allSatisfy { $0.grad?.isFinite ?? true }
     }
 
     /// Clears all gradients.
-    public static func zero(_ parameters: [Variable]) {
+    package static func zero(_ parameters: [Variable]) {
         for p in parameters { p.grad = nil }
     }
 }

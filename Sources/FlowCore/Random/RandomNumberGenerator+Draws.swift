@@ -8,16 +8,16 @@ import Darwin
 extension RandomNumberGenerator {
     /// Uniform on [0, 1) with 53 random bits.
     @inline(__always)
-    public mutating func uniform() -> Double {
+    package mutating func uniform() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
 
     /// Uniform on [a, b).
     @inline(__always)
-    public mutating func uniform(_ a: Double, _ b: Double) -> Double { a + (b - a) * uniform() }
+    package mutating func uniform(_ a: Double, _ b: Double) -> Double { a + (b - a) * uniform() }
 
     /// Standard normal by the Box–Muller transform (one value per call; deterministic).
-    public mutating func normal() -> Double {
+    package mutating func normal() -> Double {
         var u1 = uniform()
         while u1 <= .leastNonzeroMagnitude { u1 = uniform() }
         let u2 = uniform()
@@ -25,7 +25,7 @@ extension RandomNumberGenerator {
     }
 
     /// An index drawn with probability proportional to `weights` (non-negative, not all zero).
-    public mutating func categorical(_ weights: [Double]) -> Int {
+    package mutating func categorical(_ weights: [Double]) -> Int {
         let total = weights.reduce(0, +)
         precondition(total > 0, "categorical: weights sum to zero")
         var u = uniform() * total
@@ -37,30 +37,30 @@ extension RandomNumberGenerator {
     }
 
     /// A uniform integer in 0..<n.
-    public mutating func index(below n: Int) -> Int {
+    package mutating func index(below n: Int) -> Int {
         precondition(n > 0)
         return Int(next() % UInt64(n))
     }
 
     /// Bernoulli(p).
-    public mutating func bernoulli(_ p: Double) -> Bool { uniform() < p }
+    package mutating func bernoulli(_ p: Double) -> Bool { uniform() < p }
 
     /// A `rows × cols` matrix of standard normal draws.
-    public mutating func normalMatrix(rows: Int, cols: Int) -> Matrix {
+    package mutating func normalMatrix(rows: Int, cols: Int) -> Matrix {
         var m = Matrix(rows: rows, cols: cols)
         for i in 0..<m.count { m.storage[i] = Float(normal()) }
         return m
     }
 
     /// A `rows × cols` matrix of uniform draws on [a, b).
-    public mutating func uniformMatrix(rows: Int, cols: Int, _ a: Double, _ b: Double) -> Matrix {
+    package mutating func uniformMatrix(rows: Int, cols: Int, _ a: Double, _ b: Double) -> Matrix {
         var m = Matrix(rows: rows, cols: cols)
         for i in 0..<m.count { m.storage[i] = Float(uniform(a, b)) }
         return m
     }
 
     /// A Fisher–Yates shuffle of 0..<n.
-    public mutating func permutation(_ n: Int) -> [Int] {
+    package mutating func permutation(_ n: Int) -> [Int] {
         var p = Array(0..<n)
         if n < 2 { return p }
         for i in stride(from: n - 1, to: 0, by: -1) {

@@ -6,8 +6,8 @@
 /// - Element-wise functions are plain scalar loops over pointers, which LLVM vectorises;
 ///   `tanh` is a rational approximation (max abs error ≈ 2e-7) because libm `tanhf` is ~30×
 ///   slower per element.
-public enum Kernels {
-    public typealias V8 = SIMD8<Float>
+package enum Kernels {
+    package typealias V8 = SIMD8<Float>
 
     @inline(__always) @usableFromInline
     static func load8(_ p: UnsafePointer<Float>) -> V8 {
@@ -15,13 +15,13 @@ public enum Kernels {
     }
 
     @inline(__always)
-    public static func store8(_ v: V8, _ p: UnsafeMutablePointer<Float>) {
+    package static func store8(_ v: V8, _ p: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: V8.self)
     }
 
     /// `C[n×m] (+)= A[n×k] · B[k×m]`, all row-major and contiguous. With `accumulate` false,
     /// C may hold garbage on entry (every element is written), so callers skip zero-filling.
-    public static func gemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+    package static func gemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                             n: Int, k: Int, m: Int, accumulate: Bool) {
         guard n > 0, m > 0 else { return }
         guard k > 0 else {
@@ -58,7 +58,7 @@ public enum Kernels {
 
     /// `C[k×m] (+)= Aᵀ · B` for `A[n×k]`, `B[n×m]` (weight gradients `Xᵀ·G`) without
     /// materialising the transpose. Same `accumulate` contract as `gemm`.
-    public static func gemmTransposedA(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+    package static func gemmTransposedA(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                                        n: Int, k: Int, m: Int, accumulate: Bool) {
         guard k > 0, m > 0 else { return }
         guard n > 0 else {
@@ -118,7 +118,7 @@ public enum Kernels {
 
     /// Dot product with eight independent partial sums (so it vectorises).
     @inline(__always)
-    public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float {
+    package static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float {
         var acc = V8()
         var i = 0
         while i + 8 <= count {
@@ -172,7 +172,7 @@ public enum Kernels {
 
     /// Rational tanh (Eigen's 13/6 form), clamped where tanh is ±1 in Float32.
     @inline(__always)
-    public static func tanh(_ x0: Float) -> Float {
+    package static func tanh(_ x0: Float) -> Float {
         // Branch-free clamp (Swift's min/max carry NaN rules that block vectorisation).
         let c: Float = 7.90531110763549805
         let lo = x0 < -c ? -c : x0
@@ -194,22 +194,22 @@ public enum Kernels {
     }
 
     /// `y[i] = tanh(x[i])` over `count` elements.
-    public static func tanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+    package static func tanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
         for i in 0..<count { y[i] = tanh(x[i]) }
     }
 
     /// Logistic sigmoid via the fast tanh: σ(x) = ½ + ½·tanh(x/2).
     @inline(__always)
-    public static func sigmoid(_ x: Float) -> Float { 0.5 + 0.5 * tanh(0.5 * x) }
+    package static func sigmoid(_ x: Float) -> Float { 0.5 + 0.5 * tanh(0.5 * x) }
 
     /// Numerically stable softplus: log(1 + eˣ) = max(x, 0) + log1p(e^{-|x|}).
     @inline(__always)
-    public static func softplus(_ x: Float) -> Float {
+    package static func softplus(_ x: Float) -> Float {
         max(x, 0) + Float.log1pCompat(Float.expCompat(-abs(x)))
     }
 
     /// Sum of all elements, accumulated in Double.
-    public static func sum(_ x: UnsafePointer<Float>, count: Int) -> Double {
+    package static func sum(_ x: UnsafePointer<Float>, count: Int) -> Double {
         // Eight float lanes accumulate blocks; blocks are folded into a Double total.
         var total = 0.0
         var i = 0

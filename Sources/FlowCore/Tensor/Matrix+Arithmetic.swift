@@ -1,7 +1,7 @@
 /// Matrix products and element-wise helpers used by the autodiff ops and by inference paths.
 extension Matrix {
     /// `self · other` (`n×k · k×m`).
-    public func matmul(_ other: Matrix) -> Matrix {
+    package func matmul(_ other: Matrix) -> Matrix {
         precondition(cols == other.rows, "matmul shape mismatch \(rows)x\(cols) · \(other.rows)x\(other.cols)")
         let (n, k, m) = (rows, cols, other.cols)
         return Matrix(rows: n, cols: m) { c in
@@ -17,10 +17,10 @@ extension Matrix {
     }
 
     /// `self · otherᵀ`.
-    public func matmulTransposed(_ other: Matrix) -> Matrix { matmul(other.transposed()) }
+    package func matmulTransposed(_ other: Matrix) -> Matrix { matmul(other.transposed()) }
 
     /// `selfᵀ · other`, without materialising the transpose.
-    public func transposedMatmul(_ other: Matrix) -> Matrix {
+    package func transposedMatmul(_ other: Matrix) -> Matrix {
         precondition(rows == other.rows, "transposedMatmul shape mismatch")
         let (n, k, m) = (rows, cols, other.cols)
         return Matrix(rows: k, cols: m) { c in
@@ -36,7 +36,7 @@ extension Matrix {
 
     /// Element-wise combination of two equal-shaped matrices.
     @inline(__always)
-    public func zipMap(_ other: Matrix, _ f: (Float, Float) -> Float) -> Matrix {
+    package func zipMap(_ other: Matrix, _ f: (Float, Float) -> Float) -> Matrix {
         precondition(rows == other.rows && cols == other.cols, "zipMap shape mismatch")
         return Matrix(rows: rows, cols: cols) { out in
             storage.withUnsafeBufferPointer { a in
@@ -47,12 +47,12 @@ extension Matrix {
         }
     }
 
-    public static func + (l: Matrix, r: Matrix) -> Matrix { l.zipMap(r, +) }
-    public static func - (l: Matrix, r: Matrix) -> Matrix { l.zipMap(r, -) }
-    public static func * (s: Float, m: Matrix) -> Matrix { m.map { s * $0 } }
+    package static func + (l: Matrix, r: Matrix) -> Matrix { l.zipMap(r, +) }
+    package static func - (l: Matrix, r: Matrix) -> Matrix { l.zipMap(r, -) }
+    package static func * (s: Float, m: Matrix) -> Matrix { m.map { s * $0 } }
 
     /// Adds `other` into `self` in place (shapes must match).
-    public mutating func addInPlace(_ other: Matrix) {
+    package mutating func addInPlace(_ other: Matrix) {
         precondition(rows == other.rows && cols == other.cols, "addInPlace shape mismatch")
         storage.withUnsafeMutableBufferPointer { a in
             other.storage.withUnsafeBufferPointer { b in
@@ -62,7 +62,7 @@ extension Matrix {
     }
 
     /// Sums over rows: a `1 × cols` matrix.
-    public func sumRows() -> Matrix {
+    package func sumRows() -> Matrix {
         Matrix(rows: 1, cols: cols) { out in
             for c in 0..<cols { out[c] = 0 }
             storage.withUnsafeBufferPointer { a in
@@ -74,7 +74,7 @@ extension Matrix {
     }
 
     /// Sums over columns: a `rows × 1` matrix.
-    public func sumCols() -> Matrix {
+    package func sumCols() -> Matrix {
         Matrix(rows: rows, cols: 1) { out in
             storage.withUnsafeBufferPointer { a in
                 for r in 0..<rows {
@@ -87,12 +87,12 @@ extension Matrix {
     }
 
     /// Sum of every element, in Double.
-    public func sumAll() -> Double {
+    package func sumAll() -> Double {
         storage.withUnsafeBufferPointer { Kernels.sum($0.baseAddress!, count: $0.count) }
     }
 
     /// Squared Frobenius norm in Double.
-    public func squaredNorm() -> Double {
+    package func squaredNorm() -> Double {
         storage.withUnsafeBufferPointer { p in
             // Blocks of 4096 summed with SIMD partial sums, blocks folded in Double.
             var total = 0.0

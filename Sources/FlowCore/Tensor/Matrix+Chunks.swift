@@ -1,7 +1,7 @@
 extension Matrix {
     /// `f` applied to consecutive blocks of at most `size` rows, results concatenated: how
     /// every model evaluates a large grid without building one huge graph.
-    public func mapRowChunks<T>(size: Int = 4096, _ f: (Matrix) -> [T]) -> [T] {
+    package func mapRowChunks<T>(size: Int = 4096, _ f: (Matrix) -> [T]) -> [T] {
         var out: [T] = []
         out.reserveCapacity(rows)
         var start = 0

@@ -2,19 +2,19 @@
 ///
 /// Value semantics with copy-on-write storage. All hot kernels work on `storage` through
 /// unsafe pointers (see `Kernels`); this type only carries shape and convenience accessors.
-public struct Matrix: Sendable, Equatable {
-    public let rows: Int
-    public let cols: Int
-    public var storage: [Float]
+package struct Matrix: Sendable, Equatable {
+    package let rows: Int
+    package let cols: Int
+    package var storage: [Float]
 
-    public init(rows: Int, cols: Int, repeating value: Float = 0) {
+    package init(rows: Int, cols: Int, repeating value: Float = 0) {
         precondition(rows >= 0 && cols >= 0, "negative matrix shape")
         self.rows = rows
         self.cols = cols
         self.storage = [Float](repeating: value, count: rows * cols)
     }
 
-    public init(rows: Int, cols: Int, storage: [Float]) {
+    package init(rows: Int, cols: Int, storage: [Float]) {
         precondition(storage.count == rows * cols, "storage count \(storage.count) != \(rows)x\(cols)")
         self.rows = rows
         self.cols = cols
@@ -22,7 +22,7 @@ public struct Matrix: Sendable, Equatable {
     }
 
     /// Builds a matrix from rows of equal length.
-    public init(_ rowArrays: [[Float]]) {
+    package init(_ rowArrays: [[Float]]) {
         let c = rowArrays.first?.count ?? 0
         precondition(rowArrays.allSatisfy { $0.count == c }, "ragged rows")
         self.init(rows: rowArrays.count, cols: c, storage: rowArrays.flatMap { $0 })
@@ -30,7 +30,7 @@ public struct Matrix: Sendable, Equatable {
 
     /// Allocates without initialising meaningful values; `body` must write every element.
     @inline(__always)
-    public init(rows: Int, cols: Int, filling body: (UnsafeMutableBufferPointer<Float>) -> Void) {
+    package init(rows: Int, cols: Int, filling body: (UnsafeMutableBufferPointer<Float>) -> Void) {
         self.rows = rows
         self.cols = cols
         self.storage = [Float](unsafeUninitializedCapacity: rows * cols) { buffer, count in
@@ -39,18 +39,18 @@ public struct Matrix: Sendable, Equatable {
         }
     }
 
-    public static func zeros(_ rows: Int, _ cols: Int) -> Matrix { Matrix(rows: rows, cols: cols) }
+    package static func zeros(_ rows: Int, _ cols: Int) -> Matrix { Matrix(rows: rows, cols: cols) }
 
-    public var count: Int { rows * cols }
-    public var shape: (rows: Int, cols: Int) { (rows, cols) }
+    package var count: Int { rows * cols }
+    package var shape: (rows: Int, cols: Int) { (rows, cols) }
 
-    public subscript(row: Int, col: Int) -> Float {
+    package subscript(row: Int, col: Int) -> Float {
         get { storage[row * cols + col] }
         set { storage[row * cols + col] = newValue }
     }
 
     /// The row-major transpose.
-    public func transposed() -> Matrix {
+    package func transposed() -> Matrix {
         Matrix(rows: cols, cols: rows) { out in
             storage.withUnsafeBufferPointer { src in
                 for r in 0..<rows {
@@ -61,7 +61,7 @@ public struct Matrix: Sendable, Equatable {
     }
 
     /// Column `j` as an `rows × 1` matrix.
-    public func column(_ j: Int) -> Matrix {
+    package func column(_ j: Int) -> Matrix {
         precondition(j >= 0 && j < cols, "column \(j) out of range 0..<\(cols)")
         return Matrix(rows: rows, cols: 1) { out in
             storage.withUnsafeBufferPointer { src in
@@ -71,7 +71,7 @@ public struct Matrix: Sendable, Equatable {
     }
 
     /// Places matrices with equal row counts side by side.
-    public static func concatColumns(_ parts: [Matrix]) -> Matrix {
+    package static func concatColumns(_ parts: [Matrix]) -> Matrix {
         guard let first = parts.first else { return Matrix(rows: 0, cols: 0) }
         let rows = first.rows
         precondition(parts.allSatisfy { $0.rows == rows }, "concatColumns: row counts differ")
@@ -90,7 +90,7 @@ public struct Matrix: Sendable, Equatable {
     }
 
     /// Stacks matrices with equal column counts on top of each other.
-    public static func concatRows(_ parts: [Matrix]) -> Matrix {
+    package static func concatRows(_ parts: [Matrix]) -> Matrix {
         guard let first = parts.first else { return Matrix(rows: 0, cols: 0) }
         precondition(parts.allSatisfy { $0.cols == first.cols }, "concatRows: column counts differ")
         return Matrix(rows: parts.reduce(0) { $0 + $1.rows }, cols: first.cols,
@@ -98,13 +98,13 @@ public struct Matrix: Sendable, Equatable {
     }
 
     /// Rows `range` as a new matrix.
-    public func rows(_ range: Range<Int>) -> Matrix {
+    package func rows(_ range: Range<Int>) -> Matrix {
         Matrix(rows: range.count, cols: cols,
                storage: Array(storage[(range.lowerBound * cols)..<(range.upperBound * cols)]))
     }
 
     /// True when every element is finite.
-    public var isFinite: Bool {
+    package var isFinite: Bool {
         storage.withUnsafeBufferPointer { p in
             var ok = true
             for v in p where !v.isFinite { ok = false; break }
@@ -113,7 +113,7 @@ public struct Matrix: Sendable, Equatable {
     }
 
     /// Applies `f` element-wise (not for hot paths; see `Kernels`).
-    public func map(_ f: (Float) -> Float) -> Matrix {
+    package func map(_ f: (Float) -> Float) -> Matrix {
         Matrix(rows: rows, cols: cols, storage: storage.map(f))
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// `s` as a JSON string literal: quotes, backslashes and control characters escaped (RFC 8259).
-public func jsonQuoted(_ s: String) -> String {
+package func jsonQuoted(_ s: String) -> String {
     var out = "\""
     for u in s.unicodeScalars {
         switch u {

@@ -1,7 +1,7 @@
 import FlowData
 
 extension ModelKind {
-    public static let ffjord = ModelKind(id: "ffjord")
+    package static let ffjord = ModelKind(id: "ffjord")
 }
 
 extension CNFModel {
@@ -21,9 +21,9 @@ extension CNFModel {
 }
 
 extension Figure {
-    public static let nfeForward = Figure(id: "nfe_forward", label: "NFE fwd", format: "%.1f")
-    public static let nfeBackward = Figure(id: "nfe_backward", label: "NFE bwd", format: "%.1f")
-    public static let stepsAccepted = Figure(id: "steps_accepted", label: "Steps", format: "%.1f")
-    public static let stepsRejected = Figure(id: "steps_rejected", label: "Rejected", format: "%.1f")
-    public static let regularizer = Figure(id: "regularizer", label: "Reg", format: "%.4f")
+    package static let nfeForward = Figure(id: "nfe_forward", label: "NFE fwd", format: "%.1f")
+    package static let nfeBackward = Figure(id: "nfe_backward", label: "NFE bwd", format: "%.1f")
+    package static let stepsAccepted = Figure(id: "steps_accepted", label: "Steps", format: "%.1f")
+    package static let stepsRejected = Figure(id: "steps_rejected", label: "Rejected", format: "%.1f")
+    package static let regularizer = Figure(id: "regularizer", label: "Reg", format: "%.4f")
 }

@@ -9,7 +9,7 @@ extension CNFModel {
     /// 600 samples and 60 trajectories transported from the base (t = T) back towards the data
     /// (t = 0), read by dopri5's dense output at 24 times per block: stage s shows the samples
     /// at that time and the trajectories up to it.
-    public func scrubTrack(data: Matrix, box: Double, using rng: inout Xoshiro256) -> ScrubTrack? {
+    package func scrubTrack(data: Matrix, box: Double, using rng: inout Xoshiro256) -> ScrubTrack? {
         let n = 600, paths = 60, per = Self.scrubStepsPerBlock
         let times = (0...per).map { options.time * Double(per - $0) / Double(per) }
         var state = rng.normalMatrix(rows: n + paths, cols: 2)
@@ -49,7 +49,7 @@ extension CNFModel {
 
     /// `log p(x) = log N(z(T)) + Σ_blocks ∫₀ᵀ tr(∂f/∂z) dt`, the trace exact (two tangents),
     /// solved by dopri5 at the model's tolerances; `nfe` counts the function evaluations.
-    public func densityTerms(_ points: Matrix) -> DensityTerms? {
+    package func densityTerms(_ points: Matrix) -> DensityTerms? {
         DensityTerms.chunked(points) { x in
             var state = MatrixState([x, Matrix(rows: x.rows, cols: 1)])
             var traces: [DensityTerm] = []

@@ -10,17 +10,17 @@ import FlowODE
 /// FFJORD's explorer side: the tolerance knob and the trajectory and vector-field views.
 extension CNFModel {
     /// Solver tolerance: sets atol and scales rtol with it.
-    public var knob: ModelKnob? { ModelKnob(label: "Tol", name: "solver tolerance atol", value: options.atol, range: 1e-8...1e-2, format: "%.1e") }
+    package var knob: ModelKnob? { ModelKnob(label: "Tol", name: "solver tolerance atol", value: options.atol, range: 1e-8...1e-2, format: "%.1e") }
 
-    public func setKnob(_ value: Double) {
+    package func setKnob(_ value: Double) {
         options.rtol = min(1e-2, max(1e-8, options.rtol * value / options.atol))
         options.atol = value
     }
 
 
-    public var views: [ModelView] { [ModelView("Trajectories: base → data", .trajectories), ModelView("Vector field f(z, T/2)", .vectorField)] }
+    package var views: [ModelView] { [ModelView("Trajectories: base → data", .trajectories), ModelView("Vector field f(z, T/2)", .vectorField)] }
 
-    public func view(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
+    package func view(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
         if index % 2 == 0 {
             // 60 particles from the base back to the data, read at 25 times by dopri5's dense
             // output; colour = time quarter.

@@ -15,15 +15,15 @@ import FlowODE
 /// integrated from the data (t = 0) to the base (t = T). Training gradients come from the
 /// adjoint method or from backpropagation through the solver; the trace is exact (two tangents)
 /// or Hutchinson's estimator with noise frozen per solve. Evaluation always uses the exact trace.
-public final class CNFModel: GenerativeModel, ModelInspection {
-    public let config: ModelConfig
-    public internal(set) var options: CNFOptions
+package final class CNFModel: GenerativeModel, ModelInspection {
+    package let config: ModelConfig
+    package internal(set) var options: CNFOptions
     /// One ODE net per stacked CNF block (`--layers`); data passes through them in order.
-    public let nets: [ODENet]
+    package let nets: [ODENet]
     /// The first block's net.
-    public var net: ODENet { nets[0] }
+    package var net: ODENet { nets[0] }
 
-    public init(config: ModelConfig) throws {
+    package init(config: ModelConfig) throws {
         let o = config.cnf ?? CNFOptions()
         guard let tableau = ButcherTableau.named(o.solver) else {
             throw ModelError("unknown solver '\(o.solver)'; choose one of \(ButcherTableau.all.map(\.name).joined(separator: " "))")
@@ -40,10 +40,10 @@ public final class CNFModel: GenerativeModel, ModelInspection {
         }
     }
 
-    public var parameters: [Variable] { nets.flatMap(\.parameters) }
+    package var parameters: [Variable] { nets.flatMap(\.parameters) }
     var blocks: Range<Int> { 0..<nets.count }
-    public func prepare(with batch: Matrix) {}
-    public func didLoadParameters() {}
+    package func prepare(with batch: Matrix) {}
+    package func didLoadParameters() {}
 
     var regularized: Bool { options.kinetic > 0 || options.jacobian > 0 }
 
@@ -61,7 +61,7 @@ public final class CNFModel: GenerativeModel, ModelInspection {
 
     // MARK: dynamics
 
-    public static func basis(_ rows: Int, _ j: Int) -> Variable {
+    package static func basis(_ rows: Int, _ j: Int) -> Variable {
         var m = Matrix(rows: rows, cols: 2)
         for r in 0..<rows { m[r, j] = 1 }
         return Variable(m)
@@ -69,7 +69,7 @@ public final class CNFModel: GenerativeModel, ModelInspection {
 
     /// `[f, −div f, reg]` at (t, z). `noise` selects Hutchinson's estimator; `regularize`
     /// appends the per-sample regulariser rate λ_K‖f‖² + λ_J‖J‖²_F.
-    public func dynamics(t: Double, z: Variable, noise: Matrix?, regularize: Bool, block: Int = 0) -> [Variable] {
+    package func dynamics(t: Double, z: Variable, noise: Matrix?, regularize: Bool, block: Int = 0) -> [Variable] {
         let n = z.rows
         let tangents = noise.map { [Variable($0)] } ?? [Self.basis(n, 0), Self.basis(n, 1)]
         let (f, jvps) = nets[block](t: t, z, tangents: tangents)
@@ -104,7 +104,7 @@ public final class CNFModel: GenerativeModel, ModelInspection {
 
     // MARK: training
 
-    public func loss(batch: Matrix, dataset: Dataset, iteration: Int, using rng: inout Xoshiro256) -> ModelLoss {
+    package func loss(batch: Matrix, dataset: Dataset, iteration: Int, using rng: inout Xoshiro256) -> ModelLoss {
         if case .energy(let target) = dataset {
             return reverseKLLoss(target: target, rows: batch.rows, iteration: iteration, using: &rng)
         }
@@ -170,7 +170,7 @@ public final class CNFModel: GenerativeModel, ModelInspection {
 
     // MARK: inference
 
-    public func logDensity(_ points: Matrix) -> [Float]? {
+    package func logDensity(_ points: Matrix) -> [Float]? {
         var out: [Float] = []
         out.reserveCapacity(points.rows)
         var start = 0
@@ -221,7 +221,7 @@ public final class CNFModel: GenerativeModel, ModelInspection {
         figures[.stepsRejected, default: 0] += Double(sol.rejected)
     }
 
-    public func sample(count: Int, using rng: inout Xoshiro256) -> Matrix {
+    package func sample(count: Int, using rng: inout Xoshiro256) -> Matrix {
         var out: [Matrix] = []
         var remaining = count
         while remaining > 0 {

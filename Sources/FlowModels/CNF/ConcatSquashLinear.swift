@@ -9,11 +9,11 @@ import FlowCore
 /// `apply` also pushes tangents (directional derivatives of h) through the layer:
 /// `d out = (W dh) ⊙ σ(w_g t + b_g)` — forward mode by hand, as ordinary tape ops, so the
 /// exact 2-D trace is first-order and its gradient needs only reverse mode.
-public struct ConcatSquashLinear: Module {
-    public let weight, bias, gateWeight, gateBias, timeWeight: Variable
-    public let conditioning: CNFOptions.Conditioning
+package struct ConcatSquashLinear: Module {
+    package let weight, bias, gateWeight, gateBias, timeWeight: Variable
+    package let conditioning: CNFOptions.Conditioning
 
-    public init<G: RandomNumberGenerator>(inFeatures: Int, outFeatures: Int, conditioning: CNFOptions.Conditioning,
+    package init<G: RandomNumberGenerator>(inFeatures: Int, outFeatures: Int, conditioning: CNFOptions.Conditioning,
                                           name: String, using rng: inout G) {
         let bound = 1 / Double(inFeatures).squareRoot()
         weight = Variable(parameter: rng.uniformMatrix(rows: inFeatures, cols: outFeatures, -bound, bound), name: name + ".weight")
@@ -25,7 +25,7 @@ public struct ConcatSquashLinear: Module {
         self.conditioning = conditioning
     }
 
-    public var parameters: [Variable] {
+    package var parameters: [Variable] {
         switch conditioning {
         case .concatsquash: return [weight, bias, gateWeight, gateBias, timeWeight]
         case .concat: return [weight, bias, timeWeight]
@@ -35,7 +35,7 @@ public struct ConcatSquashLinear: Module {
 
     /// The layer on stacked streams `[h; d₁; …]` (blocks of `blockRows` rows): one matrix
     /// product for all streams; bias and time shift reach the value block only.
-    public func applyStacked(t: Double, _ s: Variable, blockRows: Int) -> Variable {
+    package func applyStacked(t: Double, _ s: Variable, blockRows: Int) -> Variable {
         let tf = Float(t)
         let product = Variable.matmul(s, weight)
         switch conditioning {
@@ -53,7 +53,7 @@ public struct ConcatSquashLinear: Module {
     }
 
     /// The layer output and the pushed-forward tangents (unfused reference form).
-    public func apply(t: Double, _ h: Variable, tangents: [Variable]) -> (Variable, [Variable]) {
+    package func apply(t: Double, _ h: Variable, tangents: [Variable]) -> (Variable, [Variable]) {
         let tf = Float(t)
         let linear = Variable.linear(h, weight, bias)
         switch conditioning {

@@ -4,10 +4,10 @@ import FlowCore
 /// width, e.g. 1 for CTF's energy network) with tanh between
 /// them and a linear output. `callAsFunction` returns f and, for each input tangent v, the
 /// Jacobian-vector product (∂f/∂z)·v, all as tape variables.
-public struct ODENet: Module {
-    public let layers: [ConcatSquashLinear]
+package struct ODENet: Module {
+    package let layers: [ConcatSquashLinear]
 
-    public init<G: RandomNumberGenerator>(hidden: [Int], conditioning: CNFOptions.Conditioning, outputs: Int = 2,
+    package init<G: RandomNumberGenerator>(hidden: [Int], conditioning: CNFOptions.Conditioning, outputs: Int = 2,
                                           name: String = "odenet", using rng: inout G) {
         let sizes = [2] + hidden + [outputs]
         layers = (0..<(sizes.count - 1)).map {
@@ -16,9 +16,9 @@ public struct ODENet: Module {
         }
     }
 
-    public var parameters: [Variable] { layers.flatMap(\.parameters) }
+    package var parameters: [Variable] { layers.flatMap(\.parameters) }
 
-    public func callAsFunction(t: Double, _ z: Variable, tangents: [Variable]) -> (f: Variable, jvps: [Variable]) {
+    package func callAsFunction(t: Double, _ z: Variable, tangents: [Variable]) -> (f: Variable, jvps: [Variable]) {
         // Value and tangents travel as row blocks of one matrix: one product per layer.
         let n = z.rows
         var s = tangents.isEmpty ? z : Variable.concatRows([z] + tangents)

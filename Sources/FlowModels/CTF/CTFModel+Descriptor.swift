@@ -1,7 +1,7 @@
 import FlowData
 
 extension ModelKind {
-    public static let ctf = ModelKind(id: "ctf")
+    package static let ctf = ModelKind(id: "ctf")
 }
 
 extension CTFModel {
@@ -39,6 +39,6 @@ extension CTFModel {
 }
 
 extension Figure {
-    public static let distill = Figure(id: "distill", label: "Distill", format: "%.4f")
-    public static let energyGap = Figure(id: "energy_gap", label: "U gap", format: "%.3f")
+    package static let distill = Figure(id: "distill", label: "Distill", format: "%.4f")
+    package static let energyGap = Figure(id: "energy_gap", label: "U gap", format: "%.3f")
 }

@@ -3,9 +3,9 @@ import FlowCore
 /// CTF's scrubber (after k Langevin steps from the generator) and probe (the energy model's
 /// `U_θ(x) − log Z`; Chen et al. 2018).
 extension CTFModel {
-    public static let scrubSteps = 24
+    package static let scrubSteps = 24
 
-    public func scrubTrack(data: Matrix, box: Double, using rng: inout Xoshiro256) -> ScrubTrack? {
+    package func scrubTrack(data: Matrix, box: Double, using rng: inout Xoshiro256) -> ScrubTrack? {
         let target = hasEnergyModel ? nil : energyTarget
         let n = 600, paths = 40
         var x = sample(count: n + paths, using: &rng)
@@ -27,7 +27,7 @@ extension CTFModel {
         return ScrubTrack(axis: "Langevin steps", stages: stages)
     }
 
-    public func densityTerms(_ points: Matrix) -> DensityTerms? {
+    package func densityTerms(_ points: Matrix) -> DensityTerms? {
         guard hasEnergyModel else { return nil }
         let logZ = currentLogZ()
         return DensityTerms.chunked(points) { x in

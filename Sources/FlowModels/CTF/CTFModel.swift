@@ -27,16 +27,16 @@ import FlowData
 /// (p_θ ∝ exp(U_θ), CTF's sign) is trained by maximum likelihood with the model expectation
 /// taken over the particles (the paper's Algorithm 1, Eq. 9); its density is normalised by
 /// quadrature on the box.
-public final class CTFModel: GenerativeModel, ModelInspection {
-    public let config: ModelConfig
-    public private(set) var options: CTFOptions
-    public let generator: MLP
-    public let energy: ODENet
+package final class CTFModel: GenerativeModel, ModelInspection {
+    package let config: ModelConfig
+    package private(set) var options: CTFOptions
+    package let generator: MLP
+    package let energy: ODENet
 
     /// Where particles are kept (a reflecting box) and where densities are normalised.
-    public static let box = 4.0
+    package static let box = 4.0
 
-    public init(config: ModelConfig) throws {
+    package init(config: ModelConfig) throws {
         var o = config.ctf ?? CTFOptions()
         guard o.step > 0, o.step < 1 else { throw ModelError("--langevin-step must be in (0, 1)") }
         guard o.langevinSteps >= 1, o.langevinSteps <= 100 else { throw ModelError("--langevin-steps must be between 1 and 100") }
@@ -50,22 +50,22 @@ public final class CTFModel: GenerativeModel, ModelInspection {
 
     /// The generator's linear path ω ↦ ωS (2×2, starting at S = 2I): a global scale or shear is
     /// one matrix instead of a tanh network fighting its own saturation.
-    public let skip = Variable(parameter: Matrix(rows: 2, cols: 2, storage: [initialSpread, 0, 0, initialSpread]), name: "generator.skip")
+    package let skip = Variable(parameter: Matrix(rows: 2, cols: 2, storage: [initialSpread, 0, 0, initialSpread]), name: "generator.skip")
 
-    public var parameters: [Variable] { generator.parameters + [skip] + energy.parameters }
+    package var parameters: [Variable] { generator.parameters + [skip] + energy.parameters }
 
     /// Width of the generator's starting cloud: G(ω) = ωS + MLP(ω), S = 2I, with the MLP's last layer at
     /// zero, so training starts from N(0, 4I), which covers every mode of the box. (Langevin
     /// mixes slowly between separated modes; a narrow start would only ever find one.)
-    public static let initialSpread: Float = 2
+    package static let initialSpread: Float = 2
 
     /// The generator G(ω) on the tape, reflected into the box as the particles are.
-    public func generate(_ omega: Variable) -> Variable {
+    package func generate(_ omega: Variable) -> Variable {
         let g = Variable.matmul(omega, skip) + generator(omega)
         return g.reflected(into: Float(Self.box))
     }
-    public func prepare(with batch: Matrix) {}
-    public func didLoadParameters() { parameterVersion &+= 1; resetParticles() }
+    package func prepare(with batch: Matrix) {}
+    package func didLoadParameters() { parameterVersion &+= 1; resetParticles() }
 
     /// Bumped whenever the parameters may change (every loss evaluation precedes an update),
     /// so the quadrature log Z can be cached between updates.
@@ -75,7 +75,7 @@ public final class CTFModel: GenerativeModel, ModelInspection {
     // MARK: Langevin
 
     /// ∇ log p at each row: −∇U for an energy target, ∇U_θ for the learned energy.
-    public func scoreFunction(_ x: Matrix, target: EnergyTarget?) -> Matrix {
+    package func scoreFunction(_ x: Matrix, target: EnergyTarget?) -> Matrix {
         var g = Matrix(rows: x.rows, cols: 2)
         if let target {
             for r in 0..<x.rows {
@@ -101,12 +101,12 @@ public final class CTFModel: GenerativeModel, ModelInspection {
     /// density here (the u-targets, the energy model) is normalised on that box, and a chain
     /// with reflecting edges samples the density restricted to it. (U2–U4's soft wall at
     /// |z₁| = 4 alone would leave about 3 % of the mass outside.)
-    public func langevinStep(_ x: Matrix, target: EnergyTarget?, using rng: inout Xoshiro256) -> Matrix {
+    package func langevinStep(_ x: Matrix, target: EnergyTarget?, using rng: inout Xoshiro256) -> Matrix {
         langevinStep(x, score: { self.scoreFunction($0, target: target) }, using: &rng)
     }
 
     /// One Langevin step with a given score ∇log p.
-    public func langevinStep(_ x: Matrix, score: (Matrix) -> Matrix, using rng: inout Xoshiro256) -> Matrix {
+    package func langevinStep(_ x: Matrix, score: (Matrix) -> Matrix, using rng: inout Xoshiro256) -> Matrix {
         let g = score(x)
         let h = Float(options.step), noise = Float(options.step.squareRoot())
         var out = x
@@ -129,7 +129,7 @@ public final class CTFModel: GenerativeModel, ModelInspection {
 
     // MARK: training
 
-    public func loss(batch: Matrix, dataset: Dataset, iteration: Int, using rng: inout Xoshiro256) -> ModelLoss {
+    package func loss(batch: Matrix, dataset: Dataset, iteration: Int, using rng: inout Xoshiro256) -> ModelLoss {
         parameterVersion &+= 1
         if case .energy(let t) = dataset, energyTarget != t { attach(to: dataset) }
         let target = energyTarget
@@ -150,7 +150,7 @@ public final class CTFModel: GenerativeModel, ModelInspection {
 
     /// Persistent Langevin particles: the chains the generator is distilled from (set-level
     /// distances only). A share `refresh` of them restarts from the generator at each update.
-    public private(set) var particles: Matrix?
+    package private(set) var particles: Matrix?
     private var refreshCursor = 0
 
     /// Forgets the persistent particles (a new dataset, or loaded parameters).
@@ -158,7 +158,7 @@ public final class CTFModel: GenerativeModel, ModelInspection {
 
     /// The distillation objective D(G(·), Langevin targets) of one update (Eq. 8), the particles
     /// x₀ the targets started from, and the targets x₁. Targets are constants (the stop-gradient).
-    public func distillation(rows n: Int, score: (Matrix) -> Matrix, using rng: inout Xoshiro256) -> (Variable, Matrix, Matrix) {
+    package func distillation(rows n: Int, score: (Matrix) -> Matrix, using rng: inout Xoshiro256) -> (Variable, Matrix, Matrix) {
         switch options.distance {
         case .mmd:
             let x0 = refreshedParticles(rows: n, using: &rng)
@@ -212,13 +212,13 @@ public final class CTFModel: GenerativeModel, ModelInspection {
         return pool
     }
 
-    public func sample(count: Int, using rng: inout Xoshiro256) -> Matrix {
+    package func sample(count: Int, using rng: inout Xoshiro256) -> Matrix {
         generate(Variable(rng.normalMatrix(rows: count, cols: 2))).value
     }
 
     /// The paper's sampler: G(ω) followed by K Langevin steps on the target being sampled, or on
     /// the learned energy when modelling data (K = 0 is the generator alone).
-    public func sample(count: Int, langevinSteps k: Int, using rng: inout Xoshiro256) -> Matrix {
+    package func sample(count: Int, langevinSteps k: Int, using rng: inout Xoshiro256) -> Matrix {
         var x = sample(count: count, using: &rng)
         let target = hasEnergyModel ? nil : energyTarget
         for _ in 0..<k { x = langevinStep(x, target: target, using: &rng) }
@@ -227,9 +227,9 @@ public final class CTFModel: GenerativeModel, ModelInspection {
 
     /// The energy model's density, normalised by midpoint quadrature on [−4, 4]² (160² cells);
     /// nil when sampling an energy target (the generator is implicit).
-    public private(set) var hasEnergyModel = true
+    package private(set) var hasEnergyModel = true
 
-    public func logDensity(_ points: Matrix) -> [Float]? {
+    package func logDensity(_ points: Matrix) -> [Float]? {
         guard hasEnergyModel else { return nil }
         let logZ = currentLogZ()
         return points.mapRowChunks { chunk in
@@ -253,7 +253,7 @@ public final class CTFModel: GenerativeModel, ModelInspection {
 
     // MARK: switches and views
 
-    public var modelSwitch: ModelSwitch? {
+    package var modelSwitch: ModelSwitch? {
         ModelSwitch(label: "Distill", name: "distillation", isOn: options.distance != .paired,
                     on: setLevelDistance == .mmd ? "MMD to persistent Langevin particles" : "sliced Wasserstein to persistent Langevin particles",
                     off: "paired L2 (watch it collapse)")
@@ -262,19 +262,19 @@ public final class CTFModel: GenerativeModel, ModelInspection {
     /// The set-level distance the switch returns to from paired L2.
     private lazy var setLevelDistance: CTFOptions.Distance = options.distance == .paired ? .mmd : options.distance
 
-    public func setSwitch(_ on: Bool) {
+    package func setSwitch(_ on: Bool) {
         if options.distance != .paired { setLevelDistance = options.distance }
         options.distance = on ? setLevelDistance : .paired
     }
 
-    public var knob: ModelKnob? { ModelKnob(label: "Step h", name: "Langevin step h", value: options.step, range: 1e-4...0.5, format: "%.4g") }
+    package var knob: ModelKnob? { ModelKnob(label: "Step h", name: "Langevin step h", value: options.step, range: 1e-4...0.5, format: "%.4g") }
 
-    public func setKnob(_ value: Double) { options.step = value }
+    package func setKnob(_ value: Double) { options.step = value }
 
 
-    public var views: [ModelView] { [ModelView("Langevin particles from the generator", .trajectories), ModelView("100 Langevin steps from the generator", .particles)] }
+    package var views: [ModelView] { [ModelView("Langevin particles from the generator", .trajectories), ModelView("100 Langevin steps from the generator", .particles)] }
 
-    public func view(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
+    package func view(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
         let target = hasEnergyModel ? nil : energyTarget
         if index % 2 == 0 {
             // 40 particles, 24 steps each; colour = time quarter.
@@ -297,9 +297,9 @@ public final class CTFModel: GenerativeModel, ModelInspection {
     }
 
     /// The energy target being sampled (set when training on u1–u4).
-    public private(set) var energyTarget: EnergyTarget?
+    package private(set) var energyTarget: EnergyTarget?
 
-    public func attach(to dataset: Dataset) {
+    package func attach(to dataset: Dataset) {
         if case .energy(let t) = dataset { energyTarget = t } else { energyTarget = nil }
         resetParticles()
         hasEnergyModel = energyTarget == nil

@@ -1,6 +1,6 @@
 /// Continuous-time flow options (Chen, Li, Chen, Wang, Pu & Carin 2018).
-public struct CTFOptions: Sendable, Codable, Equatable {
-    public enum Distance: String, Sendable, Codable, CaseIterable {
+package struct CTFOptions: Sendable, Codable, Equatable {
+    package enum Distance: String, Sendable, Codable, CaseIterable {
         /// Maximum mean discrepancy (U-statistic, Gaussian kernels) between the generator's
         /// cloud and the Langevin particles (default): an unbiased minibatch gradient.
         case mmd
@@ -10,33 +10,33 @@ public struct CTFOptions: Sendable, Codable, Equatable {
         case paired
     }
     /// Langevin step size h in z ← z + (h/2)∇log p(z) + √h ε.
-    public var step = 0.01
+    package var step = 0.01
     /// Langevin steps per update.
-    public var langevinSteps = 5
-    public var distance = Distance.mmd
+    package var langevinSteps = 5
+    package var distance = Distance.mmd
     /// Random projection directions for the sliced Wasserstein distance.
-    public var directions = 32
+    package var directions = 32
     /// Widths σ of the Gaussian kernels summed in the MMD.
-    public var kernelWidths = [0.1, 0.3, 1.0]
+    package var kernelWidths = [0.1, 0.3, 1.0]
     /// Share of the persistent Langevin particles restarted from the generator at each update
     /// (1 = every update starts fresh chains of `langevinSteps` steps from the generator).
-    public var refresh = 1.0 / 256
+    package var refresh = 1.0 / 256
     /// Hidden widths of the energy network (density estimation from data).
-    public var energyHidden = [128, 128]
+    package var energyHidden = [128, 128]
     /// Gradient penalty weight λ·E‖∇U‖² and scale regulariser α·E[U²] on the energy network.
     /// Neither is in the paper (its energy update is the likelihood gradient, Eq. 9): both are
     /// weak guards against drift. λ costs about λ × the Fisher information at the true density
     /// and so widens p_θ; λ = 0.1 cost 0.6 nats on moons, λ = 1e-3 costs nothing measurable.
-    public var gradientPenalty = 1e-3
-    public var scalePenalty = 1e-3
-    public init() {}
+    package var gradientPenalty = 1e-3
+    package var scalePenalty = 1e-3
+    package init() {}
 
     enum CodingKeys: String, CodingKey {
         case step, langevinSteps, distance, directions, kernelWidths, refresh, energyHidden, gradientPenalty, scalePenalty
     }
 
     /// Checkpoints written before a field existed decode it as its default.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = CTFOptions()
         step = try c.decodeIfPresent(Double.self, forKey: .step) ?? d.step

@@ -6,7 +6,7 @@ import Darwin
 #endif
 
 /// The kernel of a set-level discrepancy between two point clouds.
-public enum DiscrepancyKernel: Sendable, Equatable {
+package enum DiscrepancyKernel: Sendable, Equatable {
     /// k(x, y) = −‖x − y‖: the energy distance (Székely & Rizzo 2013).
     case energy
     /// A sum of Gaussian kernels exp(−‖x − y‖²/(2σ²)), one per width σ (MMD; Gretton et al. 2012).
@@ -24,7 +24,7 @@ extension Variable {
     /// expected gradient is the gradient of the population distance: a generator trained on
     /// it feels no systematic pull inward from the finite batch. The Y–Y term does not depend
     /// on X; it is left out of the value unless `includeTargetTerm`.
-    public func kernelDiscrepancy(to target: Matrix, kernel: DiscrepancyKernel, includeTargetTerm: Bool = false) -> Variable {
+    package func kernelDiscrepancy(to target: Matrix, kernel: DiscrepancyKernel, includeTargetTerm: Bool = false) -> Variable {
         let x = value
         precondition(x.cols == 2 && target.cols == 2 && x.rows >= 2 && target.rows >= 2, "kernelDiscrepancy shapes")
         let n = x.rows, m = target.rows
@@ -150,7 +150,7 @@ struct PairKernel {
 extension Variable {
     /// Every coordinate folded into [−b, b] by reflection at the edges (as a Langevin particle
     /// is reflected); the derivative is ±1.
-    public func reflected(into b: Float) -> Variable {
+    package func reflected(into b: Float) -> Variable {
         var y = value
         var sign = Matrix(rows: value.rows, cols: value.cols)
         for i in 0..<y.count {

@@ -8,7 +8,7 @@ extension Variable {
     ///     SW² = (1/(nL)) Σ_ℓ Σ_i (⟨x_(i), θ_ℓ⟩ − ⟨y_(i), θ_ℓ⟩)²
     ///
     /// A set-level distance: it keeps the Langevin noise, so the generator keeps its spread.
-    public func slicedWasserstein(to target: Matrix, directions: Matrix) -> Variable {
+    package func slicedWasserstein(to target: Matrix, directions: Matrix) -> Variable {
         let x = value
         precondition(x.rows == target.rows && x.cols == 2 && target.cols == 2 && directions.rows == 2, "slicedWasserstein shapes")
         let n = x.rows, l = directions.cols

@@ -8,34 +8,34 @@ import FlowData
 /// full disk never leaves a half-written checkpoint behind a good one. Reading checks the
 /// format tag, the version, the model id, and every parameter's name and shape, and fails
 /// with one clear line otherwise.
-public struct Checkpoint: Codable, Sendable {
-    public static let formatTag = "flowlab-checkpoint"
-    public static let currentVersion = 1
+package struct Checkpoint: Codable, Sendable {
+    package static let formatTag = "flowlab-checkpoint"
+    package static let currentVersion = 1
 
-    public struct Tensor: Codable, Sendable {
-        public var name: String
-        public var rows: Int
-        public var cols: Int
-        public var values: [Float]
+    package struct Tensor: Codable, Sendable {
+        package var name: String
+        package var rows: Int
+        package var cols: Int
+        package var values: [Float]
     }
 
-    public struct TrainingState: Codable, Sendable {
-        public var iteration: Int
-        public var learningRate: Float
-        public var adam: Adam
-        public var rng: Xoshiro256
+    package struct TrainingState: Codable, Sendable {
+        package var iteration: Int
+        package var learningRate: Float
+        package var adam: Adam
+        package var rng: Xoshiro256
     }
 
-    public var format: String
-    public var version: Int
-    public var model: ModelKind
-    public var dataset: String
-    public var config: ModelConfig
-    public var training: TrainingState
-    public var parameters: [Tensor]
+    package var format: String
+    package var version: Int
+    package var model: ModelKind
+    package var dataset: String
+    package var config: ModelConfig
+    package var training: TrainingState
+    package var parameters: [Tensor]
 
     /// Captures a session.
-    public init(session: TrainingSession) {
+    package init(session: TrainingSession) {
         format = Checkpoint.formatTag
         version = Checkpoint.currentVersion
         model = session.config.kind
@@ -50,7 +50,7 @@ public struct Checkpoint: Codable, Sendable {
 
     // MARK: writing
 
-    public func encoded() throws -> Data {
+    package func encoded() throws -> Data {
         guard parameters.allSatisfy({ $0.values.allSatisfy(\.isFinite) }) else {
             throw CheckpointError("refusing to save: the model has non-finite parameters")
         }
@@ -61,7 +61,7 @@ public struct Checkpoint: Codable, Sendable {
 
     /// Writes atomically to `path`, through a symbolic link to its target; refuses to replace
     /// anything that is not a regular file (a device, a directory).
-    public func write(to path: String) throws {
+    package func write(to path: String) throws {
         let data = try encoded()
         do {
             try SafeFile.write(data, to: path)
@@ -71,7 +71,7 @@ public struct Checkpoint: Codable, Sendable {
     }
 
     /// Checks, before any work is done, that `write(to:)` could create or replace `path`.
-    public static func checkDestination(_ path: String) throws {
+    package static func checkDestination(_ path: String) throws {
         do { try SafeFile.checkDestination(path) } catch let e as SafeFile.Failure {
             throw CheckpointError("cannot write checkpoint '\(path)': \(e.reason)")
         }
@@ -80,7 +80,7 @@ public struct Checkpoint: Codable, Sendable {
     // MARK: reading
 
     /// Reads and validates a checkpoint file.
-    public static func read(from path: String) throws -> Checkpoint {
+    package static func read(from path: String) throws -> Checkpoint {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CheckpointError("cannot read checkpoint '\(path)' (missing or unreadable)")
         }
@@ -88,7 +88,7 @@ public struct Checkpoint: Codable, Sendable {
     }
 
     // Long by design: the checks run in the order that keeps a hostile file cheap to refuse.
-    public static func decode(_ data: Data, source: String) throws -> Checkpoint {
+    package static func decode(_ data: Data, source: String) throws -> Checkpoint {
         // 1. The envelope, leniently, so a future or foreign file gets the right message.
         //    Only the small top-level fields are decoded here (found by a byte scan), so a
         //    huge file costs nothing before its size is checked against its configuration.
@@ -148,7 +148,7 @@ public struct Checkpoint: Codable, Sendable {
 
     /// Rebuilds the model and loads the parameters, checking names and shapes.
     /// - Parameter expected: when given, the checkpoint must be of this model.
-    public func makeModel(expected: ModelKind? = nil) throws -> any FlowLabModel {
+    package func makeModel(expected: ModelKind? = nil) throws -> any FlowLabModel {
         if let expected, expected != model {
             throw CheckpointError("checkpoint holds a '\(model.rawValue)' model, expected '\(expected.rawValue)'")
         }
@@ -189,7 +189,7 @@ public struct Checkpoint: Codable, Sendable {
     }
 
     /// Rebuilds a resumable training session (needs the dataset to be available).
-    public func makeSession(dataset: Dataset? = nil) throws -> TrainingSession {
+    package func makeSession(dataset: Dataset? = nil) throws -> TrainingSession {
         let m = try makeModel()
         let ds: Dataset
         if let dataset { ds = dataset } else {
@@ -206,10 +206,10 @@ public struct Checkpoint: Codable, Sendable {
 }
 
 /// A checkpoint problem with one clear, user-facing line.
-public struct CheckpointError: Error, CustomStringConvertible, Sendable, Equatable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct CheckpointError: Error, CustomStringConvertible, Sendable, Equatable {
+    package let message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }
 
 extension ModelConfig {

@@ -11,18 +11,18 @@ import Darwin
 /// or a full disk never leaves a half-written file. Symbolic links are followed (the link's
 /// target is replaced, the link stays); a destination that exists but is not a regular file
 /// (a device such as /dev/full, a directory, a pipe) is refused, never replaced.
-public enum SafeFile {
+package enum SafeFile {
     /// A destination or write problem in one clear line (without the path).
-    public struct Failure: Error, CustomStringConvertible, Sendable {
-        public let reason: String
-        public init(reason: String) { self.reason = reason }
-        public var description: String { reason }
+    package struct Failure: Error, CustomStringConvertible, Sendable {
+        package let reason: String
+        package init(reason: String) { self.reason = reason }
+        package var description: String { reason }
     }
 
     /// Follows symbolic links and checks that a regular file can be written at the end.
     /// - Returns: the path that will actually be replaced.
     @discardableResult
-    public static func checkDestination(_ path: String) throws -> String {
+    package static func checkDestination(_ path: String) throws -> String {
         guard !path.isEmpty else { throw Failure(reason: "the path is empty") }
         var p = path
         var hops = 0
@@ -53,7 +53,7 @@ public enum SafeFile {
     }
 
     /// Writes `data` atomically to `path` (through symbolic links; never over a non-regular file).
-    public static func write(_ data: Data, to path: String) throws {
+    package static func write(_ data: Data, to path: String) throws {
         let target = try checkDestination(path)
         let dir = directory(of: target)
         let base = (target as NSString).lastPathComponent

@@ -4,16 +4,16 @@ import FlowCore
 /// A Gaussian kernel density estimate with Scott's bandwidth, as scipy's `gaussian_kde`: the
 /// kernel covariance is the data's covariance (unbiased) times `n^(−2/(d+4))`, d = 2. The plain
 /// reference a user would otherwise reach for; `flowlab train` reports its held-out NLL for CSVs.
-public struct GaussianKDE: Sendable {
-    public let points: Matrix
+package struct GaussianKDE: Sendable {
+    package let points: Matrix
     /// Kernel covariance [[a, b], [b, c]].
-    public let covariance: (Double, Double, Double)
+    package let covariance: (Double, Double, Double)
 
     /// Scott's factor `n^(−1/(d+4))` for d = 2.
-    public static func scottFactor(_ n: Int) -> Double { pow(Double(n), -1.0 / 6.0) }
+    package static func scottFactor(_ n: Int) -> Double { pow(Double(n), -1.0 / 6.0) }
 
     /// Fits on `points` (n × 2, n ≥ 2, not all on one line).
-    public init?(_ points: Matrix) {
+    package init?(_ points: Matrix) {
         let n = points.rows
         guard n >= 2, points.cols == 2 else { return nil }
         var mx = 0.0, my = 0.0
@@ -32,7 +32,7 @@ public struct GaussianKDE: Sendable {
     }
 
     /// log p at each row (log-sum-exp over the kernels, in Double).
-    public func logDensity(_ x: Matrix) -> [Double] {
+    package func logDensity(_ x: Matrix) -> [Double] {
         let (a, b, c) = covariance
         let det = a * c - b * b
         let (ia, ib, ic) = (c / det, -b / det, a / det)
@@ -55,14 +55,14 @@ public struct GaussianKDE: Sendable {
     }
 
     /// Mean negative log-likelihood of `x`.
-    public func nll(_ x: Matrix) -> Double {
+    package func nll(_ x: Matrix) -> Double {
         -logDensity(x).reduce(0, +) / Double(max(x.rows, 1))
     }
 
     /// The KDE's held-out NLL, its cost bounded for big files: fitted on at most `maxTrain`
     /// training points and scored on at most `maxTest` held-out points (both the leading rows,
     /// which are already shuffled by the split). Small data — what the baseline is for — uses all.
-    public static func heldOutNLL(train: Matrix, test: Matrix, maxTrain: Int = 20_000, maxTest: Int = 5_000) -> Double? {
+    package static func heldOutNLL(train: Matrix, test: Matrix, maxTrain: Int = 20_000, maxTest: Int = 5_000) -> Double? {
         let fit = train.rows > maxTrain ? train.rows(0..<maxTrain) : train
         let score = test.rows > maxTest ? test.rows(0..<maxTest) : test
         return GaussianKDE(fit)?.nll(score)

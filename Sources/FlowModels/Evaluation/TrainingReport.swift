@@ -7,22 +7,22 @@ import FlowCore
 import FlowData
 
 /// The end-of-run figures of the `flowlab train` JSON line, as ordered key/value pairs.
-public struct TrainingReport: Sendable {
-    public enum Value: Sendable, Equatable {
+package struct TrainingReport: Sendable {
+    package enum Value: Sendable, Equatable {
         case int(Int), uint(UInt64), double(Double?), string(String)
     }
-    public private(set) var fields: [(key: String, value: Value)] = []
+    package private(set) var fields: [(key: String, value: Value)] = []
 
-    public init() {}
+    package init() {}
 
-    public mutating func set(_ key: String, _ value: Value) {
+    package mutating func set(_ key: String, _ value: Value) {
         if let i = fields.firstIndex(where: { $0.key == key }) { fields[i].value = value } else { fields.append((key, value)) }
     }
 
-    public subscript(key: String) -> Value? { fields.first { $0.key == key }?.value }
+    package subscript(key: String) -> Value? { fields.first { $0.key == key }?.value }
 
     /// One JSON object on one line; non-finite numbers become null.
-    public var jsonLine: String {
+    package var jsonLine: String {
         let quote = jsonQuoted
         let body = fields.map { key, value -> String in
             let v: String
@@ -38,7 +38,7 @@ public struct TrainingReport: Sendable {
     }
 
     /// Evaluates a trained session the way README's "Command line" specifies.
-    public static func evaluate(session: TrainingSession, seconds: Double, extra: [String: Double] = [:]) -> TrainingReport {
+    package static func evaluate(session: TrainingSession, seconds: Double, extra: [String: Double] = [:]) -> TrainingReport {
         var r = TrainingReport()
         let model = session.model
         r.set("model", .string(session.config.kind.rawValue))
@@ -76,7 +76,7 @@ public struct TrainingReport: Sendable {
 
     /// The reverse-KL bound `E_q[−U(x) − log q(x)] ≤ log Z` on 4000 fixed-seed samples, for
     /// models with a density (nil otherwise). Its gap to `log_z` is KL(q ‖ p).
-    public static func elbo(_ model: any GenerativeModel, target: EnergyTarget) -> Double? {
+    package static func elbo(_ model: any GenerativeModel, target: EnergyTarget) -> Double? {
         var rng = Xoshiro256(seed: Evaluation.energyDistanceSeed &+ 11)
         let x = model.sample(count: 4000, using: &rng)
         guard let logq = model.logDensity(x) else { return nil }
@@ -87,7 +87,7 @@ public struct TrainingReport: Sendable {
 
     /// KL(target ‖ model histogram) for implicit samplers: 50 000 fixed-seed samples binned on a
     /// 64² grid of [−4, 4]² with half a count added to every cell (so q > 0).
-    public static func klFromSamples(_ model: any GenerativeModel, target: EnergyTarget, resolution n: Int = 64) -> Double {
+    package static func klFromSamples(_ model: any GenerativeModel, target: EnergyTarget, resolution n: Int = 64) -> Double {
         var rng = Xoshiro256(seed: Evaluation.energyDistanceSeed &+ 7)
         let s = model.sample(count: 50_000, using: &rng)
         let box = EnergyTarget.box
@@ -112,7 +112,7 @@ public struct TrainingReport: Sendable {
 
     /// KL(target ‖ model) by midpoint quadrature on [−4, 4]² (200² cells), with the target
     /// normalised on the box; nil when the model has no tractable density.
-    public static func klFromTarget(_ model: any GenerativeModel, target: EnergyTarget, resolution n: Int = 200) -> Double? {
+    package static func klFromTarget(_ model: any GenerativeModel, target: EnergyTarget, resolution n: Int = 200) -> Double? {
         let grid = Evaluation.gridPoints(resolution: n, box: EnergyTarget.box)
         guard let logq = model.logDensity(grid) else { return klFromSamples(model, target: target) }
         let q = target.quadrature

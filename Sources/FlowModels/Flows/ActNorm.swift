@@ -5,22 +5,22 @@ import FlowCore
 ///     y = (x + b) ⊙ exp(log s),   log|det| = Σ_d log s_d
 ///
 /// initialised from the first batch so that the outputs have zero mean and unit variance.
-public final class ActNorm: Bijector {
-    public let bias: Variable
-    public let logScale: Variable
-    public private(set) var isInitialized = false
+package final class ActNorm: Bijector {
+    package let bias: Variable
+    package let logScale: Variable
+    package private(set) var isInitialized = false
 
-    public init(dimension: Int = 2, name: String) {
+    package init(dimension: Int = 2, name: String) {
         bias = Variable(parameter: Matrix(rows: 1, cols: dimension), name: name + ".bias")
         logScale = Variable(parameter: Matrix(rows: 1, cols: dimension), name: name + ".logScale")
     }
 
-    public var parameters: [Variable] { [bias, logScale] }
+    package var parameters: [Variable] { [bias, logScale] }
 
     /// Marks the layer initialised (after loading parameters from a checkpoint).
-    public func markInitialized() { isInitialized = true }
+    package func markInitialized() { isInitialized = true }
 
-    public func initialize(with x: Matrix) {
+    package func initialize(with x: Matrix) {
         guard !isInitialized, x.rows > 1 else { return }
         for d in 0..<x.cols {
             var mean = 0.0, sq = 0.0
@@ -39,11 +39,11 @@ public final class ActNorm: Bijector {
         Variable(Matrix(rows: rows, cols: 1)) + logScale.sumCols()
     }
 
-    public func forward(_ x: Variable) -> (y: Variable, logAbsDet: Variable) {
+    package func forward(_ x: Variable) -> (y: Variable, logAbsDet: Variable) {
         ((x + bias) * logScale.exp(), logDet(rows: x.rows))
     }
 
-    public func inverse(_ y: Variable) -> (x: Variable, logAbsDet: Variable) {
+    package func inverse(_ y: Variable) -> (x: Variable, logAbsDet: Variable) {
         (y * (-logScale).exp() - bias, -logDet(rows: y.rows))
     }
 }

@@ -7,12 +7,12 @@ import FlowCore
 /// where c is the conditioning coordinate, t the transformed one, and `(s, t)` come from one
 /// MLP `1 → hidden → 2`. The log-scale is bounded, `s = B·tanh(ŝ/B)`, so exp(s) cannot
 /// overflow; the last layer starts at zero so the layer starts as the identity.
-public final class AffineCoupling: Bijector {
-    public let conditionIndex: Int
-    public let net: MLP
-    public let scaleBound: Float
+package final class AffineCoupling: Bijector {
+    package let conditionIndex: Int
+    package let net: MLP
+    package let scaleBound: Float
 
-    public init<G: RandomNumberGenerator>(conditionIndex: Int, hidden: [Int], activation: Activation,
+    package init<G: RandomNumberGenerator>(conditionIndex: Int, hidden: [Int], activation: Activation,
                                           scaleBound: Float, name: String, using rng: inout G) {
         precondition(conditionIndex == 0 || conditionIndex == 1)
         self.conditionIndex = conditionIndex
@@ -20,7 +20,7 @@ public final class AffineCoupling: Bijector {
         net = MLP(sizes: [1] + hidden + [2], activation: activation, name: name + ".net", zeroOutput: true, using: &rng)
     }
 
-    public var parameters: [Variable] { net.parameters }
+    package var parameters: [Variable] { net.parameters }
 
     private func scaleShift(_ xc: Variable) -> (s: Variable, t: Variable) {
         let h = net(xc)
@@ -32,13 +32,13 @@ public final class AffineCoupling: Bijector {
                             : Variable.concatColumns([transformed, conditioner])
     }
 
-    public func forward(_ x: Variable) -> (y: Variable, logAbsDet: Variable) {
+    package func forward(_ x: Variable) -> (y: Variable, logAbsDet: Variable) {
         let xc = x.column(conditionIndex), xt = x.column(1 - conditionIndex)
         let (s, t) = scaleShift(xc)
         return (assemble(conditioner: xc, transformed: xt * s.exp() + t), s)
     }
 
-    public func inverse(_ y: Variable) -> (x: Variable, logAbsDet: Variable) {
+    package func inverse(_ y: Variable) -> (x: Variable, logAbsDet: Variable) {
         let yc = y.column(conditionIndex), yt = y.column(1 - conditionIndex)
         let (s, t) = scaleShift(yc)
         return (assemble(conditioner: yc, transformed: (yt - t) * (-s).exp()), -s)

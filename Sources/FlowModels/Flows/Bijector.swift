@@ -3,7 +3,7 @@ import FlowCore
 /// An invertible map with a tractable log-Jacobian, in the density direction:
 /// `forward` maps data x to the base z, `inverse` maps z back to x. Each returns the
 /// per-row `log|det ∂out/∂in|` as an `n × 1` column (nflows' `(outputs, logabsdet)`).
-public protocol Bijector: AnyObject, Module {
+package protocol Bijector: AnyObject, Module {
     func forward(_ x: Variable) -> (y: Variable, logAbsDet: Variable)
     func inverse(_ y: Variable) -> (x: Variable, logAbsDet: Variable)
     /// Data-dependent initialisation from a first batch (ActNorm); a no-op by default.
@@ -11,18 +11,18 @@ public protocol Bijector: AnyObject, Module {
 }
 
 extension Bijector {
-    public func initialize(with x: Matrix) {}
+    package func initialize(with x: Matrix) {}
 }
 
 /// Composition `f_K ∘ … ∘ f_1`; log-dets add (nflows' cascade).
-public final class ComposedBijector: Bijector {
-    public let steps: [any Bijector]
+package final class ComposedBijector: Bijector {
+    package let steps: [any Bijector]
 
-    public init(_ steps: [any Bijector]) { self.steps = steps }
+    package init(_ steps: [any Bijector]) { self.steps = steps }
 
-    public var parameters: [Variable] { steps.flatMap(\.parameters) }
+    package var parameters: [Variable] { steps.flatMap(\.parameters) }
 
-    public func forward(_ x: Variable) -> (y: Variable, logAbsDet: Variable) {
+    package func forward(_ x: Variable) -> (y: Variable, logAbsDet: Variable) {
         var h = x
         var total: Variable? = nil
         for s in steps {
@@ -33,7 +33,7 @@ public final class ComposedBijector: Bijector {
         return (h, total ?? Variable(Matrix(rows: x.rows, cols: 1)))
     }
 
-    public func inverse(_ y: Variable) -> (x: Variable, logAbsDet: Variable) {
+    package func inverse(_ y: Variable) -> (x: Variable, logAbsDet: Variable) {
         var h = y
         var total: Variable? = nil
         for s in steps.reversed() {
@@ -44,7 +44,7 @@ public final class ComposedBijector: Bijector {
         return (h, total ?? Variable(Matrix(rows: y.rows, cols: 1)))
     }
 
-    public func initialize(with x: Matrix) {
+    package func initialize(with x: Matrix) {
         var h = x
         for s in steps {
             s.initialize(with: h)
@@ -54,15 +54,15 @@ public final class ComposedBijector: Bijector {
 }
 
 /// `b⁻¹` as a bijector in its own right (zuko's `.inv`): forward and inverse swap.
-public final class InvertedBijector: Bijector {
-    public let base: any Bijector
-    public init(_ base: any Bijector) { self.base = base }
-    public var parameters: [Variable] { base.parameters }
-    public func forward(_ x: Variable) -> (y: Variable, logAbsDet: Variable) {
+package final class InvertedBijector: Bijector {
+    package let base: any Bijector
+    package init(_ base: any Bijector) { self.base = base }
+    package var parameters: [Variable] { base.parameters }
+    package func forward(_ x: Variable) -> (y: Variable, logAbsDet: Variable) {
         let (y, ld) = base.inverse(x)
         return (y, ld)
     }
-    public func inverse(_ y: Variable) -> (x: Variable, logAbsDet: Variable) {
+    package func inverse(_ y: Variable) -> (x: Variable, logAbsDet: Variable) {
         let (x, ld) = base.forward(y)
         return (x, ld)
     }

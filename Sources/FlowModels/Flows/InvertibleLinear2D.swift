@@ -7,21 +7,21 @@ import FlowCore
 ///
 /// The log-det is exact and free, the inverse is two triangular solves, and the map cannot
 /// become singular. `P` swaps the coordinates on alternate layers. Starts at the identity.
-public final class InvertibleLinear2D: Bijector {
-    public let a, b, u, l: Variable
-    public let swap: Bool
+package final class InvertibleLinear2D: Bijector {
+    package let a, b, u, l: Variable
+    package let swap: Bool
 
-    public init(swap: Bool, name: String) {
+    package init(swap: Bool, name: String) {
         self.swap = swap
         func scalar(_ n: String) -> Variable { Variable(parameter: Matrix(rows: 1, cols: 1), name: name + "." + n) }
         a = scalar("a"); b = scalar("b"); u = scalar("u"); l = scalar("l")
     }
 
-    public var parameters: [Variable] { [a, b, u, l] }
+    package var parameters: [Variable] { [a, b, u, l] }
 
     private func logDet(rows: Int) -> Variable { Variable(Matrix(rows: rows, cols: 1)) + (a + b) }
 
-    public func forward(_ x: Variable) -> (y: Variable, logAbsDet: Variable) {
+    package func forward(_ x: Variable) -> (y: Variable, logAbsDet: Variable) {
         let x0 = x.column(0), x1 = x.column(1)
         // U then L: v = U x, y = L v.
         let v0 = x0 * a.exp() + x1 * u
@@ -31,7 +31,7 @@ public final class InvertibleLinear2D: Bijector {
         return (y, logDet(rows: x.rows))
     }
 
-    public func inverse(_ y: Variable) -> (x: Variable, logAbsDet: Variable) {
+    package func inverse(_ y: Variable) -> (x: Variable, logAbsDet: Variable) {
         let v0 = swap ? y.column(1) : y.column(0)
         let y1 = swap ? y.column(0) : y.column(1)
         let v1 = y1 - v0 * l

@@ -1,7 +1,7 @@
 import FlowData
 
 extension ModelKind {
-    public static let glf = ModelKind(id: "glf")
+    package static let glf = ModelKind(id: "glf")
 }
 
 extension GLFModel {
@@ -17,8 +17,8 @@ extension GLFModel {
 }
 
 extension Figure {
-    public static let reconMSE = Figure(id: "recon_mse", label: "Recon", format: "%.4f")
-    public static let codeNLL = Figure(id: "nll", label: "Code NLL", format: "%.3f")
-    public static let meanCodeNorm = Figure(id: "mean_code_norm", label: "Mean |z|", format: "%.3f")
-    public static let meanLogDet = Figure(id: "mean_logdet", label: "log|det|", format: "%.3f")
+    package static let reconMSE = Figure(id: "recon_mse", label: "Recon", format: "%.4f")
+    package static let codeNLL = Figure(id: "nll", label: "Code NLL", format: "%.3f")
+    package static let meanCodeNorm = Figure(id: "mean_code_norm", label: "Mean |z|", format: "%.3f")
+    package static let meanLogDet = Figure(id: "mean_logdet", label: "log|det|", format: "%.3f")
 }

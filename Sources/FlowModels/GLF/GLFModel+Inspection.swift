@@ -3,7 +3,7 @@ import FlowCore
 /// GLF's scrubber: the code → decoder path of sampling (Xiao, Yan & Amit 2019): ε ~ N(0, I),
 /// the codes after each latent-flow layer, then the decoder's output reached in four blends.
 extension GLFModel {
-    public func scrubTrack(data: Matrix, box: Double, using rng: inout Xoshiro256) -> ScrubTrack? {
+    package func scrubTrack(data: Matrix, box: Double, using rng: inout Xoshiro256) -> ScrubTrack? {
         let d = options.latent
         var h = rng.normalMatrix(rows: 600, cols: d)
         func pts(_ m: Matrix) -> [Point2] { (0..<m.rows).map { Point2(Double(m[$0, 0]), d == 2 ? Double(m[$0, 1]) : 0) } }

@@ -15,14 +15,14 @@ import FlowData
 /// convention). Without the stop-gradient ("regularised GLF") the codes shrink and the NLL runs
 /// to −∞ (Xiao, Yan & Amit 2019, §3.2). Samples: ε ~ N(0, I) → F⁻¹ → G. The data density is
 /// not tractable.
-public final class GLFModel: GenerativeModel, ModelInspection {
-    public let config: ModelConfig
-    public private(set) var options: GLFOptions
-    public let encoder: MLP
-    public let decoder: MLP
-    public let flow: NormalizingFlow
+package final class GLFModel: GenerativeModel, ModelInspection {
+    package let config: ModelConfig
+    package private(set) var options: GLFOptions
+    package let encoder: MLP
+    package let decoder: MLP
+    package let flow: NormalizingFlow
 
-    public init(config: ModelConfig) throws {
+    package init(config: ModelConfig) throws {
         let o = config.glf ?? GLFOptions()
         guard o.latent == 1 || o.latent == 2 else { throw ModelError("--latent must be 1 or 2") }
         guard o.beta > 0, o.codeNoise >= 0 else { throw ModelError("--beta must be positive and --code-noise non-negative") }
@@ -46,11 +46,11 @@ public final class GLFModel: GenerativeModel, ModelInspection {
         flow = NormalizingFlow(steps)
     }
 
-    public var parameters: [Variable] { encoder.parameters + decoder.parameters + flow.parameters }
-    public func prepare(with batch: Matrix) {}
-    public func didLoadParameters() {}
+    package var parameters: [Variable] { encoder.parameters + decoder.parameters + flow.parameters }
+    package func prepare(with batch: Matrix) {}
+    package func didLoadParameters() {}
 
-    public func loss(batch: Matrix, dataset: Dataset, iteration: Int, using rng: inout Xoshiro256) -> ModelLoss {
+    package func loss(batch: Matrix, dataset: Dataset, iteration: Int, using rng: inout Xoshiro256) -> ModelLoss {
         let x = Variable(dataset.isEnergy ? dataset.sample(count: batch.rows, using: &rng) : batch)
         let z = encoder(x)
         let recon = (decoder(z) - x).square().sumCols().mean()
@@ -69,15 +69,15 @@ public final class GLFModel: GenerativeModel, ModelInspection {
         ])
     }
 
-    public func sample(count: Int, using rng: inout Xoshiro256) -> Matrix {
+    package func sample(count: Int, using rng: inout Xoshiro256) -> Matrix {
         let eps = rng.normalMatrix(rows: count, cols: options.latent)
         return decoder(flow.transform.inverse(Variable(eps)).x).value
     }
 
-    public func logDensity(_ points: Matrix) -> [Float]? { nil }
+    package func logDensity(_ points: Matrix) -> [Float]? { nil }
 
     /// Reconstruction error and code scale on held-out points, for the JSON line.
-    public func reportFigures(dataset: Dataset) -> Figures {
+    package func reportFigures(dataset: Dataset) -> Figures {
         let x = dataset.testPoints()
         let z = encoder(Variable(x)).value
         let recon = (decoder(Variable(z)).value - x).squaredNorm() / Double(x.rows)
@@ -88,21 +88,21 @@ public final class GLFModel: GenerativeModel, ModelInspection {
 
     // MARK: toggles and views
 
-    public var modelSwitch: ModelSwitch? {
+    package var modelSwitch: ModelSwitch? {
         ModelSwitch(label: "Stop-grd", name: "stop-gradient", isOn: options.stopGradient, on: "on (GLF)", off: "off (regularised GLF: codes shrink)")
     }
 
-    public func setSwitch(_ on: Bool) { options.stopGradient = on }
+    package func setSwitch(_ on: Bool) { options.stopGradient = on }
 
-    public var knob: ModelKnob? {
+    package var knob: ModelKnob? {
         ModelKnob(label: "Beta", name: "β (weight of the reconstruction)", value: options.beta, range: 1e-4...1e4, format: "%.3g")
     }
 
-    public func setKnob(_ value: Double) { options.beta = value }
+    package func setKnob(_ value: Double) { options.beta = value }
 
-    public var views: [ModelView] { [ModelView("Latent: codes E(x) over the flow density", .latent), ModelView("Latent: F(E(x)) vs N(0, I)", .latent)] }
+    package var views: [ModelView] { [ModelView("Latent: codes E(x) over the flow density", .latent), ModelView("Latent: F(E(x)) vs N(0, I)", .latent)] }
 
-    public func view(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
+    package func view(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
         let z = encoder(Variable(data)).value
         let d = options.latent
         func point(_ m: Matrix, _ r: Int) -> Point2 { Point2(Double(m[r, 0]), d == 2 ? Double(m[r, 1]) : 0) }

@@ -10,18 +10,18 @@ import FlowCore
 /// parameters times 2B, so the map is continuous, increasing, and fixes ±B:
 ///
 ///     y = y_k + (h_k / w_k)(x − x_k)  on bin k,   log|dy/dx| = log(h_k / w_k);   y = x outside.
-public final class MonotoneSpline: Bijector {
-    public let widthLogits: Variable
-    public let heightLogits: Variable
-    public let bound: Float
+package final class MonotoneSpline: Bijector {
+    package let widthLogits: Variable
+    package let heightLogits: Variable
+    package let bound: Float
 
-    public init(bins: Int, bound: Float = 4, name: String) {
+    package init(bins: Int, bound: Float = 4, name: String) {
         widthLogits = Variable(parameter: Matrix(rows: 1, cols: bins), name: name + ".widths")
         heightLogits = Variable(parameter: Matrix(rows: 1, cols: bins), name: name + ".heights")
         self.bound = bound
     }
 
-    public var parameters: [Variable] { [widthLogits, heightLogits] }
+    package var parameters: [Variable] { [widthLogits, heightLogits] }
     var bins: Int { widthLogits.cols }
 
     /// Softmax of a 1 × K row, scaled to 2B.
@@ -65,28 +65,28 @@ public final class MonotoneSpline: Bijector {
         return (y, logDet)
     }
 
-    public func forward(_ x: Variable) -> (y: Variable, logAbsDet: Variable) {
+    package func forward(_ x: Variable) -> (y: Variable, logAbsDet: Variable) {
         transform(x, from: widthLogits, to: heightLogits)
     }
 
-    public func inverse(_ y: Variable) -> (x: Variable, logAbsDet: Variable) {
+    package func inverse(_ y: Variable) -> (x: Variable, logAbsDet: Variable) {
         transform(y, from: heightLogits, to: widthLogits)
     }
 }
 
 /// A learnable per-dimension affine map `y = (x + b)·eˢ` (ActNorm without data init).
-public final class ElementwiseAffine: Bijector {
-    public let shift: Variable
-    public let logScale: Variable
-    public init(dimension: Int, name: String) {
+package final class ElementwiseAffine: Bijector {
+    package let shift: Variable
+    package let logScale: Variable
+    package init(dimension: Int, name: String) {
         shift = Variable(parameter: Matrix(rows: 1, cols: dimension), name: name + ".shift")
         logScale = Variable(parameter: Matrix(rows: 1, cols: dimension), name: name + ".logScale")
     }
-    public var parameters: [Variable] { [shift, logScale] }
-    public func forward(_ x: Variable) -> (y: Variable, logAbsDet: Variable) {
+    package var parameters: [Variable] { [shift, logScale] }
+    package func forward(_ x: Variable) -> (y: Variable, logAbsDet: Variable) {
         ((x + shift) * logScale.exp(), Variable(Matrix(rows: x.rows, cols: 1)) + logScale.sumCols())
     }
-    public func inverse(_ y: Variable) -> (x: Variable, logAbsDet: Variable) {
+    package func inverse(_ y: Variable) -> (x: Variable, logAbsDet: Variable) {
         (y * (-logScale).exp() - shift, -(Variable(Matrix(rows: y.rows, cols: 1)) + logScale.sumCols()))
     }
 }

@@ -1,8 +1,8 @@
 import FlowData
 
 extension ModelKind {
-    public static let realnvp = ModelKind(id: "realnvp")
-    public static let glow = ModelKind(id: "glow")
+    package static let realnvp = ModelKind(id: "realnvp")
+    package static let glow = ModelKind(id: "glow")
 }
 
 extension CouplingFlowModel {

@@ -4,7 +4,7 @@ import FlowCore
 extension CouplingFlowModel {
     /// Samples and the base grid after each of the K steps of the sampling direction
     /// (`x = f₁⁻¹ ∘ … ∘ f_K⁻¹(z)`): stage 0 is the base N(0, I), stage K the model's samples.
-    public func scrubTrack(data: Matrix, box: Double, using rng: inout Xoshiro256) -> ScrubTrack? {
+    package func scrubTrack(data: Matrix, box: Double, using rng: inout Xoshiro256) -> ScrubTrack? {
         let steps = flow.transform.steps
         var z = rng.normalMatrix(rows: 600, cols: 2)
         var grid = WarpedGrid.baseGrid()
@@ -22,7 +22,7 @@ extension CouplingFlowModel {
     }
 
     /// `log p(x) = log N(f(x)) + Σ_k log|det ∂f_k|`, one term per step in the density direction.
-    public func densityTerms(_ points: Matrix) -> DensityTerms? {
+    package func densityTerms(_ points: Matrix) -> DensityTerms? {
         DensityTerms.chunked(points) { x in
             var h = Variable(x)
             var layers: [DensityTerm] = []

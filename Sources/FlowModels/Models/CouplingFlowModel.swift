@@ -7,11 +7,11 @@ import FlowData
 ///
 /// Trained by maximum likelihood on samples, or by annealed reverse KL on energy targets
 /// (Rezende & Mohamed 2015): `E_z[log q(x) + β_t U(x)]`, `x = f⁻¹(z)`.
-public final class CouplingFlowModel: GenerativeModel, ModelInspection {
-    public let config: ModelConfig
-    public let flow: NormalizingFlow
+package final class CouplingFlowModel: GenerativeModel, ModelInspection {
+    package let config: ModelConfig
+    package let flow: NormalizingFlow
 
-    public init(config: ModelConfig, steps: [any Bijector]) {
+    package init(config: ModelConfig, steps: [any Bijector]) {
         self.config = config
         flow = NormalizingFlow(steps)
     }
@@ -31,15 +31,15 @@ public final class CouplingFlowModel: GenerativeModel, ModelInspection {
         return steps
     }
 
-    public var parameters: [Variable] { flow.parameters }
+    package var parameters: [Variable] { flow.parameters }
 
-    public func prepare(with batch: Matrix) { flow.transform.initialize(with: batch) }
+    package func prepare(with batch: Matrix) { flow.transform.initialize(with: batch) }
 
-    public func didLoadParameters() {
+    package func didLoadParameters() {
         for case let a as ActNorm in flow.transform.steps { a.markInitialized() }
     }
 
-    public func loss(batch: Matrix, dataset: Dataset, iteration: Int, using rng: inout Xoshiro256) -> ModelLoss {
+    package func loss(batch: Matrix, dataset: Dataset, iteration: Int, using rng: inout Xoshiro256) -> ModelLoss {
         if case .energy(let target) = dataset {
             let beta = ReverseKL.annealing(iteration: iteration, iterations: config.iterations)
             let z = Variable(rng.normalMatrix(rows: batch.rows, cols: 2))
@@ -51,17 +51,17 @@ public final class CouplingFlowModel: GenerativeModel, ModelInspection {
         return ModelLoss(loss: -flow.logProb(Variable(batch)).mean())
     }
 
-    public func sample(count: Int, using rng: inout Xoshiro256) -> Matrix {
+    package func sample(count: Int, using rng: inout Xoshiro256) -> Matrix {
         flow.transform.inverse(Variable(rng.normalMatrix(rows: count, cols: 2))).x.value
     }
 
-    public func logDensity(_ points: Matrix) -> [Float]? {
+    package func logDensity(_ points: Matrix) -> [Float]? {
         points.mapRowChunks { flow.logProb(Variable($0)).value.storage }
     }
 
-    public var views: [ModelView] { [ModelView("Transport: base grid → data", .transport), ModelView("Latent: data → base", .latent)] }
+    package var views: [ModelView] { [ModelView("Transport: base grid → data", .transport), ModelView("Latent: data → base", .latent)] }
 
-    public func view(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
+    package func view(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
         switch index % views.count {
         case 0:
             return WarpedGrid.view(title: views[0].title) { z in flow.transform.inverse(Variable(z)).x.value }

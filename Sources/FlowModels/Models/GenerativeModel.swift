@@ -4,7 +4,7 @@ import FlowData
 /// A model's math, what the trainer, the CLI and the evaluation use: parameters, a loss,
 /// sampling and (where tractable) the log-density. What the explorer shows of a model is the
 /// separate `ModelInspection`; every registered model is both (`FlowLabModel`).
-public protocol GenerativeModel: AnyObject {
+package protocol GenerativeModel: AnyObject {
     var config: ModelConfig { get }
     var parameters: [Variable] { get }
 
@@ -35,27 +35,27 @@ public protocol GenerativeModel: AnyObject {
 }
 
 extension GenerativeModel {
-    public func prepare(with batch: Matrix) {}
-    public func didLoadParameters() {}
-    public func regionCodes(_ points: Matrix) -> [Int]? { nil }
-    public func attach(to dataset: Dataset) {}
-    public func reportFigures(dataset: Dataset) -> Figures { [:] }
+    package func prepare(with batch: Matrix) {}
+    package func didLoadParameters() {}
+    package func regionCodes(_ points: Matrix) -> [Int]? { nil }
+    package func attach(to dataset: Dataset) {}
+    package func reportFigures(dataset: Dataset) -> Figures { [:] }
 }
 
 /// A model as the registry builds it: its math and what the explorer shows of it.
-public typealias FlowLabModel = GenerativeModel & ModelInspection
+package typealias FlowLabModel = GenerativeModel & ModelInspection
 
 /// A training loss with the figures a model wants shown next to it.
-public struct ModelLoss {
-    public var loss: Variable
-    public var figures: Figures
+package struct ModelLoss {
+    package var loss: Variable
+    package var figures: Figures
     /// A notable event (e.g. an ODE solver failure) to report to the user.
-    public var message: String?
+    package var message: String?
     /// True when the model already stored parameter gradients (the adjoint method); the
     /// trainer then skips `loss.backward()`.
-    public var gradientsComputed: Bool
+    package var gradientsComputed: Bool
 
-    public init(loss: Variable, figures: Figures = [:], message: String? = nil, gradientsComputed: Bool = false) {
+    package init(loss: Variable, figures: Figures = [:], message: String? = nil, gradientsComputed: Bool = false) {
         self.loss = loss
         self.figures = figures
         self.message = message
@@ -64,7 +64,7 @@ public struct ModelLoss {
 }
 
 /// A model-specific picture, as data for the renderer (no drawing here).
-public enum SpecialView: Sendable, Equatable {
+package enum SpecialView: Sendable, Equatable {
     /// Polylines (e.g. grid lines pushed through the flow layer by layer), coloured by index.
     case lines(title: String, polylines: [[Point2]], colorIndex: [Int])
     /// A class label per grid cell (RAD regions), row-major from the top-left, with points over it.

@@ -1,17 +1,17 @@
 import FlowCore
 
 /// A label per pixel of the plotting box (RAD's regions), row-major from the top-left.
-public struct RegionGrid: Sendable, Equatable {
-    public var width: Int
-    public var height: Int
-    public var labels: [Int]
-    public init(width: Int, height: Int, labels: [Int]) {
+package struct RegionGrid: Sendable, Equatable {
+    package var width: Int
+    package var height: Int
+    package var labels: [Int]
+    package init(width: Int, height: Int, labels: [Int]) {
         precondition(labels.count == width * height)
         self.width = width; self.height = height; self.labels = labels
     }
 
     /// Codes relabelled 0, 1, 2, … by first appearance in scan order (stable colours).
-    public static func relabelled(width: Int, height: Int, codes: [Int]) -> RegionGrid {
+    package static func relabelled(width: Int, height: Int, codes: [Int]) -> RegionGrid {
         var relabel: [Int: Int] = [:]
         let labels = codes.map { code -> Int in
             if let c = relabel[code] { return c }
@@ -25,35 +25,35 @@ public struct RegionGrid: Sendable, Equatable {
 
 /// One position of the scrubber: what the model's samples (and a transported grid, the
 /// trajectories so far or the regions so far) look like part-way from the base to the data.
-public struct ScrubStage: Sendable, Equatable {
+package struct ScrubStage: Sendable, Equatable {
     /// Where the scrubber is, for the panel title: "after layer 3/8: affine coupling", "t = 0.25".
-    public var label: String
-    public var points: [Point2]
-    public var lines: [[Point2]]
-    public var colorIndex: [Int]
-    public var regions: RegionGrid?
+    package var label: String
+    package var points: [Point2]
+    package var lines: [[Point2]]
+    package var colorIndex: [Int]
+    package var regions: RegionGrid?
 
-    public init(label: String, points: [Point2], lines: [[Point2]] = [], colorIndex: [Int] = [], regions: RegionGrid? = nil) {
+    package init(label: String, points: [Point2], lines: [[Point2]] = [], colorIndex: [Int] = [], regions: RegionGrid? = nil) {
         self.label = label; self.points = points; self.lines = lines; self.colorIndex = colorIndex; self.regions = regions
     }
 }
 
 /// The scrubber's stages in order, base first, data last.
-public struct ScrubTrack: Sendable, Equatable {
+package struct ScrubTrack: Sendable, Equatable {
     /// What the scrubber moves through: "depth", "time", "Langevin steps", "code → decoder".
-    public var axis: String
-    public var stages: [ScrubStage]
-    public init(axis: String, stages: [ScrubStage]) { self.axis = axis; self.stages = stages }
+    package var axis: String
+    package var stages: [ScrubStage]
+    package init(axis: String, stages: [ScrubStage]) { self.axis = axis; self.stages = stages }
 
     /// The stage for a fraction F ∈ [0, 1] of the way (nearest).
-    public func index(fraction f: Double) -> Int {
+    package func index(fraction f: Double) -> Int {
         guard !stages.isEmpty else { return 0 }
         let c = min(1, max(0, f.isFinite ? f : 0))
         return Int((c * Double(stages.count - 1)).rounded())
     }
 
     /// Every point and line mapped by `map` (a standardisation back to data units).
-    public func mapped(_ map: (Point2) -> Point2) -> ScrubTrack {
+    package func mapped(_ map: (Point2) -> Point2) -> ScrubTrack {
         ScrubTrack(axis: axis, stages: stages.map { s in
             ScrubStage(label: s.label, points: s.points.map(map), lines: s.lines.map { $0.map(map) },
                        colorIndex: s.colorIndex, regions: s.regions)
@@ -62,34 +62,34 @@ public struct ScrubTrack: Sendable, Equatable {
 }
 
 /// One additive term of `log p(x)`, per point.
-public struct DensityTerm: Sendable, Equatable {
+package struct DensityTerm: Sendable, Equatable {
     /// A CSV column name (no commas or spaces): `logN_z`, `logdet_3_affine_coupling`.
-    public var id: String
+    package var id: String
     /// The probe panel's label: "log N(z)", "log|det| 3 coupling".
-    public var label: String
-    public var values: [Double]
+    package var label: String
+    package var values: [Double]
     /// RAD: the piece chosen at each point for this layer (the discrete latent).
-    public var pieces: [Int]?
+    package var pieces: [Int]?
 
-    public init(id: String, label: String, values: [Double], pieces: [Int]? = nil) {
+    package init(id: String, label: String, values: [Double], pieces: [Int]? = nil) {
         self.id = id; self.label = label; self.values = values; self.pieces = pieces
     }
 }
 
 /// The change of variables at each point: the terms of `log p(x)`, where x lands in the base,
 /// and (FFJORD) the function evaluations the solve took.
-public struct DensityTerms: Sendable, Equatable {
-    public var terms: [DensityTerm]
+package struct DensityTerms: Sendable, Equatable {
+    package var terms: [DensityTerm]
     /// z = f(x) (nil for models without a base space, e.g. an energy model).
-    public var z: [Point2]?
-    public var nfe: Int?
+    package var z: [Point2]?
+    package var nfe: Int?
 
-    public init(terms: [DensityTerm], z: [Point2]?, nfe: Int? = nil) {
+    package init(terms: [DensityTerm], z: [Point2]?, nfe: Int? = nil) {
         self.terms = terms; self.z = z; self.nfe = nfe
     }
 
     /// Σ terms at each point: `log p(x)`.
-    public var total: [Double] {
+    package var total: [Double] {
         guard let first = terms.first else { return [] }
         var sum = [Double](repeating: 0, count: first.values.count)
         for t in terms { for i in sum.indices { sum[i] += t.values[i] } }
@@ -97,7 +97,7 @@ public struct DensityTerms: Sendable, Equatable {
     }
 
     /// Terms of consecutive chunks of points joined (same terms in the same order).
-    public static func joined(_ parts: [DensityTerms]) -> DensityTerms? {
+    package static func joined(_ parts: [DensityTerms]) -> DensityTerms? {
         guard var out = parts.first else { return nil }
         for p in parts.dropFirst() {
             for i in out.terms.indices {
@@ -111,7 +111,7 @@ public struct DensityTerms: Sendable, Equatable {
     }
 
     /// Runs `body` on chunks of at most `size` rows and joins the results.
-    public static func chunked(_ points: Matrix, size: Int = 2048, _ body: (Matrix) -> DensityTerms?) -> DensityTerms? {
+    package static func chunked(_ points: Matrix, size: Int = 2048, _ body: (Matrix) -> DensityTerms?) -> DensityTerms? {
         var parts: [DensityTerms] = []
         var start = 0
         while start < points.rows {

@@ -3,36 +3,36 @@ import FlowData
 
 /// The architecture and training configuration of one model: enough to rebuild it exactly
 /// (with `initSeed`) before loading parameters from a checkpoint.
-public struct ModelConfig: Sendable, Codable, Equatable {
-    public var kind: ModelKind
+package struct ModelConfig: Sendable, Codable, Equatable {
+    package var kind: ModelKind
     /// Flow depth (coupling steps).
-    public var layers: Int
+    package var layers: Int
     /// Widths of the conditioner networks' hidden layers.
-    public var hidden: [Int]
-    public var activation: Activation
+    package var hidden: [Int]
+    package var activation: Activation
     /// Bound B of the coupling log-scale, s = B·tanh(ŝ/B).
-    public var scaleBound: Float
-    public var batchSize: Int
-    public var learningRate: Float
-    public var weightDecay: Float
-    public var iterations: Int
+    package var scaleBound: Float
+    package var batchSize: Int
+    package var learningRate: Float
+    package var weightDecay: Float
+    package var iterations: Int
     /// Global gradient-norm clip.
-    public var maxGradNorm: Double
-    public var seed: UInt64
+    package var maxGradNorm: Double
+    package var seed: UInt64
     /// Cosine learning-rate decay to 5 % of `learningRate` over `iterations` (headless runs);
     /// the explorer trains open-ended at a constant rate.
-    public var cosineDecay: Bool = true
+    package var cosineDecay: Bool = true
     /// FFJORD's solver, trace and gradient options (nil for other models).
-    public var cnf: CNFOptions? = nil
+    package var cnf: CNFOptions? = nil
     /// RAD's pieces and gate options (nil for other models).
-    public var rad: RADOptions? = nil
+    package var rad: RADOptions? = nil
     /// CTF's Langevin and distillation options (nil for other models).
-    public var ctf: CTFOptions? = nil
+    package var ctf: CTFOptions? = nil
     /// GLF's latent, stop-gradient and β options (nil for other models).
-    public var glf: GLFOptions? = nil
+    package var glf: GLFOptions? = nil
     /// The fixed affine map applied before the model (a user's CSV; `StandardizedModel`), nil
     /// for the toy datasets, energy targets and checkpoints written before it existed.
-    public var standardization: Standardization? = nil
+    package var standardization: Standardization? = nil
 
     /// The shared base every model's defaults start from: 64-64 tanh networks, Adam at 2e-3,
     /// batch 256, 10 layers, 5000 iterations.
@@ -45,7 +45,7 @@ public struct ModelConfig: Sendable, Codable, Equatable {
     /// Defaults per model (its descriptor changes the base), chosen so a default run gets near
     /// the entropy floor on 8gaussians and moons in well under a minute on one core; some
     /// models tune them to the dataset (CTF on energy targets).
-    public static func defaults(for kind: ModelKind, dataset: Dataset? = nil) -> ModelConfig {
+    package static func defaults(for kind: ModelKind, dataset: Dataset? = nil) -> ModelConfig {
         var c = base(kind)
         kind.descriptor.configure(&c, dataset)
         c.standardization = dataset?.standardization
@@ -54,7 +54,7 @@ public struct ModelConfig: Sendable, Codable, Equatable {
     }
 
     /// CSV training splits below this many rows count as small data.
-    public static let smallDataRows = 1000
+    package static let smallDataRows = 1000
 
     /// Smaller defaults for a small CSV, where the spline and RAD flows overfit within a few
     /// hundred steps (measured on 272-row geyser-like tables, README "Your own data"): nsf and
@@ -72,7 +72,7 @@ public struct ModelConfig: Sendable, Codable, Equatable {
     }
 
     /// Parses `--hidden 64-64-64`.
-    public static func parseHidden(_ text: String) throws -> [Int] {
+    package static func parseHidden(_ text: String) throws -> [Int] {
         let parts = text.split(separator: "-").map { Int($0) }
         guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 && ($0 ?? 0) <= 4096 }) else {
             throw ModelError("--hidden expects positive widths joined by '-', e.g. 64-64, got '\(text)'")
@@ -82,8 +82,8 @@ public struct ModelConfig: Sendable, Codable, Equatable {
 }
 
 /// A model-level problem with one clear, user-facing line.
-public struct ModelError: Error, CustomStringConvertible, Sendable, Equatable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct ModelError: Error, CustomStringConvertible, Sendable, Equatable {
+    package let message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }

@@ -2,9 +2,9 @@ import FlowData
 
 /// Everything the CLI, the checkpoint loader and the explorer need to know about one model,
 /// declared once next to the model's code: its id, title, defaults and factory.
-public struct ModelDescriptor: Sendable {
-    public let kind: ModelKind
-    public let title: String
+package struct ModelDescriptor: Sendable {
+    package let kind: ModelKind
+    package let title: String
     /// Changes the shared base configuration (`ModelConfig.base`) into this model's defaults,
     /// optionally tuned to the dataset it will train on.
     let configure: @Sendable (inout ModelConfig, Dataset?) -> Void

@@ -1,7 +1,7 @@
 /// Builds a model from its configuration through its registry entry, behind its fixed
 /// standardisation when the configuration has one (a user's CSV).
-public enum ModelFactory {
-    public static func make(_ config: ModelConfig) throws -> any FlowLabModel {
+package enum ModelFactory {
+    package static func make(_ config: ModelConfig) throws -> any FlowLabModel {
         let model = try config.kind.descriptor.build(config)
         guard let s = config.standardization else { return model }
         guard s.isValid else {

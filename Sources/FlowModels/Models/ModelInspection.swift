@@ -4,7 +4,7 @@ import FlowCore
 /// What the explorer shows of a model and lets the user drive, as typed values: its views
 /// (the `v` key), one switch (`g`) and one knob (`[` / `]`). The explorer lists and drives
 /// whatever a model declares; it knows no model by name.
-public protocol ModelInspection: AnyObject {
+package protocol ModelInspection: AnyObject {
     /// The model-specific views, in `v` order.
     var views: [ModelView] { get }
     /// View `index` (modulo the count), given data points to show where relevant.
@@ -26,22 +26,22 @@ public protocol ModelInspection: AnyObject {
 }
 
 extension ModelInspection {
-    public var modelSwitch: ModelSwitch? { nil }
-    public func setSwitch(_ on: Bool) {}
-    public var knob: ModelKnob? { nil }
-    public func setKnob(_ value: Double) {}
-    public func scrubTrack(data: Matrix, box: Double, using rng: inout Xoshiro256) -> ScrubTrack? { nil }
-    public func densityTerms(_ points: Matrix) -> DensityTerms? { nil }
+    package var modelSwitch: ModelSwitch? { nil }
+    package func setSwitch(_ on: Bool) {}
+    package var knob: ModelKnob? { nil }
+    package func setKnob(_ value: Double) {}
+    package func scrubTrack(data: Matrix, box: Double, using rng: inout Xoshiro256) -> ScrubTrack? { nil }
+    package func densityTerms(_ points: Matrix) -> DensityTerms? { nil }
 
     /// Flips the switch; returns the message for the title bar, nil without a switch.
-    public func flipSwitch() -> String? {
+    package func flipSwitch() -> String? {
         guard let s = modelSwitch else { return nil }
         setSwitch(!s.isOn)
         return modelSwitch?.reading
     }
 
     /// Multiplies the knob's value by `factor`, clamped to its range; returns the message.
-    public func scaleKnob(by factor: Double) -> String? {
+    package func scaleKnob(by factor: Double) -> String? {
         guard let k = knob else { return nil }
         setKnob(min(k.range.upperBound, max(k.range.lowerBound, k.value * factor)))
         return knob?.reading
@@ -49,42 +49,42 @@ extension ModelInspection {
 }
 
 /// One model-specific view: its title and what kind of picture it is.
-public struct ModelView: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable { case transport, latent, trajectories, vectorField, regions, particles }
-    public let title: String
-    public let kind: Kind
-    public init(_ title: String, _ kind: Kind) { self.title = title; self.kind = kind }
+package struct ModelView: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable { case transport, latent, trajectories, vectorField, regions, particles }
+    package let title: String
+    package let kind: Kind
+    package init(_ title: String, _ kind: Kind) { self.title = title; self.kind = kind }
 }
 
 /// An on/off model option (GLF's stop-gradient, CTF's distillation distance).
-public struct ModelSwitch: Sendable, Equatable {
+package struct ModelSwitch: Sendable, Equatable {
     /// A status-panel label of at most 8 characters.
-    public let label: String
-    public let name: String
-    public let isOn: Bool
+    package let label: String
+    package let name: String
+    package let isOn: Bool
     /// What on and off mean, for the message line.
-    public let onText: String
-    public let offText: String
-    public init(label: String, name: String, isOn: Bool, on: String, off: String) {
+    package let onText: String
+    package let offText: String
+    package init(label: String, name: String, isOn: Bool, on: String, off: String) {
         self.label = label; self.name = name; self.isOn = isOn; onText = on; offText = off
     }
-    public var reading: String { "\(name): \(isOn ? onText : offText)" }
+    package var reading: String { "\(name): \(isOn ? onText : offText)" }
     /// The state in one word, for the status panel.
-    public var shortReading: String { String((isOn ? onText : offText).split(separator: " ").first ?? "") }
+    package var shortReading: String { String((isOn ? onText : offText).split(separator: " ").first ?? "") }
 }
 
 /// A continuous model option the explorer scales ×2 / ÷2 within `range`.
-public struct ModelKnob: Sendable, Equatable {
+package struct ModelKnob: Sendable, Equatable {
     /// A status-panel label of at most 8 characters.
-    public let label: String
-    public let name: String
-    public let value: Double
-    public let range: ClosedRange<Double>
+    package let label: String
+    package let name: String
+    package let value: Double
+    package let range: ClosedRange<Double>
     /// A `String(format:)` spec for the value.
-    public let format: String
-    public init(label: String, name: String, value: Double, range: ClosedRange<Double>, format: String = "%.3g") {
+    package let format: String
+    package init(label: String, name: String, value: Double, range: ClosedRange<Double>, format: String = "%.3g") {
         self.label = label; self.name = name; self.value = value; self.range = range; self.format = format
     }
-    public var reading: String { "\(name) = \(shortReading)" }
-    public var shortReading: String { String(format: format, value) }
+    package var reading: String { "\(name) = \(shortReading)" }
+    package var shortReading: String { String(format: format, value) }
 }

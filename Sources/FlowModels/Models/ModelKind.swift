@@ -3,11 +3,11 @@
 /// An open set of names rather than an enum: each model declares its id next to its code
 /// (`extension ModelKind { static let nsf = ModelKind(id: "nsf") }`) and lists itself in
 /// `ModelRegistry`, so adding a model touches no switch statement elsewhere.
-public struct ModelKind: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
-    public let rawValue: String
+package struct ModelKind: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    package let rawValue: String
 
     /// A registered model id, or nil for an unknown name.
-    public init?(rawValue: String) {
+    package init?(rawValue: String) {
         guard ModelRegistry.descriptor(id: rawValue) != nil else { return nil }
         self.rawValue = rawValue
     }
@@ -15,7 +15,7 @@ public struct ModelKind: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     /// Declares an id; only a model's own descriptor calls this.
     init(id: String) { rawValue = id }
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let name = try decoder.singleValueContainer().decode(String.self)
         guard let kind = ModelKind(rawValue: name) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
@@ -24,21 +24,21 @@ public struct ModelKind: RawRepresentable, Hashable, Sendable, Codable, CustomSt
         self = kind
     }
 
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(rawValue)
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
     /// Every registered model, in the explorer's `m` order.
-    public static var allCases: [ModelKind] { ModelRegistry.all.map(\.kind) }
+    package static var allCases: [ModelKind] { ModelRegistry.all.map(\.kind) }
 
     /// Human-readable name with the paper it comes from.
-    public var title: String { descriptor.title }
+    package var title: String { descriptor.title }
 
     /// This model's registry entry.
-    public var descriptor: ModelDescriptor {
+    package var descriptor: ModelDescriptor {
         guard let d = ModelRegistry.descriptor(id: rawValue) else {
             preconditionFailure("model id '\(rawValue)' is not registered")
         }
@@ -46,10 +46,10 @@ public struct ModelKind: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     }
 
     /// "realnvp glow …" for error messages and help.
-    public static var idList: String { allCases.map(\.rawValue).joined(separator: " ") }
+    package static var idList: String { allCases.map(\.rawValue).joined(separator: " ") }
 
     /// Parses a model id, or throws the one message every caller shows for an unknown one.
-    public static func parse(_ name: String) throws -> ModelKind {
+    package static func parse(_ name: String) throws -> ModelKind {
         guard let kind = ModelKind(rawValue: name) else {
             throw ModelError("unknown model '\(name)'; choose one of \(idList)")
         }

@@ -1,7 +1,7 @@
 /// The list of models in this build, in the order the explorer's `m` key cycles through them.
 /// Adding a model: write its folder (model type + descriptor) and add its descriptor here.
-public enum ModelRegistry {
-    public static let all: [ModelDescriptor] = [
+package enum ModelRegistry {
+    package static let all: [ModelDescriptor] = [
         CouplingFlowModel.realNVPDescriptor,
         CouplingFlowModel.glowDescriptor,
         SplineFlowModel.descriptor,
@@ -11,7 +11,7 @@ public enum ModelRegistry {
         GLFModel.descriptor,
     ]
 
-    public static func descriptor(id: String) -> ModelDescriptor? {
+    package static func descriptor(id: String) -> ModelDescriptor? {
         all.first { $0.kind.rawValue == id }
     }
 }

@@ -10,18 +10,18 @@ import FlowData
 /// the points of its views are mapped back. The map is not a parameter (nothing trains it); it
 /// lives in `ModelConfig.standardization`, so a checkpoint carries it (an older checkpoint
 /// without it loads as the identity, i.e. without this wrapper).
-public final class StandardizedModel: GenerativeModel, ModelInspection {
-    public let inner: any FlowLabModel
-    public let standardization: Standardization
+package final class StandardizedModel: GenerativeModel, ModelInspection {
+    package let inner: any FlowLabModel
+    package let standardization: Standardization
     private var attached: (name: String, dataset: Dataset)?
 
-    public init(inner: any FlowLabModel, standardization: Standardization) {
+    package init(inner: any FlowLabModel, standardization: Standardization) {
         self.inner = inner
         self.standardization = standardization
     }
 
-    public var config: ModelConfig { inner.config }
-    public var parameters: [Variable] { inner.parameters }
+    package var config: ModelConfig { inner.config }
+    package var parameters: [Variable] { inner.parameters }
 
     /// The standardised copy of a dataset (CSVs; others are passed through), cached.
     func innerDataset(_ dataset: Dataset) -> Dataset {
@@ -32,26 +32,26 @@ public final class StandardizedModel: GenerativeModel, ModelInspection {
         return mapped
     }
 
-    public func prepare(with batch: Matrix) { inner.prepare(with: standardization.forward(batch)) }
+    package func prepare(with batch: Matrix) { inner.prepare(with: standardization.forward(batch)) }
 
-    public func loss(batch: Matrix, dataset: Dataset, iteration: Int, using rng: inout Xoshiro256) -> ModelLoss {
+    package func loss(batch: Matrix, dataset: Dataset, iteration: Int, using rng: inout Xoshiro256) -> ModelLoss {
         inner.loss(batch: standardization.forward(batch), dataset: innerDataset(dataset), iteration: iteration, using: &rng)
     }
 
-    public func sample(count: Int, using rng: inout Xoshiro256) -> Matrix {
+    package func sample(count: Int, using rng: inout Xoshiro256) -> Matrix {
         standardization.inverse(inner.sample(count: count, using: &rng))
     }
 
-    public func logDensity(_ points: Matrix) -> [Float]? {
+    package func logDensity(_ points: Matrix) -> [Float]? {
         let ld = standardization.logAbsDet
         return inner.logDensity(standardization.forward(points))?.map { Float(Double($0) + ld) }
     }
 
-    public var views: [ModelView] { inner.views }
+    package var views: [ModelView] { inner.views }
 
     /// The inner model draws its view in its own box [−4, 4]², which is the data's view box
     /// (`ViewBox(standardization:)`); points come back in data units.
-    public func view(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
+    package func view(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
         let view = inner.view(index: index, data: standardization.forward(data),
                                      box: ViewBox.canonicalHalfWidth, using: &rng)
         let (s, c) = (standardization.shift, standardization.scale)
@@ -71,7 +71,7 @@ public final class StandardizedModel: GenerativeModel, ModelInspection {
     }
 
     /// The inner track in data units.
-    public func scrubTrack(data: Matrix, box: Double, using rng: inout Xoshiro256) -> ScrubTrack? {
+    package func scrubTrack(data: Matrix, box: Double, using rng: inout Xoshiro256) -> ScrubTrack? {
         let (s, c) = (standardization.shift, standardization.scale)
         return inner.scrubTrack(data: standardization.forward(data), box: ViewBox.canonicalHalfWidth, using: &rng)?
             .mapped { Point2(s[0] + $0.x * c[0], s[1] + $0.y * c[1]) }
@@ -79,7 +79,7 @@ public final class StandardizedModel: GenerativeModel, ModelInspection {
 
     /// The inner model's terms at the standardised points plus the standardisation's own
     /// `log|det| = −Σ log scale`.
-    public func densityTerms(_ points: Matrix) -> DensityTerms? {
+    package func densityTerms(_ points: Matrix) -> DensityTerms? {
         guard var t = inner.densityTerms(standardization.forward(points)) else { return nil }
         let ld = standardization.logAbsDet
         t.terms.append(DensityTerm(id: "logdet_standardization", label: "log|det| standardise",
@@ -87,12 +87,12 @@ public final class StandardizedModel: GenerativeModel, ModelInspection {
         return t
     }
 
-    public func didLoadParameters() { inner.didLoadParameters() }
-    public func regionCodes(_ points: Matrix) -> [Int]? { inner.regionCodes(standardization.forward(points)) }
-    public func attach(to dataset: Dataset) { inner.attach(to: innerDataset(dataset)) }
-    public func reportFigures(dataset: Dataset) -> Figures { inner.reportFigures(dataset: innerDataset(dataset)) }
-    public var modelSwitch: ModelSwitch? { inner.modelSwitch }
-    public func setSwitch(_ on: Bool) { inner.setSwitch(on) }
-    public var knob: ModelKnob? { inner.knob }
-    public func setKnob(_ value: Double) { inner.setKnob(value) }
+    package func didLoadParameters() { inner.didLoadParameters() }
+    package func regionCodes(_ points: Matrix) -> [Int]? { inner.regionCodes(standardization.forward(points)) }
+    package func attach(to dataset: Dataset) { inner.attach(to: innerDataset(dataset)) }
+    package func reportFigures(dataset: Dataset) -> Figures { inner.reportFigures(dataset: innerDataset(dataset)) }
+    package var modelSwitch: ModelSwitch? { inner.modelSwitch }
+    package func setSwitch(_ on: Bool) { inner.setSwitch(on) }
+    package var knob: ModelKnob? { inner.knob }
+    package func setKnob(_ value: Double) { inner.setKnob(value) }
 }

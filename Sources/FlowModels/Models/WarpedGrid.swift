@@ -3,18 +3,18 @@ import FlowCore
 /// The transport view of an invertible model: straight lines of the base space
 /// (z₁ = const and z₂ = const over [−2.5, 2.5]) mapped to data space by the model's inverse.
 /// Where lines crowd, the flow compresses space, i.e. density is high.
-public enum WarpedGrid {
-    public static let lineCount = 11
-    public static let pointsPerLine = 64
-    public static let extent: Float = 2.5
+package enum WarpedGrid {
+    package static let lineCount = 11
+    package static let pointsPerLine = 64
+    package static let extent: Float = 2.5
 
-    public static func view(title: String, inverse: (Matrix) -> Matrix) -> SpecialView {
+    package static func view(title: String, inverse: (Matrix) -> Matrix) -> SpecialView {
         let (lines, colors) = polylines(inverse(baseGrid()))
         return .lines(title: title, polylines: lines, colorIndex: colors)
     }
 
     /// The straight base-space lines as one matrix, line after line.
-    public static func baseGrid() -> Matrix {
+    package static func baseGrid() -> Matrix {
         var z = Matrix(rows: 2 * lineCount * pointsPerLine, cols: 2)
         var row = 0
         for orientation in 0..<2 {
@@ -32,7 +32,7 @@ public enum WarpedGrid {
     }
 
     /// The rows of a (mapped) `baseGrid()` as polylines, coloured by orientation.
-    public static func polylines(_ x: Matrix) -> ([[Point2]], [Int]) {
+    package static func polylines(_ x: Matrix) -> ([[Point2]], [Int]) {
         var lines: [[Point2]] = []
         var colors: [Int] = []
         for l in 0..<(2 * lineCount) {

@@ -18,20 +18,20 @@ import FlowCore
 /// The inverse solves the quadratic in ξ in its numerically stable form (paper, eq. 6–8).
 /// Everything is built from differentiable ops; the bin choice is a constant one-hot mask.
 /// All-zero parameters give the identity map.
-public struct RationalQuadraticSpline: Sendable {
-    public let bins: Int
-    public let bound: Float
-    public static let minimumBin: Float = 1e-3
-    public static let minimumDerivative: Float = 1e-3
+package struct RationalQuadraticSpline: Sendable {
+    package let bins: Int
+    package let bound: Float
+    package static let minimumBin: Float = 1e-3
+    package static let minimumDerivative: Float = 1e-3
 
-    public init(bins: Int, bound: Float) {
+    package init(bins: Int, bound: Float) {
         precondition(bins >= 2 && bound > 0)
         self.bins = bins
         self.bound = bound
     }
 
     /// Raw parameters per row.
-    public var parameterCount: Int { 3 * bins - 1 }
+    package var parameterCount: Int { 3 * bins - 1 }
 
     /// Softplus shift so that a zero logit gives derivative exactly 1.
     private var derivativeShift: Float {
@@ -92,7 +92,7 @@ public struct RationalQuadraticSpline: Sendable {
     }
 
     /// `y = g(x)` and `log|dy/dx|` (n × 1 each) for x (n × 1) and raw parameters (n × (3K−1)).
-    public func forward(_ x: Variable, parameters raw: Variable) -> (y: Variable, logAbsDet: Variable) {
+    package func forward(_ x: Variable, parameters raw: Variable) -> (y: Variable, logAbsDet: Variable) {
         let inside = insideMask(x.value)
         let xin = x * inside
         let b = select(raw, at: xin.value, inverse: false)
@@ -106,7 +106,7 @@ public struct RationalQuadraticSpline: Sendable {
     }
 
     /// `x = g⁻¹(y)` and `log|dx/dy|`.
-    public func inverse(_ y: Variable, parameters raw: Variable) -> (x: Variable, logAbsDet: Variable) {
+    package func inverse(_ y: Variable, parameters raw: Variable) -> (x: Variable, logAbsDet: Variable) {
         let inside = insideMask(y.value)
         let yin = y * inside
         let b = select(raw, at: yin.value, inverse: true)

@@ -6,12 +6,12 @@ import FlowCore
 ///
 /// where the spline's `3K − 1` parameters θ come from an MLP `1 → hidden → 3K − 1` of the
 /// conditioning coordinate. The last layer starts at zero, so the layer starts as the identity.
-public final class SplineCoupling: Bijector {
-    public let conditionIndex: Int
-    public let net: MLP
-    public let spline: RationalQuadraticSpline
+package final class SplineCoupling: Bijector {
+    package let conditionIndex: Int
+    package let net: MLP
+    package let spline: RationalQuadraticSpline
 
-    public init<G: RandomNumberGenerator>(conditionIndex: Int, spline: RationalQuadraticSpline, hidden: [Int],
+    package init<G: RandomNumberGenerator>(conditionIndex: Int, spline: RationalQuadraticSpline, hidden: [Int],
                                           activation: Activation, name: String, using rng: inout G) {
         precondition(conditionIndex == 0 || conditionIndex == 1)
         self.conditionIndex = conditionIndex
@@ -20,20 +20,20 @@ public final class SplineCoupling: Bijector {
                   name: name + ".net", zeroOutput: true, using: &rng)
     }
 
-    public var parameters: [Variable] { net.parameters }
+    package var parameters: [Variable] { net.parameters }
 
     private func assemble(conditioner: Variable, transformed: Variable) -> Variable {
         conditionIndex == 0 ? Variable.concatColumns([conditioner, transformed])
                             : Variable.concatColumns([transformed, conditioner])
     }
 
-    public func forward(_ x: Variable) -> (y: Variable, logAbsDet: Variable) {
+    package func forward(_ x: Variable) -> (y: Variable, logAbsDet: Variable) {
         let xc = x.column(conditionIndex)
         let (yt, ld) = spline.forward(x.column(1 - conditionIndex), parameters: net(xc))
         return (assemble(conditioner: xc, transformed: yt), ld)
     }
 
-    public func inverse(_ y: Variable) -> (x: Variable, logAbsDet: Variable) {
+    package func inverse(_ y: Variable) -> (x: Variable, logAbsDet: Variable) {
         let yc = y.column(conditionIndex)
         let (xt, ld) = spline.inverse(y.column(1 - conditionIndex), parameters: net(yc))
         return (assemble(conditioner: yc, transformed: xt), ld)

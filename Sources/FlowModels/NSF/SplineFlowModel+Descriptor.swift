@@ -2,14 +2,14 @@ import FlowCore
 import FlowData
 
 extension ModelKind {
-    public static let nsf = ModelKind(id: "nsf")
+    package static let nsf = ModelKind(id: "nsf")
 }
 
 /// Neural spline flows: alternating rational-quadratic spline couplings with 8 bins on
 /// [−5, 5] (identity outside), built on the shared coupling-flow model.
-public enum SplineFlowModel {
-    public static let bins = 8
-    public static let tailBound: Float = 5
+package enum SplineFlowModel {
+    package static let bins = 8
+    package static let tailBound: Float = 5
 
     static let descriptor = ModelDescriptor(
         kind: .nsf, title: "NSF (rational-quadratic splines)",

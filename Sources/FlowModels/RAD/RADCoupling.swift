@@ -12,16 +12,16 @@ import FlowCore
 ///
 /// f is a zig-zag (piecewise invertible, surjective); the gate's logits for pieces whose image
 /// does not contain z_a are masked out before the softmax, so the density stays normalised.
-public final class RADCoupling: Module {
-    public let activeIndex: Int
-    public let pieces: Int
-    public let conditioner: MLP
-    public let gate: MLP
+package final class RADCoupling: Module {
+    package let activeIndex: Int
+    package let pieces: Int
+    package let conditioner: MLP
+    package let gate: MLP
 
     /// A large negative logit for impossible pieces (finite, so gradients stay finite).
     static let maskedLogit: Float = -1e9
 
-    public init<G: RandomNumberGenerator>(activeIndex: Int, pieces: Int, hidden: [Int], gateHidden: [Int],
+    package init<G: RandomNumberGenerator>(activeIndex: Int, pieces: Int, hidden: [Int], gateHidden: [Int],
                                           activation: Activation, name: String, using rng: inout G) {
         self.activeIndex = activeIndex
         self.pieces = pieces
@@ -36,7 +36,7 @@ public final class RADCoupling: Module {
         last.bias.value.storage[1] = Float(width / 2)
     }
 
-    public var parameters: [Variable] { conditioner.parameters + gate.parameters }
+    package var parameters: [Variable] { conditioner.parameters + gate.parameters }
 
     var passiveIndex: Int { 1 - activeIndex }
 
@@ -55,7 +55,7 @@ public final class RADCoupling: Module {
     }
 
     /// x → z with the layer's log-density contribution (n × 1) and the pieces used.
-    public func forward(_ x: Variable) -> (z: Variable, logDensity: Variable, pieces: [Int], gateEntropy: Double) {
+    package func forward(_ x: Variable) -> (z: Variable, logDensity: Variable, pieces: [Int], gateEntropy: Double) {
         let xa = x.column(activeIndex), xp = x.column(passiveIndex)
         let zigzag = ZigZag(raw: conditioner(xp), pieces: pieces)
         let (za, logSlope, which) = zigzag.forward(xa)
@@ -75,7 +75,7 @@ public final class RADCoupling: Module {
     }
 
     /// Ancestral inverse: k ~ p(k | z_a, x_p) among valid pieces, then x_a = f_k⁻¹(z_a).
-    public func inverse<G: RandomNumberGenerator>(_ z: Matrix, using rng: inout G) -> Matrix {
+    package func inverse<G: RandomNumberGenerator>(_ z: Matrix, using rng: inout G) -> Matrix {
         let za = Variable(z.column(activeIndex)), xp = Variable(z.column(passiveIndex))
         let zigzag = ZigZag(raw: conditioner(xp), pieces: pieces)
         let (logp, _) = gateLogProbs(z: za, passive: xp, zigzag: zigzag)
@@ -87,7 +87,7 @@ public final class RADCoupling: Module {
     }
 
     /// The piece of each row (the layer's discrete latent), values only.
-    public func regions(_ x: Matrix) -> (z: Matrix, pieces: [Int]) {
+    package func regions(_ x: Matrix) -> (z: Matrix, pieces: [Int]) {
         let r = forward(Variable(x))
         return (r.z.value, r.pieces)
     }

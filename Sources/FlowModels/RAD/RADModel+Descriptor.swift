@@ -1,7 +1,7 @@
 import FlowData
 
 extension ModelKind {
-    public static let rad = ModelKind(id: "rad")
+    package static let rad = ModelKind(id: "rad")
 }
 
 extension RADModel {
@@ -16,5 +16,5 @@ extension RADModel {
 
 extension Figure {
     /// Mean entropy of the gate's piece probabilities (nats): 0 when one piece wins everywhere.
-    public static let gateEntropy = Figure(id: "gate_entropy", label: "Gate H", format: "%.3f")
+    package static let gateEntropy = Figure(id: "gate_entropy", label: "Gate H", format: "%.3f")
 }

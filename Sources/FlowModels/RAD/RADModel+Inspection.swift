@@ -18,7 +18,7 @@ extension RADCoupling {
 /// RAD layers applied so far) and probe (each layer's log|f'|, its piece and the piece's
 /// log-probability; Dinh et al. 2019, §3).
 extension RADModel {
-    public func scrubTrack(data: Matrix, box: Double, using rng: inout Xoshiro256) -> ScrubTrack? {
+    package func scrubTrack(data: Matrix, box: Double, using rng: inout Xoshiro256) -> ScrubTrack? {
         let (w, h) = (96, 64)
         let grid = Evaluation.gridPoints(width: w, height: h, box: box)
         let gridPieces = logProb(Variable(grid)).pieces  // per RAD layer, density direction
@@ -50,7 +50,7 @@ extension RADModel {
         return ScrubTrack(axis: "depth", stages: stages)
     }
 
-    public func densityTerms(_ points: Matrix) -> DensityTerms? {
+    package func densityTerms(_ points: Matrix) -> DensityTerms? {
         DensityTerms.chunked(points) { x in
             var h = x
             var terms: [DensityTerm] = []

@@ -14,17 +14,17 @@ import FlowData
 /// exact ancestral sampling (z, then each layer's k, then the piece's inverse) and exact
 /// inference of (z, k). An ActNorm standardises the data first; affine couplings may be
 /// interleaved between RAD layers.
-public final class RADModel: GenerativeModel, ModelInspection {
+package final class RADModel: GenerativeModel, ModelInspection {
     enum Step {
         case bijector(any Bijector)
         case rad(RADCoupling)
     }
 
-    public let config: ModelConfig
-    public let options: RADOptions
+    package let config: ModelConfig
+    package let options: RADOptions
     let steps: [Step]
 
-    public init(config: ModelConfig) throws {
+    package init(config: ModelConfig) throws {
         let o = config.rad ?? RADOptions()
         guard o.pieces >= 3, o.pieces % 2 == 1, o.pieces <= 15 else {
             throw ModelError("RAD needs an odd number of pieces between 3 and 15, got \(o.pieces)")
@@ -44,7 +44,7 @@ public final class RADModel: GenerativeModel, ModelInspection {
         steps = s
     }
 
-    public var parameters: [Variable] {
+    package var parameters: [Variable] {
         steps.flatMap { step -> [Variable] in
             switch step {
             case .bijector(let b): return b.parameters
@@ -55,11 +55,11 @@ public final class RADModel: GenerativeModel, ModelInspection {
 
     var radLayers: [RADCoupling] { steps.compactMap { if case .rad(let r) = $0 { return r } else { return nil } } }
 
-    public func prepare(with batch: Matrix) {
+    package func prepare(with batch: Matrix) {
         if case .bijector(let b) = steps[0] { b.initialize(with: batch) }
     }
 
-    public func didLoadParameters() {
+    package func didLoadParameters() {
         if case .bijector(let b as ActNorm) = steps[0] { b.markInitialized() }
     }
 
@@ -86,7 +86,7 @@ public final class RADModel: GenerativeModel, ModelInspection {
         return (NormalizingFlow.standardNormalLogProb(h) + total!, pieces, entropy / Double(max(radLayers.count, 1)))
     }
 
-    public func loss(batch: Matrix, dataset: Dataset, iteration: Int, using rng: inout Xoshiro256) -> ModelLoss {
+    package func loss(batch: Matrix, dataset: Dataset, iteration: Int, using rng: inout Xoshiro256) -> ModelLoss {
         if dataset.isEnergy {
             // Piece selection is discrete, so reverse KL through samples has no pathwise gradient
             // for the gate; fit energy targets by maximum likelihood on quadrature samples instead.
@@ -98,11 +98,11 @@ public final class RADModel: GenerativeModel, ModelInspection {
         return ModelLoss(loss: -r.logp.mean(), figures: [.gateEntropy: r.gateEntropy])
     }
 
-    public func logDensity(_ points: Matrix) -> [Float]? {
+    package func logDensity(_ points: Matrix) -> [Float]? {
         points.mapRowChunks { logProb(Variable($0)).logp.value.storage }
     }
 
-    public func sample(count: Int, using rng: inout Xoshiro256) -> Matrix {
+    package func sample(count: Int, using rng: inout Xoshiro256) -> Matrix {
         var h = rng.normalMatrix(rows: count, cols: 2)
         for step in steps.reversed() {
             switch step {
@@ -115,7 +115,7 @@ public final class RADModel: GenerativeModel, ModelInspection {
 
     /// Each point's discrete latent: per-layer pieces combined as Σ_ℓ k_ℓ·K^ℓ (`layer` nil),
     /// or one layer's piece.
-    public func regions(_ points: Matrix, layer: Int? = nil) -> [Int] {
+    package func regions(_ points: Matrix, layer: Int? = nil) -> [Int] {
         var codes = [Int](repeating: 0, count: points.rows)
         var start = 0
         while start < points.rows {
@@ -135,14 +135,14 @@ public final class RADModel: GenerativeModel, ModelInspection {
         return codes
     }
 
-    public func regionCodes(_ points: Matrix) -> [Int]? { regions(points) }
+    package func regionCodes(_ points: Matrix) -> [Int]? { regions(points) }
 
-    public var views: [ModelView] {
+    package var views: [ModelView] {
         [ModelView("Regions: all layers (k₁…k_L) + samples", .regions), ModelView("Regions: first RAD layer", .regions),
          ModelView("Regions: last RAD layer", .regions)]
     }
 
-    public func view(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
+    package func view(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
         let (w, h) = (96, 64)
         let grid = Evaluation.gridPoints(width: w, height: h, box: box)
         let i = index % views.count

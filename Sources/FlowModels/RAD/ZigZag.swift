@@ -16,18 +16,18 @@ import FlowCore
 /// slopes; so a value z has up to K pre-images, one per piece whose image contains it.
 /// Parameters per row come from raw conditioner outputs (2K columns):
 /// `m, τ, u₂…u_{K−1}, r₁…r_K` with `w = softplus(u) + 10⁻³` and `s = exp(4·tanh(r/4))`.
-public struct ZigZag {
-    public let pieces: Int
+package struct ZigZag {
+    package let pieces: Int
     /// Per-row tape values (n × 1 each).
-    public let breaks: [Variable]      // b₁ … b_{K−1}
-    public let knots: [Variable]       // c₁ … c_{K−1}
-    public let logSlopes: [Variable]   // log s₁ … log s_K
-    public let slopes: [Variable]
+    package let breaks: [Variable]      // b₁ … b_{K−1}
+    package let knots: [Variable]       // c₁ … c_{K−1}
+    package let logSlopes: [Variable]   // log s₁ … log s_K
+    package let slopes: [Variable]
 
     /// Sign of piece k's slope (0-based): +, −, +, …
-    public static func sign(_ k: Int) -> Float { k % 2 == 0 ? 1 : -1 }
+    package static func sign(_ k: Int) -> Float { k % 2 == 0 ? 1 : -1 }
 
-    public init(raw: Variable, pieces k: Int) {
+    package init(raw: Variable, pieces k: Int) {
         precondition(k >= 3 && k % 2 == 1 && raw.cols == 2 * k, "ZigZag needs odd K ≥ 3 and 2K raw parameters")
         pieces = k
         let m = raw.column(0), tau = raw.column(1)
@@ -51,7 +51,7 @@ public struct ZigZag {
     static func anchor(_ k: Int) -> Int { max(0, k - 1) }
 
     /// The piece containing each x (values only).
-    public func piece(of x: Matrix) -> [Int] {
+    package func piece(of x: Matrix) -> [Int] {
         (0..<x.rows).map { r in
             var k = 0
             while k < pieces - 1 && x.storage[r] > breaks[k].value.storage[r] { k += 1 }
@@ -60,7 +60,7 @@ public struct ZigZag {
     }
 
     /// The image interval [lo, hi] of piece k for row r.
-    public func image(_ k: Int, row r: Int) -> (lo: Float, hi: Float) {
+    package func image(_ k: Int, row r: Int) -> (lo: Float, hi: Float) {
         if k == 0 { return (-.infinity, knots[0].value.storage[r]) }
         if k == pieces - 1 { return (knots[pieces - 2].value.storage[r], .infinity) }
         let a = knots[k - 1].value.storage[r], b = knots[k].value.storage[r]
@@ -68,7 +68,7 @@ public struct ZigZag {
     }
 
     /// Which pieces can produce z (row-wise, values only): the normalisation mask.
-    public func validMask(_ z: Matrix) -> [[Bool]] {
+    package func validMask(_ z: Matrix) -> [[Bool]] {
         (0..<z.rows).map { r in (0..<pieces).map { k in
             let (lo, hi) = image(k, row: r)
             return z.storage[r] >= lo && z.storage[r] <= hi
@@ -81,7 +81,7 @@ public struct ZigZag {
     }
 
     /// z = f(x) and log|f'(x)| on the tape, with each row's piece.
-    public func forward(_ x: Variable) -> (z: Variable, logSlope: Variable, piece: [Int]) {
+    package func forward(_ x: Variable) -> (z: Variable, logSlope: Variable, piece: [Int]) {
         let which = piece(of: x.value)
         var z: Variable? = nil, ls: Variable? = nil
         for k in 0..<pieces where which.contains(k) {
@@ -95,7 +95,7 @@ public struct ZigZag {
     }
 
     /// x = f_k⁻¹(z) for each row's chosen piece (values only).
-    public func inverse(_ z: Matrix, pieces chosen: [Int]) -> Matrix {
+    package func inverse(_ z: Matrix, pieces chosen: [Int]) -> Matrix {
         var x = Matrix(rows: z.rows, cols: 1)
         for r in 0..<z.rows {
             let k = chosen[r], j = ZigZag.anchor(k)

@@ -3,7 +3,7 @@ import FlowData
 
 /// Runs `count` independent pieces of work, possibly at the same time (the caller decides how:
 /// the core never starts threads itself). `body(i)` must only touch shard `i`'s state.
-public typealias ShardRunner = (_ count: Int, _ body: (Int) -> Void) -> Void
+package typealias ShardRunner = (_ count: Int, _ body: (Int) -> Void) -> Void
 
 /// Data-parallel gradients: a batch split into contiguous shards, one model replica per shard,
 /// each replica's loss and backward pass computed on its own, and the gradients summed into the

@@ -9,29 +9,29 @@ import FlowData
 /// Only for CSV datasets (toys and energies draw fresh points forever) and models with a
 /// density; `make` returns nil otherwise. The validation split is not the held-out test split,
 /// so `test_nll` stays an unbiased figure.
-public final class EarlyStopping {
-    public let interval: Int
-    public let patience: Int
-    public private(set) var bestNLL = Double.infinity
-    public private(set) var bestIteration = 0
-    public private(set) var lastNLL: Double?
+package final class EarlyStopping {
+    package let interval: Int
+    package let patience: Int
+    package private(set) var bestNLL = Double.infinity
+    package private(set) var bestIteration = 0
+    package private(set) var lastNLL: Double?
     private var bestParameters: [Matrix] = []
     private let validation: Matrix
 
-    public static let defaultInterval = 50
-    public static let defaultPatience = 1000
+    package static let defaultInterval = 50
+    package static let defaultPatience = 1000
 
     /// The most validation points one check evaluates.
-    public static let maxValidationRows = 5_000
+    package static let maxValidationRows = 5_000
 
-    public init(validation: Matrix, interval: Int = EarlyStopping.defaultInterval, patience: Int = EarlyStopping.defaultPatience) {
+    package init(validation: Matrix, interval: Int = EarlyStopping.defaultInterval, patience: Int = EarlyStopping.defaultPatience) {
         self.validation = validation
         self.interval = max(1, interval)
         self.patience = max(self.interval, patience)
     }
 
     /// Early stopping for a session, or nil where it does not apply.
-    public static func make(for session: TrainingSession, patience: Int = defaultPatience) -> EarlyStopping? {
+    package static func make(for session: TrainingSession, patience: Int = defaultPatience) -> EarlyStopping? {
         guard case .csv(let c) = session.dataset, c.validation.rows > 0,
               session.model.logDensity(c.validation.rows(0..<1)) != nil else { return nil }
         // A big file's validation split is subsampled (its leading rows, already shuffled) so
@@ -43,7 +43,7 @@ public final class EarlyStopping {
 
     /// Measures after a step when it is time; returns true when training should stop.
     @discardableResult
-    public func observe(_ session: TrainingSession) -> Bool {
+    package func observe(_ session: TrainingSession) -> Bool {
         guard session.iteration % interval == 0 else { return false }
         record(session)
         return session.iteration - bestIteration >= patience
@@ -61,7 +61,7 @@ public final class EarlyStopping {
 
     /// Puts the best parameters back (call when training ends). Returns false if none was kept.
     @discardableResult
-    public func restoreBest(_ session: TrainingSession) -> Bool {
+    package func restoreBest(_ session: TrainingSession) -> Bool {
         guard bestParameters.count == session.model.parameters.count else { return false }
         for (p, v) in zip(session.model.parameters, bestParameters) { p.value = v }
         session.model.didLoadParameters()

@@ -16,20 +16,20 @@ import Darwin
 /// parameters (saved every `snapshotInterval` steps while the loss is healthy) are restored,
 /// and the learning rate is halved, down to `minimumLearningRate`. The event is reported in
 /// `StepMetrics.recoveredFromNonFinite`, with the lowered rate in `learningRate`.
-public final class TrainingSession {
-    public let model: any FlowLabModel
-    public let dataset: Dataset
-    public private(set) var optimizer: Adam
-    public private(set) var rng: Xoshiro256
-    public private(set) var iteration = 0
-    public private(set) var nonFiniteEvents = 0
-    public var config: ModelConfig { model.config }
+package final class TrainingSession {
+    package let model: any FlowLabModel
+    package let dataset: Dataset
+    package private(set) var optimizer: Adam
+    package private(set) var rng: Xoshiro256
+    package private(set) var iteration = 0
+    package private(set) var nonFiniteEvents = 0
+    package var config: ModelConfig { model.config }
 
     static let snapshotInterval = 25
     private var lastGood: [Matrix]
 
     /// The lowest learning rate training falls back to (the explorer's `-` floor too).
-    public static let minimumLearningRate: Float = 1e-6
+    package static let minimumLearningRate: Float = 1e-6
 
     /// Divergence: a finite loss this far above the best smoothed loss so far is treated like a
     /// non-finite one (Real NVP at lr 1 climbs to 1e10 without ever producing NaN).
@@ -43,14 +43,14 @@ public final class TrainingSession {
     /// Splits every batch into `threads` shards whose gradients `runner` computes (at the same
     /// time, if it runs them on threads) and sums in a fixed order. With `threads == 1` the
     /// session is exactly the single-threaded one.
-    public func useShards(_ threads: Int, runner: @escaping ShardRunner) throws {
+    package func useShards(_ threads: Int, runner: @escaping ShardRunner) throws {
         parallel = threads > 1 ? try DataParallel(model: model, dataset: dataset, threads: threads, runner: runner) : nil
     }
 
     /// How many shards each batch is split into.
-    public var shardCount: Int { parallel?.shards ?? 1 }
+    package var shardCount: Int { parallel?.shards ?? 1 }
 
-    public init(model: any FlowLabModel, dataset: Dataset) {
+    package init(model: any FlowLabModel, dataset: Dataset) {
         self.model = model
         self.dataset = dataset
         self.optimizer = Adam(learningRate: model.config.learningRate, weightDecay: model.config.weightDecay)
@@ -64,7 +64,7 @@ public final class TrainingSession {
     }
 
     /// Resumes from checkpoint state.
-    public func restore(iteration: Int, optimizer: Adam, rng: Xoshiro256) {
+    package func restore(iteration: Int, optimizer: Adam, rng: Xoshiro256) {
         self.iteration = iteration
         self.optimizer = optimizer
         self.rng = rng
@@ -72,10 +72,10 @@ public final class TrainingSession {
     }
 
     /// Changes the learning rate (explorer `+`/`-`).
-    public func setLearningRate(_ lr: Float) { baseLearningRate = lr; applySchedule() }
+    package func setLearningRate(_ lr: Float) { baseLearningRate = lr; applySchedule() }
 
     /// The learning rate before the schedule (halved on non-finite steps, set by the user).
-    public private(set) var baseLearningRate: Float = 0
+    package private(set) var baseLearningRate: Float = 0
 
     /// lr_t = lr · (0.05 + 0.95 · ½(1 + cos(π t/T))) when `cosineDecay` is on.
     private func applySchedule() {
@@ -88,7 +88,7 @@ public final class TrainingSession {
     }
 
     @discardableResult
-    public func step() -> StepMetrics {
+    package func step() -> StepMetrics {
         let params = model.parameters
         let batch = dataset.isEnergy ? Matrix(rows: config.batchSize, cols: 2)
                                      : dataset.sample(count: config.batchSize, using: &rng)

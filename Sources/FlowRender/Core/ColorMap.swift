@@ -2,7 +2,7 @@ import Foundation
 /// Maps a value in [0, 1] to a colour: a perceptual map (viridis) quantised to the xterm
 /// 256-colour cube, a reduced 8-step palette on 16-colour terminals, and a character ramp when
 /// there is no colour at all.
-public struct ColorMap: Sendable, Equatable {
+package struct ColorMap: Sendable, Equatable {
     /// Viridis control points (matplotlib), linearly interpolated.
     static let viridis: [(Double, Double, Double)] = [
         (68, 1, 84), (72, 36, 117), (65, 68, 135), (53, 95, 141), (42, 120, 142), (33, 145, 140),
@@ -11,13 +11,13 @@ public struct ColorMap: Sendable, Equatable {
     /// 16-colour steps, dark to bright.
     static let sixteen: [UInt8] = [0, 4, 12, 6, 2, 10, 3, 11, 15]
     /// Character ramps for monochrome output.
-    public static let asciiRamp: [Character] = Array(" .:-=+*#%@")
-    public static let shadeRamp: [Character] = [" ", "░", "▒", "▓", "█"]
+    package static let asciiRamp: [Character] = Array(" .:-=+*#%@")
+    package static let shadeRamp: [Character] = [" ", "░", "▒", "▓", "█"]
 
     /// The precomputed 256-colour indices for 64 evenly spaced values.
-    public let steps256: [UInt8]
+    package let steps256: [UInt8]
 
-    public init() {
+    package init() {
         var s: [UInt8] = []
         for i in 0..<64 {
             let (r, g, b) = ColorMap.interpolate(Double(i) / 63)
@@ -26,7 +26,7 @@ public struct ColorMap: Sendable, Equatable {
         steps256 = s
     }
 
-    public static let standard = ColorMap()
+    package static let standard = ColorMap()
 
     static func interpolate(_ t: Double) -> (Double, Double, Double) {
         let u = min(max(t, 0), 1) * Double(viridis.count - 1)
@@ -38,7 +38,7 @@ public struct ColorMap: Sendable, Equatable {
 
     /// The palette as text (`step t xterm-index r g b`, one line per step): the source of
     /// `assets/colormaps/viridis-xterm256.txt`, so other tools can reproduce FlowLab's colours.
-    public var table: String {
+    package var table: String {
         var out = "# FlowLab density colour map: viridis (matplotlib) quantised to the xterm 256-colour palette\n"
         out += "# step t xterm_index r g b\n"
         for (i, idx) in steps256.enumerated() {
@@ -49,7 +49,7 @@ public struct ColorMap: Sendable, Equatable {
     }
 
     /// The nearest colour of the xterm 6×6×6 cube or grey ramp.
-    public static func xterm256(_ r: Double, _ g: Double, _ b: Double) -> UInt8 {
+    package static func xterm256(_ r: Double, _ g: Double, _ b: Double) -> UInt8 {
         let levels: [Double] = [0, 95, 135, 175, 215, 255]
         func nearest(_ v: Double) -> Int { levels.indices.min { abs(levels[$0] - v) < abs(levels[$1] - v) }! }
         let (ri, gi, bi) = (nearest(r), nearest(g), nearest(b))
@@ -65,7 +65,7 @@ public struct ColorMap: Sendable, Equatable {
     static func pow2(_ x: Double) -> Double { x * x }
 
     /// The colour for `t` ∈ [0, 1] at a colour depth (nil when there is no colour).
-    public func color(_ t: Double, depth: Capabilities.ColorDepth) -> Color? {
+    package func color(_ t: Double, depth: Capabilities.ColorDepth) -> Color? {
         let u = t.isFinite ? min(max(t, 0), 1) : 0
         switch depth {
         case .full256: return .indexed(steps256[min(63, Int(u * 63 + 0.5))])
@@ -75,7 +75,7 @@ public struct ColorMap: Sendable, Equatable {
     }
 
     /// The ramp character for `t` ∈ [0, 1].
-    public static func rampCharacter(_ t: Double, unicode: Bool) -> Character {
+    package static func rampCharacter(_ t: Double, unicode: Bool) -> Character {
         let ramp = unicode ? shadeRamp : asciiRamp
         let u = t.isFinite ? min(max(t, 0), 1) : 0
         return ramp[min(ramp.count - 1, Int(u * Double(ramp.count - 1) + 0.5))]
@@ -84,12 +84,12 @@ public struct ColorMap: Sendable, Equatable {
 
 /// A stable categorical palette (regions, series), 12 well-separated 256-colour indices with
 /// 16-colour fallbacks and ASCII letters.
-public enum CategoricalPalette {
+package enum CategoricalPalette {
     static let full: [UInt8] = [33, 208, 41, 197, 141, 226, 51, 130, 213, 118, 246, 27]
     static let sixteen: [UInt8] = [12, 9, 10, 13, 11, 14, 4, 1, 2, 5, 3, 6]
     static let letters: [Character] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
-    public static func color(_ index: Int, depth: Capabilities.ColorDepth) -> Color? {
+    package static func color(_ index: Int, depth: Capabilities.ColorDepth) -> Color? {
         let i = ((index % full.count) + full.count) % full.count
         switch depth {
         case .full256: return .indexed(full[i])
@@ -98,5 +98,5 @@ public enum CategoricalPalette {
         }
     }
 
-    public static func letter(_ index: Int) -> Character { letters[((index % 26) + 26) % 26] }
+    package static func letter(_ index: Int) -> Character { letters[((index % 26) + 26) % 26] }
 }

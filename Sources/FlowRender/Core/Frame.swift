@@ -2,18 +2,18 @@
 ///
 /// Pure data: converting to plain text (`text`) or ANSI escapes (`ansi`) is here; writing to
 /// a terminal is the terminal module's job.
-public struct Frame: Sendable, Equatable {
-    public let size: Size
-    public private(set) var cells: [Cell]
+package struct Frame: Sendable, Equatable {
+    package let size: Size
+    package private(set) var cells: [Cell]
 
-    public init(size: Size) {
+    package init(size: Size) {
         self.size = size
         cells = [Cell](repeating: .blank, count: size.width * size.height)
     }
 
-    public var area: Rect { Rect(size: size) }
+    package var area: Rect { Rect(size: size) }
 
-    public subscript(x: Int, y: Int) -> Cell {
+    package subscript(x: Int, y: Int) -> Cell {
         get { cells[y * size.width + x] }
         set {
             guard x >= 0, y >= 0, x < size.width, y < size.height else { return }
@@ -22,7 +22,7 @@ public struct Frame: Sendable, Equatable {
     }
 
     /// Sets one cell if it lies inside both the frame and `clip`.
-    public mutating func set(_ x: Int, _ y: Int, _ cell: Cell, clip: Rect? = nil) {
+    package mutating func set(_ x: Int, _ y: Int, _ cell: Cell, clip: Rect? = nil) {
         if let clip, !clip.contains(x: x, y: y) { return }
         self[x, y] = cell
     }
@@ -30,7 +30,7 @@ public struct Frame: Sendable, Equatable {
     /// Writes a string from (x, y) to the right, clipped to `clip` (default: the whole frame).
     /// Returns the x after the last written character.
     @discardableResult
-    public mutating func write(_ text: String, x: Int, y: Int, style: Style = .plain, clip: Rect? = nil) -> Int {
+    package mutating func write(_ text: String, x: Int, y: Int, style: Style = .plain, clip: Rect? = nil) -> Int {
         let bounds = (clip ?? area).intersection(area)
         var cx = x
         for ch in text {
@@ -42,14 +42,14 @@ public struct Frame: Sendable, Equatable {
     }
 
     /// Fills a rectangle with one cell.
-    public mutating func fill(_ rect: Rect, with cell: Cell = .blank) {
+    package mutating func fill(_ rect: Rect, with cell: Cell = .blank) {
         let r = rect.intersection(area)
         for y in r.y..<r.maxY { for x in r.x..<r.maxX { self[x, y] = cell } }
     }
 
     /// The frame with every non-ASCII symbol replaced by an ASCII look-alike (for terminals
     /// without a UTF-8 locale and `--ascii`).
-    public func asciiFolded() -> Frame {
+    package func asciiFolded() -> Frame {
         var f = self
         for i in f.cells.indices where !(f.cells[i].symbol.isASCII) {
             f.cells[i].symbol = Frame.asciiFallback[f.cells[i].symbol] ?? "?"
@@ -64,7 +64,7 @@ public struct Frame: Sendable, Equatable {
     ]
 
     /// Each row's symbols; rows joined with newlines (no styles, trailing spaces kept).
-    public var text: String {
+    package var text: String {
         var out = ""
         out.reserveCapacity(size.width * size.height + size.height)
         for y in 0..<size.height {
@@ -75,13 +75,13 @@ public struct Frame: Sendable, Equatable {
     }
 
     /// The rows as strings.
-    public var lines: [String] { size.height == 0 ? [] : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+    package var lines: [String] { size.height == 0 ? [] : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
 
     /// The frame with SGR escape sequences (256-colour), one line per row, reset at each line end.
-    public var ansi: String { ansiRows.joined(separator: "\n") }
+    package var ansi: String { ansiRows.joined(separator: "\n") }
 
     /// Each row with its SGR escape sequences, ending with a reset.
-    public var ansiRows: [String] {
+    package var ansiRows: [String] {
         (0..<size.height).map { y in
             var out = ""
             var current: Style? = nil
@@ -99,8 +99,8 @@ public struct Frame: Sendable, Equatable {
 }
 
 /// SGR escape sequences for styles.
-public enum ANSI {
-    public static func sgr(_ s: Style) -> String {
+package enum ANSI {
+    package static func sgr(_ s: Style) -> String {
         var codes = ["0"]
         if s.bold { codes.append("1") }
         if s.dim { codes.append("2") }

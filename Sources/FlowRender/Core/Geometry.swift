@@ -1,16 +1,16 @@
 /// A size in terminal cells.
-public struct Size: Sendable, Equatable, Hashable, CustomStringConvertible {
-    public var width: Int
-    public var height: Int
-    public init(width: Int, height: Int) {
+package struct Size: Sendable, Equatable, Hashable, CustomStringConvertible {
+    package var width: Int
+    package var height: Int
+    package init(width: Int, height: Int) {
         self.width = max(0, width)
         self.height = max(0, height)
     }
-    public static let zero = Size(width: 0, height: 0)
-    public var description: String { "\(width)x\(height)" }
+    package static let zero = Size(width: 0, height: 0)
+    package var description: String { "\(width)x\(height)" }
 
     /// Parses `WxH` (e.g. `120x40`).
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let parts = text.lowercased().split(separator: "x")
         guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]), w >= 0, h >= 0 else { return nil }
         self.init(width: w, height: h)
@@ -18,42 +18,42 @@ public struct Size: Sendable, Equatable, Hashable, CustomStringConvertible {
 }
 
 /// A rectangle of cells: origin at the top-left, x to the right, y down.
-public struct Rect: Sendable, Equatable, Hashable {
-    public var x: Int
-    public var y: Int
-    public var width: Int
-    public var height: Int
+package struct Rect: Sendable, Equatable, Hashable {
+    package var x: Int
+    package var y: Int
+    package var width: Int
+    package var height: Int
 
-    public init(x: Int, y: Int, width: Int, height: Int) {
+    package init(x: Int, y: Int, width: Int, height: Int) {
         self.x = x
         self.y = y
         self.width = max(0, width)
         self.height = max(0, height)
     }
 
-    public init(size: Size) { self.init(x: 0, y: 0, width: size.width, height: size.height) }
+    package init(size: Size) { self.init(x: 0, y: 0, width: size.width, height: size.height) }
 
-    public var isEmpty: Bool { width == 0 || height == 0 }
-    public var maxX: Int { x + width }
-    public var maxY: Int { y + height }
+    package var isEmpty: Bool { width == 0 || height == 0 }
+    package var maxX: Int { x + width }
+    package var maxY: Int { y + height }
 
     /// The rectangle shrunk by `n` cells on every side.
-    public func inset(by n: Int) -> Rect { Rect(x: x + n, y: y + n, width: width - 2 * n, height: height - 2 * n) }
+    package func inset(by n: Int) -> Rect { Rect(x: x + n, y: y + n, width: width - 2 * n, height: height - 2 * n) }
 
-    public func intersection(_ o: Rect) -> Rect {
+    package func intersection(_ o: Rect) -> Rect {
         let x0 = max(x, o.x), y0 = max(y, o.y)
         return Rect(x: x0, y: y0, width: min(maxX, o.maxX) - x0, height: min(maxY, o.maxY) - y0)
     }
 
-    public func contains(x px: Int, y py: Int) -> Bool { px >= x && px < maxX && py >= y && py < maxY }
+    package func contains(x px: Int, y py: Int) -> Bool { px >= x && px < maxX && py >= y && py < maxY }
 
     /// Splits horizontally into `count` columns of near-equal width.
-    public func columns(_ count: Int, gap: Int = 0) -> [Rect] {
+    package func columns(_ count: Int, gap: Int = 0) -> [Rect] {
         Rect.split(width, into: count, gap: gap).map { Rect(x: x + $0.offset, y: y, width: $0.length, height: height) }
     }
 
     /// Splits vertically into `count` rows of near-equal height.
-    public func rows(_ count: Int, gap: Int = 0) -> [Rect] {
+    package func rows(_ count: Int, gap: Int = 0) -> [Rect] {
         Rect.split(height, into: count, gap: gap).map { Rect(x: x, y: y + $0.offset, width: width, height: $0.length) }
     }
 

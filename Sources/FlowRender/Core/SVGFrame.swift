@@ -2,16 +2,16 @@
 /// half blocks and full blocks as rectangles, braille dots as small circles, box-drawing lines
 /// as strokes, and everything else as monospace text. Pictures (heatmaps, scatter plots) need
 /// no font; only labels do. Colours are the xterm-256 palette's RGB values.
-public struct SVGFrame: Sendable {
-    public var cellWidth: Double = 8
-    public var cellHeight: Double = 16
+package struct SVGFrame: Sendable {
+    package var cellWidth: Double = 8
+    package var cellHeight: Double = 16
     /// Colours for `Color.default`.
-    public var defaultForeground = "#d0d0d0"
-    public var defaultBackground = "#101010"
+    package var defaultForeground = "#d0d0d0"
+    package var defaultBackground = "#101010"
 
-    public init() {}
+    package init() {}
 
-    public func render(_ frame: Frame) -> String {
+    package func render(_ frame: Frame) -> String {
         let (cw, ch) = (cellWidth, cellHeight)
         let w = Double(frame.size.width) * cw, h = Double(frame.size.height) * ch
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -90,7 +90,7 @@ public struct SVGFrame: Sendable {
     }
 
     /// The xterm-256 palette entry as #rrggbb.
-    public static func hex(_ color: Color) -> String {
+    package static func hex(_ color: Color) -> String {
         guard case .indexed(let i) = color else { return "#d0d0d0" }
         let (r, g, b) = rgb(i)
         func h(_ v: Int) -> String { let s = String(v, radix: 16); return s.count == 1 ? "0" + s : s }
@@ -98,7 +98,7 @@ public struct SVGFrame: Sendable {
     }
 
     /// xterm's RGB for a palette index: 16 system colours, the 6×6×6 cube, the grey ramp.
-    public static func rgb(_ i: UInt8) -> (Int, Int, Int) {
+    package static func rgb(_ i: UInt8) -> (Int, Int, Int) {
         let system: [(Int, Int, Int)] = [
             (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205), (229, 229, 229),
             (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255), (255, 255, 255),

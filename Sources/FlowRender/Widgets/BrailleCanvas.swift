@@ -1,16 +1,16 @@
 /// A dot canvas with 2 × 4 dots per cell drawn as Unicode braille (U+2800–U+28FF), the
 /// standard trick for terminal scatter plots (drawille). Each cell takes the colour of the last
 /// series drawn into it. Without Unicode, a cell's dot count picks an ASCII character.
-public struct BrailleCanvas: Widget {
-    public let width: Int
-    public let height: Int
+package struct BrailleCanvas: Widget {
+    package let width: Int
+    package let height: Int
     var dots: [UInt8]
     var colors: [Int]
-    public var capabilities: Capabilities
+    package var capabilities: Capabilities
     /// Series colours by index.
-    public var seriesColors: [Color]
+    package var seriesColors: [Color]
 
-    public init(width: Int, height: Int, capabilities: Capabilities = .full, seriesColors: [Color] = [.brightCyan]) {
+    package init(width: Int, height: Int, capabilities: Capabilities = .full, seriesColors: [Color] = [.brightCyan]) {
         self.width = max(0, width)
         self.height = max(0, height)
         dots = [UInt8](repeating: 0, count: self.width * self.height)
@@ -19,14 +19,14 @@ public struct BrailleCanvas: Widget {
         self.seriesColors = seriesColors
     }
 
-    public var dotWidth: Int { 2 * width }
-    public var dotHeight: Int { 4 * height }
+    package var dotWidth: Int { 2 * width }
+    package var dotHeight: Int { 4 * height }
 
     /// Braille bit for the dot at column `dx` ∈ {0,1}, row `dy` ∈ 0..<4 of a cell.
     static let bits: [[UInt8]] = [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]]
 
     /// Sets the dot at (px, py) in dot coordinates; ignored outside the canvas.
-    public mutating func plot(_ px: Int, _ py: Int, series: Int = 0) {
+    package mutating func plot(_ px: Int, _ py: Int, series: Int = 0) {
         guard px >= 0, py >= 0, px < dotWidth, py < dotHeight else { return }
         let i = (py / 4) * width + px / 2
         dots[i] |= BrailleCanvas.bits[px % 2][py % 4]
@@ -39,14 +39,14 @@ public struct BrailleCanvas: Widget {
     }
 
     /// Plots a point of the box [−L, L]² (y up).
-    public mutating func plot(x: Double, y: Double, box: Double, series: Int = 0) {
+    package mutating func plot(x: Double, y: Double, box: Double, series: Int = 0) {
         guard x.isFinite, y.isFinite, abs(x) < 1e6, abs(y) < 1e6 else { return }
         let (px, py) = toDot(x, y, box: box)
         plot(px, py, series: series)
     }
 
     /// A straight segment between two box points (Bresenham in dot space).
-    public mutating func line(from a: (Double, Double), to b: (Double, Double), box: Double, series: Int = 0) {
+    package mutating func line(from a: (Double, Double), to b: (Double, Double), box: Double, series: Int = 0) {
         guard a.0.isFinite, a.1.isFinite, b.0.isFinite, b.1.isFinite else { return }
         // Skip segments far outside the canvas (diverged paths).
         let far = 4 * box
@@ -65,7 +65,7 @@ public struct BrailleCanvas: Widget {
         }
     }
 
-    public func render(in area: Rect, on frame: inout Frame) {
+    package func render(in area: Rect, on frame: inout Frame) {
         for cy in 0..<min(height, area.height) {
             for cx in 0..<min(width, area.width) {
                 let i = cy * width + cx

@@ -1,13 +1,13 @@
 /// A cross-hair marking one point of the box [−L, L]² in a plot drawn in the same area: the
 /// cell under the point shows `┼` (`+` in ASCII) over the picture's colour, and the cells beside it
 /// short arms, so the point stays visible over a heatmap.
-public struct Crosshair: Widget {
-    public var point: PlotPoint
-    public var box: Double
-    public var capabilities: Capabilities
-    public var color: Color
+package struct Crosshair: Widget {
+    package var point: PlotPoint
+    package var box: Double
+    package var capabilities: Capabilities
+    package var color: Color
 
-    public init(point: PlotPoint, box: Double, color: Color = .brightWhite, capabilities: Capabilities = .full) {
+    package init(point: PlotPoint, box: Double, color: Color = .brightWhite, capabilities: Capabilities = .full) {
         self.point = point
         self.box = box
         self.color = color
@@ -15,7 +15,7 @@ public struct Crosshair: Widget {
     }
 
     /// The cell of `area` the point falls in (nil outside).
-    public func cell(in area: Rect) -> (x: Int, y: Int)? {
+    package func cell(in area: Rect) -> (x: Int, y: Int)? {
         guard !area.isEmpty, point.x.isFinite, point.y.isFinite else { return nil }
         let cx = Int(((point.x + box) / (2 * box) * Double(area.width)).rounded(.down))
         let cy = Int(((box - point.y) / (2 * box) * Double(area.height)).rounded(.down))
@@ -23,7 +23,7 @@ public struct Crosshair: Widget {
         return (area.x + cx, area.y + cy)
     }
 
-    public func render(in area: Rect, on frame: inout Frame) {
+    package func render(in area: Rect, on frame: inout Frame) {
         guard let (x, y) = cell(in: area) else { return }
         let u = capabilities.unicode
         let marks: [(Int, Int, Character)] = [(0, 0, u ? "┼" : "+"), (-1, 0, u ? "─" : "-"), (1, 0, u ? "─" : "-"),

@@ -3,16 +3,16 @@ import Foundation
 /// A log-density field as a half-block heatmap, with an optional legend row under it.
 /// The log scale spans the top `span` nats (`max(0, (lp − (max − span)) / span)`), the linear one
 /// shows `p / p_max`; non-finite values draw as zero.
-public struct FieldPlot: Widget {
-    public var logValues: [Double]
-    public var pixelWidth: Int
-    public var pixelHeight: Int
-    public var logScale: Bool
-    public var showLegend: Bool
-    public var span: Double
-    public var capabilities: Capabilities
+package struct FieldPlot: Widget {
+    package var logValues: [Double]
+    package var pixelWidth: Int
+    package var pixelHeight: Int
+    package var logScale: Bool
+    package var showLegend: Bool
+    package var span: Double
+    package var capabilities: Capabilities
 
-    public init(logValues: [Double], pixelWidth: Int, pixelHeight: Int, logScale: Bool = true, showLegend: Bool = true,
+    package init(logValues: [Double], pixelWidth: Int, pixelHeight: Int, logScale: Bool = true, showLegend: Bool = true,
                 span: Double = 8, capabilities: Capabilities = .full) {
         self.logValues = logValues
         self.pixelWidth = pixelWidth
@@ -24,10 +24,10 @@ public struct FieldPlot: Widget {
     }
 
     /// The largest finite value (0 when there is none).
-    public static func maximum(_ logValues: [Double]) -> Double { logValues.filter(\.isFinite).max() ?? 0 }
+    package static func maximum(_ logValues: [Double]) -> Double { logValues.filter(\.isFinite).max() ?? 0 }
 
     /// Log-densities mapped to [0, 1].
-    public static func scaled(_ logValues: [Double], log: Bool, span: Double = 8) -> [Double] {
+    package static func scaled(_ logValues: [Double], log: Bool, span: Double = 8) -> [Double] {
         let maxLog = maximum(logValues)
         return logValues.map { lp in
             guard lp.isFinite else { return 0 }
@@ -36,16 +36,16 @@ public struct FieldPlot: Widget {
     }
 
     /// Where the heatmap goes in `area`: all of it, less the legend row when there is one.
-    public static func heatArea(_ area: Rect, legend: Bool = true) -> Rect {
+    package static func heatArea(_ area: Rect, legend: Bool = true) -> Rect {
         Rect(x: area.x, y: area.y, width: area.width, height: max(0, area.height - (legend ? 1 : 0)))
     }
 
     /// The legend row: the last row of `area`.
-    public static func legendArea(_ area: Rect) -> Rect {
+    package static func legendArea(_ area: Rect) -> Rect {
         Rect(x: area.x, y: area.maxY - 1, width: area.width, height: area.height > 0 ? 1 : 0)
     }
 
-    public func render(in area: Rect, on frame: inout Frame) {
+    package func render(in area: Rect, on frame: inout Frame) {
         let heat = Self.heatArea(area, legend: showLegend)
         guard !heat.isEmpty else { return }
         Heatmap(values: Self.scaled(logValues, log: logScale, span: span), pixelWidth: pixelWidth, pixelHeight: pixelHeight,

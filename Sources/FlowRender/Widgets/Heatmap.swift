@@ -4,14 +4,14 @@
 /// `values` are row-major, top row first, already scaled to [0, 1]; NaN marks "no data".
 /// When the pixel grid differs from `2 × area`, it is resampled (nearest pixel). Without colour
 /// the two pixels are averaged into a shade (or ASCII) ramp character.
-public struct Heatmap: Widget {
-    public var values: [Double]
-    public var pixelWidth: Int
-    public var pixelHeight: Int
-    public var capabilities: Capabilities
-    public var colorMap: ColorMap
+package struct Heatmap: Widget {
+    package var values: [Double]
+    package var pixelWidth: Int
+    package var pixelHeight: Int
+    package var capabilities: Capabilities
+    package var colorMap: ColorMap
 
-    public init(values: [Double], pixelWidth: Int, pixelHeight: Int, capabilities: Capabilities = .full,
+    package init(values: [Double], pixelWidth: Int, pixelHeight: Int, capabilities: Capabilities = .full,
                 colorMap: ColorMap = .standard) {
         precondition(values.count == pixelWidth * pixelHeight, "heatmap values do not match its pixel size")
         self.values = values
@@ -28,7 +28,7 @@ public struct Heatmap: Widget {
         return values[sy * pixelWidth + sx]
     }
 
-    public func render(in area: Rect, on frame: inout Frame) {
+    package func render(in area: Rect, on frame: inout Frame) {
         guard !area.isEmpty else { return }
         let high = 2 * area.height
         for cy in 0..<area.height {

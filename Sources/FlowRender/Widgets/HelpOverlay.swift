@@ -1,16 +1,16 @@
 /// A centred, bordered box of key/description rows drawn over whatever is beneath.
-public struct HelpOverlay: Widget {
-    public var title: String
-    public var rows: [(key: String, text: String)]
-    public var capabilities: Capabilities
+package struct HelpOverlay: Widget {
+    package var title: String
+    package var rows: [(key: String, text: String)]
+    package var capabilities: Capabilities
 
-    public init(title: String = "Keys", rows: [(key: String, text: String)], capabilities: Capabilities = .full) {
+    package init(title: String = "Keys", rows: [(key: String, text: String)], capabilities: Capabilities = .full) {
         self.title = title
         self.rows = rows
         self.capabilities = capabilities
     }
 
-    public func render(in area: Rect, on frame: inout Frame) {
+    package func render(in area: Rect, on frame: inout Frame) {
         guard !area.isEmpty else { return }
         let keyWidth = rows.map(\.key.count).max() ?? 0
         let textWidth = rows.map(\.text.count).max() ?? 0

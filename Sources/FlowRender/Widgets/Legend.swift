@@ -1,18 +1,18 @@
 /// A one-row colour bar between two labels: `low ██████ high`.
-public struct Legend: Widget {
-    public var low: String
-    public var high: String
-    public var capabilities: Capabilities
-    public var colorMap: ColorMap
+package struct Legend: Widget {
+    package var low: String
+    package var high: String
+    package var capabilities: Capabilities
+    package var colorMap: ColorMap
 
-    public init(low: String, high: String, capabilities: Capabilities = .full, colorMap: ColorMap = .standard) {
+    package init(low: String, high: String, capabilities: Capabilities = .full, colorMap: ColorMap = .standard) {
         self.low = low
         self.high = high
         self.capabilities = capabilities
         self.colorMap = colorMap
     }
 
-    public func render(in area: Rect, on frame: inout Frame) {
+    package func render(in area: Rect, on frame: inout Frame) {
         guard !area.isEmpty else { return }
         let barWidth = area.width - low.count - high.count - 2
         guard barWidth >= 2 else {

@@ -1,19 +1,19 @@
 /// A bordered box with a title in its top edge. Draw the content in `Panel.inner(area)`.
-public struct Panel: Widget {
-    public var title: String
-    public var capabilities: Capabilities
-    public var highlighted: Bool
+package struct Panel: Widget {
+    package var title: String
+    package var capabilities: Capabilities
+    package var highlighted: Bool
 
-    public init(title: String, capabilities: Capabilities = .full, highlighted: Bool = false) {
+    package init(title: String, capabilities: Capabilities = .full, highlighted: Bool = false) {
         self.title = title
         self.capabilities = capabilities
         self.highlighted = highlighted
     }
 
     /// The content area inside the border.
-    public static func inner(_ area: Rect) -> Rect { area.inset(by: 1) }
+    package static func inner(_ area: Rect) -> Rect { area.inset(by: 1) }
 
-    public func render(in area: Rect, on frame: inout Frame) {
+    package func render(in area: Rect, on frame: inout Frame) {
         guard area.width >= 2, area.height >= 2 else {
             frame.fill(area)
             return
@@ -44,7 +44,7 @@ public struct Panel: Widget {
 
     /// `title` cut to `width` characters with an ellipsis, keeping a trailing " [...]" tag (the
     /// view counter "[v 2/3]") whole when there is room for it.
-    public static func fit(_ title: String, width: Int, ellipsis: Character = "…") -> String {
+    package static func fit(_ title: String, width: Int, ellipsis: Character = "…") -> String {
         guard title.count > width else { return title }
         guard width > 1 else { return String(title.prefix(max(0, width))) }
         if title.hasSuffix("]"), let open = title.range(of: " [", options: .backwards) {

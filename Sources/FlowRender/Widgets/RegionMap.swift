@@ -1,12 +1,12 @@
 /// A label per pixel (e.g. RAD's discrete latent) drawn with half-blocks in a stable
 /// categorical palette; letters without colour. Labels < 0 are left blank.
-public struct RegionMap: Widget {
-    public var labels: [Int]
-    public var pixelWidth: Int
-    public var pixelHeight: Int
-    public var capabilities: Capabilities
+package struct RegionMap: Widget {
+    package var labels: [Int]
+    package var pixelWidth: Int
+    package var pixelHeight: Int
+    package var capabilities: Capabilities
 
-    public init(labels: [Int], pixelWidth: Int, pixelHeight: Int, capabilities: Capabilities = .full) {
+    package init(labels: [Int], pixelWidth: Int, pixelHeight: Int, capabilities: Capabilities = .full) {
         precondition(labels.count == pixelWidth * pixelHeight, "region labels do not match the pixel size")
         self.labels = labels
         self.pixelWidth = pixelWidth
@@ -21,7 +21,7 @@ public struct RegionMap: Widget {
         return labels[sy * pixelWidth + sx]
     }
 
-    public func render(in area: Rect, on frame: inout Frame) {
+    package func render(in area: Rect, on frame: inout Frame) {
         guard !area.isEmpty else { return }
         for cy in 0..<area.height {
             for cx in 0..<area.width {

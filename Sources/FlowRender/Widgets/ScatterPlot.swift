@@ -1,18 +1,18 @@
 /// Points of the box [−L, L]² as braille dots in one colour.
-public struct ScatterPlot: Widget {
-    public var points: [PlotPoint]
-    public var box: Double
-    public var color: Color
-    public var capabilities: Capabilities
+package struct ScatterPlot: Widget {
+    package var points: [PlotPoint]
+    package var box: Double
+    package var color: Color
+    package var capabilities: Capabilities
 
-    public init(points: [PlotPoint], box: Double, color: Color = .brightYellow, capabilities: Capabilities = .full) {
+    package init(points: [PlotPoint], box: Double, color: Color = .brightYellow, capabilities: Capabilities = .full) {
         self.points = points
         self.box = box
         self.color = color
         self.capabilities = capabilities
     }
 
-    public func render(in area: Rect, on frame: inout Frame) {
+    package func render(in area: Rect, on frame: inout Frame) {
         guard !area.isEmpty else { return }
         var canvas = BrailleCanvas(width: area.width, height: area.height, capabilities: capabilities, seriesColors: [color])
         for p in points { canvas.plot(x: p.x, y: p.y, box: box) }
@@ -23,20 +23,20 @@ public struct ScatterPlot: Widget {
 /// Points as braille dots over a picture already drawn in the area (a heatmap, a region map):
 /// each dotted cell keeps the colour of its upper pixel as background, so the picture stays
 /// readable beneath the points.
-public struct PointOverlay: Widget {
-    public var points: [PlotPoint]
-    public var box: Double
-    public var color: Color
-    public var capabilities: Capabilities
+package struct PointOverlay: Widget {
+    package var points: [PlotPoint]
+    package var box: Double
+    package var color: Color
+    package var capabilities: Capabilities
 
-    public init(points: [PlotPoint], box: Double, color: Color, capabilities: Capabilities = .full) {
+    package init(points: [PlotPoint], box: Double, color: Color, capabilities: Capabilities = .full) {
         self.points = points
         self.box = box
         self.color = color
         self.capabilities = capabilities
     }
 
-    public func render(in area: Rect, on frame: inout Frame) {
+    package func render(in area: Rect, on frame: inout Frame) {
         guard !points.isEmpty, !area.isEmpty else { return }
         var dots = Frame(size: frame.size)
         ScatterPlot(points: points, box: box, color: color, capabilities: capabilities).render(in: area, on: &dots)
@@ -54,16 +54,16 @@ public struct PointOverlay: Widget {
 
 /// Polylines of the box [−L, L]² drawn as braille segments; line `i` takes colour
 /// `seriesColors[colorIndex[i]]` (series 0 when `colorIndex` is short).
-public struct PolylinePlot: Widget {
-    public var polylines: [[PlotPoint]]
-    public var colorIndex: [Int]
-    public var box: Double
-    public var seriesColors: [Color]
-    public var capabilities: Capabilities
+package struct PolylinePlot: Widget {
+    package var polylines: [[PlotPoint]]
+    package var colorIndex: [Int]
+    package var box: Double
+    package var seriesColors: [Color]
+    package var capabilities: Capabilities
 
-    public static let defaultColors: [Color] = [.brightMagenta, .brightCyan, .brightYellow, .brightGreen]
+    package static let defaultColors: [Color] = [.brightMagenta, .brightCyan, .brightYellow, .brightGreen]
 
-    public init(polylines: [[PlotPoint]], colorIndex: [Int] = [], box: Double, seriesColors: [Color] = PolylinePlot.defaultColors,
+    package init(polylines: [[PlotPoint]], colorIndex: [Int] = [], box: Double, seriesColors: [Color] = PolylinePlot.defaultColors,
                 capabilities: Capabilities = .full) {
         self.polylines = polylines
         self.colorIndex = colorIndex
@@ -72,7 +72,7 @@ public struct PolylinePlot: Widget {
         self.capabilities = capabilities
     }
 
-    public func render(in area: Rect, on frame: inout Frame) {
+    package func render(in area: Rect, on frame: inout Frame) {
         guard !area.isEmpty else { return }
         var canvas = BrailleCanvas(width: area.width, height: area.height, capabilities: capabilities, seriesColors: seriesColors)
         for (i, line) in polylines.enumerated() {

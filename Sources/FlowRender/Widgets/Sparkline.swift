@@ -1,17 +1,17 @@
 /// The most recent values as a one-row bar chart, scaled between their min and max
 /// (`▁▂▃▄▅▆▇█`, or `_.-=#` in ASCII). Non-finite values are skipped.
-public struct Sparkline: Widget {
-    public var values: [Double]
-    public var capabilities: Capabilities
-    public var style: Style
+package struct Sparkline: Widget {
+    package var values: [Double]
+    package var capabilities: Capabilities
+    package var style: Style
 
-    public init(values: [Double], capabilities: Capabilities = .full, style: Style = Style(foreground: .brightGreen)) {
+    package init(values: [Double], capabilities: Capabilities = .full, style: Style = Style(foreground: .brightGreen)) {
         self.values = values
         self.capabilities = capabilities
         self.style = style
     }
 
-    public func render(in area: Rect, on frame: inout Frame) {
+    package func render(in area: Rect, on frame: inout Frame) {
         guard !area.isEmpty else { return }
         let shown = Array(values.filter(\.isFinite).suffix(area.width))
         guard let lo = shown.min(), let hi = shown.max() else { return }
