@@ -24,7 +24,8 @@ extension Figure {
     public static let codeNLL = Figure(id: "nll", label: "Code NLL", format: "%.3f")
     public static let meanCodeNorm = Figure(id: "mean_code_norm", label: "Mean |z|", format: "%.3f")
     public static let meanLogDet = Figure(id: "mean_logdet", label: "log|det|", format: "%.3f")
-    /// The autoencoder's own floor: energy distance of G(E(x)) to fresh data (end of run).
+    /// The autoencoder's own floor: energy distance of G(E(x)) to the points x themselves
+    /// (end of run; the data that `energy_distance` compares samples with).
     public static let reconEnergyDistance = Figure(id: "recon_energy_distance", label: "AE ED", format: "%.4f")
     /// How well the flow's latent samples F⁻¹(ε) match the codes E(x) (energy distance in code
     /// space, end of run): large when the flow is the half that fails.

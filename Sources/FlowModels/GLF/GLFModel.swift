@@ -89,15 +89,15 @@ public final class GLFModel: GenerativeModel, ModelInspection {
         let recon = (decoder(Variable(z)).value - x).squaredNorm() / Double(x.rows)
         var norm = 0.0
         for r in 0..<z.rows { norm += (0..<z.cols).reduce(0.0) { $0 + Double(z[r, $1] * z[r, $1]) }.squareRoot() }
-        // Which half fails: the autoencoder (its reconstructions against fresh data) or the
-        // flow (its latent samples against the codes of fresh data). Fixed seeds, as for
+        // Which half fails: the autoencoder (the reconstructions of the very points the
+        // samples are compared with, so two-sample noise does not enter its floor) or the flow
+        // (its latent samples against those points' codes). Fixed seeds, as for
         // `energy_distance`.
         let n = Evaluation.energyDistanceCount
         var dataRNG = Xoshiro256(seed: Evaluation.energyDistanceSeed &+ 1)
         var reference = dataset.sample(count: n, using: &dataRNG)
-        var other = dataset.sample(count: n, using: &dataRNG)
-        if case .csv(let c) = dataset { reference = c.test; other = c.test }
-        let reconstructed = decoder(encoder(Variable(other))).value
+        if case .csv(let c) = dataset { reference = c.test }
+        let reconstructed = decoder(encoder(Variable(reference))).value
         var rng = Xoshiro256(seed: Evaluation.energyDistanceSeed)
         let latent = latentSamples(count: n, using: &rng)
         let codes = encoder(Variable(reference)).value
