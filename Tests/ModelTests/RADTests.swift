@@ -141,4 +141,24 @@ struct RADTests {
         let codes = try #require(m.regionCodes(Evaluation.gridPoints(resolution: 30, box: 4)))
         #expect(codes.count == 900 && codes.allSatisfy { $0 >= 0 && $0 < 27 })
     }
+
+    /// Gate collapse (one piece wins everywhere) would turn RAD into a monotone flow: after a
+    /// short default run on checkerboard every RAD layer still sends a real share of the data
+    /// through more than one piece.
+    @Test func morethanOnePiecePerLayerStaysInUseAfterTraining() throws {
+        var c = ModelConfig.defaults(for: .rad)
+        c.seed = 2
+        let m = try RADModel(config: c)
+        let s = TrainingSession(model: m, dataset: .toy(.checkerboard))
+        for _ in 0..<400 { s.step() }
+        var rng = Xoshiro256(seed: 4)
+        let x = ToyDataset.checkerboard.sample(count: 4000, using: &rng)
+        for layer in 0..<c.layers {
+            let pieces = m.regions(x, layer: layer)
+            var counts = [Int](repeating: 0, count: m.options.pieces)
+            for p in pieces { counts[p] += 1 }
+            let used = counts.filter { Double($0) > 0.05 * Double(x.rows) }.count
+            #expect(used > 1, "layer \(layer): pieces used \(counts)")
+        }
+    }
 }

@@ -69,9 +69,15 @@ package final class GLFModel: GenerativeModel, ModelInspection {
         ])
     }
 
+    /// Latent samples z = F⁻¹(ε), ε ~ N(0, T² I).
+    package func latentSamples(count: Int, using rng: inout Xoshiro256) -> Matrix {
+        let t = Float(options.temperature)
+        let eps = rng.normalMatrix(rows: count, cols: options.latent).map { t * $0 }
+        return flow.transform.inverse(Variable(eps)).x.value
+    }
+
     package func sample(count: Int, using rng: inout Xoshiro256) -> Matrix {
-        let eps = rng.normalMatrix(rows: count, cols: options.latent)
-        return decoder(flow.transform.inverse(Variable(eps)).x).value
+        decoder(Variable(latentSamples(count: count, using: &rng))).value
     }
 
     package func logDensity(_ points: Matrix) -> [Float]? { nil }
@@ -83,39 +89,79 @@ package final class GLFModel: GenerativeModel, ModelInspection {
         let recon = (decoder(Variable(z)).value - x).squaredNorm() / Double(x.rows)
         var norm = 0.0
         for r in 0..<z.rows { norm += (0..<z.cols).reduce(0.0) { $0 + Double(z[r, $1] * z[r, $1]) }.squareRoot() }
-        return [.reconMSE: recon, .meanCodeNorm: norm / Double(z.rows)]
+        // Which half fails: the autoencoder (the reconstructions of the very points the
+        // samples are compared with, so two-sample noise does not enter its floor) or the flow
+        // (its latent samples against those points' codes). Fixed seeds, as for
+        // `energy_distance`.
+        let n = Evaluation.energyDistanceCount
+        var dataRNG = Xoshiro256(seed: Evaluation.energyDistanceSeed &+ 1)
+        var reference = dataset.sample(count: n, using: &dataRNG)
+        if case .csv(let c) = dataset { reference = c.test }
+        let reconstructed = decoder(encoder(Variable(reference))).value
+        var rng = Xoshiro256(seed: Evaluation.energyDistanceSeed)
+        let latent = latentSamples(count: n, using: &rng)
+        let codes = encoder(Variable(reference)).value
+        return [.reconMSE: recon, .meanCodeNorm: norm / Double(z.rows),
+                .reconEnergyDistance: Evaluation.energyDistance(reconstructed, reference),
+                .latentEnergyDistance: Evaluation.energyDistance(latent, codes)]
     }
 
     // MARK: toggles and views
 
     package var modelSwitch: ModelSwitch? {
-        ModelSwitch(label: "Stop-grd", name: "stop-gradient", isOn: options.stopGradient, on: "on (GLF)", off: "off (regularised GLF: codes shrink)")
+        ModelSwitch(label: "Stop-grd", name: "stop-gradient", isOn: options.stopGradient, on: "on (GLF)",
+                    off: "off (regularised GLF: codes shrink; a larger --beta only slows it)")
     }
 
     package func setSwitch(_ on: Bool) { options.stopGradient = on }
 
+    /// The knob is the sampling temperature, not β: with the stop-gradient on (the default)
+    /// the autoencoder sees only β·recon and the flow only the NLL, and Adam's per-coordinate
+    /// normalisation cancels a constant factor, so β changes nothing there. T changes the
+    /// samples at once in either mode: below 1 they keep to the modes, above 1 the flow's
+    /// bridges and tails show. β stays a training option (`--beta`).
     package var knob: ModelKnob? {
-        ModelKnob(label: "Beta", name: "β (weight of the reconstruction)", value: options.beta, range: 1e-4...1e4, format: "%.3g")
+        ModelKnob(label: "Temp", name: "sampling temperature T (ε ~ N(0, T²I); < 1 keeps samples on the modes)",
+                  value: options.temperature, range: 0.0625...4, format: "%.3g")
     }
 
-    package func setKnob(_ value: Double) { options.beta = value }
+    package func setKnob(_ value: Double) { options.temperature = value }
 
-    package var views: [ModelView] { [ModelView("Latent: codes E(x) over the flow density", .latent), ModelView("Latent: F(E(x)) vs N(0, I)", .latent)] }
+    package var views: [ModelView] {
+        [ModelView("Latent: codes E(x) (dots) over the flow's samples F⁻¹(ε) (heat)", .latent),
+         ModelView("Latent: F(E(x)) vs N(0, I)", .latent),
+         ModelView("Latent: codes E(x) over the flow density", .latent)]
+    }
 
     package func view(index: Int, data: Matrix, box: Double, using rng: inout Xoshiro256) -> SpecialView {
         let z = encoder(Variable(data)).value
         let d = options.latent
         func point(_ m: Matrix, _ r: Int) -> Point2 { Point2(Double(m[r, 0]), d == 2 ? Double(m[r, 1]) : 0) }
-        if index % 2 == 1 {
+        let i = index % views.count
+        if i == 1 {
             let eps = flow.transform.forward(Variable(z)).y.value
             return .points(title: views[1].title, points: (0..<eps.rows).map { point(eps, $0) })
+        }
+        if i == 0 {
+            // Where the flow's latent samples land (a log histogram), with the codes on top:
+            // heat without dots is latent mass the decoder never saw — the bridges.
+            let (w, h) = (64, 32)
+            let s = latentSamples(count: 4000, using: &rng)
+            var counts = [Double](repeating: 0, count: w * h)
+            for r in 0..<s.rows {
+                let u = (Double(s[r, 0]) + box) / (2 * box), v = d == 2 ? (box - Double(s[r, 1])) / (2 * box) : 0.5
+                guard u >= 0, u < 1, v >= 0, v < 1 else { continue }
+                counts[Int(v * Double(h)) * w + Int(u * Double(w))] += 1
+            }
+            return .field(title: views[0].title, width: w, height: h,
+                          logValues: counts.map { $0 > 0 ? log($0) : -.infinity }, points: (0..<z.rows).map { point(z, $0) })
         }
         // The flow's density on the latent plane (for d = 1, a function of the first axis).
         let (w, h) = (64, 32)
         let grid = Evaluation.gridPoints(width: w, height: h, box: box)
         let g = d == 2 ? grid : grid.column(0)
         let lp = (NormalizingFlow.standardNormalLogProb(flow.transform.forward(Variable(g)).y) + flow.transform.forward(Variable(g)).logAbsDet).value
-        return .field(title: views[0].title, width: w, height: h, logValues: lp.storage.map(Double.init),
+        return .field(title: views[2].title, width: w, height: h, logValues: lp.storage.map(Double.init),
                       points: (0..<z.rows).map { point(z, $0) })
     }
 }

@@ -11,5 +11,21 @@ package struct GLFOptions: Sendable, Codable, Equatable {
     package var codeNoise = 0.0
     /// Bins of each monotone spline (d = 1). The flow's depth is the model's `layers`.
     package var splineBins = 12
+    /// Temperature T of sampling: ε ~ N(0, T² I) before F⁻¹ and G. T < 1 draws from the flow's
+    /// high-density core and cuts its bridges between modes; T = 1 is the model's distribution.
+    package var temperature = 1.0
     package init() {}
+
+    enum CodingKeys: String, CodingKey { case latent, stopGradient, beta, codeNoise, splineBins, temperature }
+
+    /// Checkpoints written before the temperature existed decode with T = 1.
+    package init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        latent = try c.decode(Int.self, forKey: .latent)
+        stopGradient = try c.decode(Bool.self, forKey: .stopGradient)
+        beta = try c.decode(Double.self, forKey: .beta)
+        codeNoise = try c.decode(Double.self, forKey: .codeNoise)
+        splineBins = try c.decode(Int.self, forKey: .splineBins)
+        temperature = try c.decodeIfPresent(Double.self, forKey: .temperature) ?? 1
+    }
 }

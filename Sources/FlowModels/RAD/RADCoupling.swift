@@ -54,15 +54,21 @@ package final class RADCoupling: Module {
         return (masked - masked.logSumExpCols(), mask)
     }
 
-    /// x → z with the layer's log-density contribution (n × 1) and the pieces used.
-    package func forward(_ x: Variable) -> (z: Variable, logDensity: Variable, pieces: [Int], gateEntropy: Double) {
+    /// x → z with the layer's log-density contribution (n × 1) and the pieces used. With a
+    /// `boundaryBandwidth` (training), the contribution also carries the gradient of the
+    /// density's jumps with respect to their positions (`boundaryTerm`); its value is zero.
+    package func forward(_ x: Variable, boundaryBandwidth: Float? = nil)
+        -> (z: Variable, logDensity: Variable, pieces: [Int], gateEntropy: Double) {
         let xa = x.column(activeIndex), xp = x.column(passiveIndex)
         let zigzag = ZigZag(raw: conditioner(xp), pieces: pieces)
         let (za, logSlope, which) = zigzag.forward(xa)
         let (logp, _) = gateLogProbs(z: za, passive: xp, zigzag: zigzag)
         var onehot = Matrix(rows: x.rows, cols: pieces)
         for r in 0..<x.rows { onehot[r, which[r]] = 1 }
-        let chosen = (logp * Variable(onehot)).sumCols()
+        var chosen = (logp * Variable(onehot)).sumCols()
+        if let h = boundaryBandwidth, h > 0 {
+            chosen = chosen + boundaryTerm(active: xa, passive: xp, zigzag: zigzag, bandwidth: h)
+        }
         // Entropy of the masked gate, a collapse diagnostic (values only).
         var entropy = 0.0
         for r in 0..<x.rows {
@@ -72,6 +78,80 @@ package final class RADCoupling: Module {
             }
         }
         return (assemble(active: za, passive: xp), logSlope + chosen, which, entropy / Double(max(x.rows, 1)))
+    }
+
+    /// The part of ∂E[log p]/∂θ that per-sample gradients miss. log p jumps where x_a crosses
+    /// a breakpoint b_j (slope and piece change) and where f(x_a) crosses a knot value c_i
+    /// inside another piece (the set of valid pieces, hence the gate's normalisation, changes).
+    /// Moving such a jump x* by dx* moves the data mass p(x*) dx* from one side to the other, so
+    ///
+    ///     ∂E[log p]/∂θ ∋ p_data(x* | x_p) · (log p(x*⁻) − log p(x*⁺)) · ∂(x* − x_a)/∂θ,
+    ///
+    /// the boundary term of differentiating an integral over a moving domain. p_data at the
+    /// jump is estimated per row with a triangular kernel of width `bandwidth` around x_a (the
+    /// batch is a sample of the data), and only this layer's term jumps (z is continuous). The
+    /// returned n × 1 column is zero in value; its gradient is the term above, through x*
+    /// (this layer's conditioner) and x_a (earlier layers).
+    func boundaryTerm(active xa: Variable, passive xp: Variable, zigzag zz: ZigZag, bandwidth h: Float) -> Variable {
+        let n = xa.rows, K = pieces
+        // Gate log-probabilities at each knot value, masked as seen from just below / above it.
+        let passiveValues = Variable(xp.value)
+        let knotLogits = zz.knots.map { gate(Variable.concatColumns([Variable($0.value), passiveValues])).value }
+        func logGate(_ i: Int, row r: Int, above: Bool) -> [Float] {
+            let c = zz.knots[i].value.storage[r]
+            var masked = [Float](repeating: 0, count: K)
+            for k in 0..<K {
+                let (lo, hi) = zz.image(k, row: r)
+                let valid = above ? (lo <= c && c < hi) : (lo < c && c <= hi)
+                masked[k] = valid ? knotLogits[i][r, k] : -Float.infinity
+            }
+            let top = masked.max()!
+            let lse = top + logf(masked.reduce(0) { $0 + expf($1 - top) })
+            return masked.map { $0 - lse }
+        }
+        func kernel(_ u: Float) -> Float { max(0, 1 - abs(u) / h) / h }
+        func clampJump(_ d: Float) -> Float { d.isFinite ? min(max(d, -10), 10) : 0 }
+        var total: Variable? = nil
+        func add(_ weights: Matrix, _ position: Variable) {
+            guard weights.storage.contains(where: { $0 != 0 }) else { return }
+            let moved = position - xa
+            let term = Variable(weights) * (moved - Variable(moved.value))
+            total = total.map { $0 + term } ?? term
+        }
+        // Breakpoints: piece j on the left, j + 1 on the right, both at z = c_j (a fold, so z
+        // approaches c_j from the same side on both).
+        for j in 0..<(K - 1) {
+            var w = Matrix(rows: n, cols: 1)
+            for r in 0..<n {
+                let u = xa.value.storage[r] - zz.breaks[j].value.storage[r]
+                guard abs(u) < h else { continue }
+                let g = logGate(j, row: r, above: ZigZag.sign(j) < 0)
+                let left = zz.logSlopes[j].value.storage[r] + g[j]
+                let right = zz.logSlopes[j + 1].value.storage[r] + g[j + 1]
+                w.storage[r] = kernel(u) * clampJump(left - right)
+            }
+            add(w, zz.breaks[j])
+        }
+        // Knot crossings: inside piece k, x* = f_k⁻¹(c_i) where the valid set changes.
+        for i in 0..<(K - 1) {
+            for k in 0..<K where k != i && k != i + 1 {
+                let a = ZigZag.anchor(k)
+                let position = zz.breaks[a] + ((zz.knots[i] - zz.knots[a]) / zz.slopes[k]).scaled(by: ZigZag.sign(k))
+                var w = Matrix(rows: n, cols: 1)
+                for r in 0..<n {
+                    let u = xa.value.storage[r] - position.value.storage[r]
+                    guard abs(u) < h else { continue }
+                    let c = zz.knots[i].value.storage[r], (lo, hi) = zz.image(k, row: r)
+                    guard lo < c && c < hi else { continue }
+                    let below = logGate(i, row: r, above: false)[k], above = logGate(i, row: r, above: true)[k]
+                    // Increasing pieces meet z < c_i on the left of x*, decreasing ones on the right.
+                    let jump = ZigZag.sign(k) > 0 ? below - above : above - below
+                    w.storage[r] = kernel(u) * clampJump(jump)
+                }
+                add(w, position)
+            }
+        }
+        return total ?? Variable(Matrix(rows: n, cols: 1))
     }
 
     /// Ancestral inverse: k ~ p(k | z_a, x_p) among valid pieces, then x_a = f_k⁻¹(z_a).

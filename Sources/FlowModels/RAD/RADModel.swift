@@ -29,6 +29,9 @@ package final class RADModel: GenerativeModel, ModelInspection {
         guard o.pieces >= 3, o.pieces % 2 == 1, o.pieces <= 15 else {
             throw ModelError("RAD needs an odd number of pieces between 3 and 15, got \(o.pieces)")
         }
+        guard o.boundaryBandwidth.isFinite, o.boundaryBandwidth >= 0 else {
+            throw ModelError("RAD's boundary bandwidth must be a non-negative number, got \(o.boundaryBandwidth)")
+        }
         self.config = config
         self.options = o
         var rng = Xoshiro256(seed: config.seed)
@@ -64,7 +67,7 @@ package final class RADModel: GenerativeModel, ModelInspection {
     }
 
     /// Log-density (n × 1), the pieces per RAD layer, and the mean gate entropy.
-    func logProb(_ x: Variable) -> (logp: Variable, pieces: [[Int]], gateEntropy: Double) {
+    func logProb(_ x: Variable, training: Bool = false) -> (logp: Variable, pieces: [[Int]], gateEntropy: Double) {
         var h = x
         var total: Variable? = nil
         var pieces: [[Int]] = []
@@ -76,7 +79,7 @@ package final class RADModel: GenerativeModel, ModelInspection {
                 h = y
                 total = total.map { $0 + ld } ?? ld
             case .rad(let r):
-                let out = r.forward(h)
+                let out = r.forward(h, boundaryBandwidth: training ? options.boundaryBandwidth : nil)
                 h = out.z
                 total = total.map { $0 + out.logDensity } ?? out.logDensity
                 pieces.append(out.pieces)
@@ -94,7 +97,7 @@ package final class RADModel: GenerativeModel, ModelInspection {
             return ModelLoss(loss: -r.logp.mean(), figures: [.gateEntropy: r.gateEntropy],
                              message: iteration == 0 ? "rad fits energy targets by maximum likelihood on exact quadrature samples" : nil)
         }
-        let r = logProb(Variable(batch))
+        let r = logProb(Variable(batch), training: true)
         return ModelLoss(loss: -r.logp.mean(), figures: [.gateEntropy: r.gateEntropy])
     }
 

@@ -6,5 +6,20 @@ package struct RADOptions: Sendable, Codable, Equatable {
     package var gateHidden = [32, 32]
     /// Put an affine coupling after every RAD layer.
     package var interleaveAffine = true
+    /// Width of the kernel that estimates the data density at the density's jumps for their
+    /// boundary gradient (`RADCoupling.boundaryTerm`), in the layer's input units (the data
+    /// are standardised by the first ActNorm); 0 = off (per-sample gradients only).
+    package var boundaryBandwidth: Float = 0.25
     package init() {}
+
+    enum CodingKeys: String, CodingKey { case pieces, gateHidden, interleaveAffine, boundaryBandwidth }
+
+    /// Checkpoints written before the boundary gradient existed decode with it off.
+    package init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        pieces = try c.decode(Int.self, forKey: .pieces)
+        gateHidden = try c.decode([Int].self, forKey: .gateHidden)
+        interleaveAffine = try c.decode(Bool.self, forKey: .interleaveAffine)
+        boundaryBandwidth = try c.decodeIfPresent(Float.self, forKey: .boundaryBandwidth) ?? 0
+    }
 }

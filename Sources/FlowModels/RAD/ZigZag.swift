@@ -91,6 +91,18 @@ package struct ZigZag {
             z = z.map { $0 + zk * on } ?? zk * on
             ls = ls.map { $0 + logSlopes[k] * on } ?? logSlopes[k] * on
         }
+        // Rounding can leave f(x) a few ulps outside the image of the piece that holds x (at
+        // the far end of an inner piece, c + s·(b' − b) need not equal the next knot exactly);
+        // the gate would then mask the very piece that produced z. Nudge such values back
+        // into the piece's image — a value-only correction, so the gradient is unchanged.
+        var nudge = Matrix(rows: x.rows, cols: 1)
+        var nudged = false
+        for r in 0..<x.rows {
+            let v = z!.value.storage[r], (lo, hi) = image(which[r], row: r)
+            let inside = min(max(v, lo), hi)
+            if inside != v { nudge.storage[r] = inside - v; nudged = true }
+        }
+        if nudged { z = z! + Variable(nudge) }
         return (z!, ls!, which)
     }
 
