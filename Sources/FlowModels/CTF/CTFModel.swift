@@ -37,7 +37,7 @@ package final class CTFModel: GenerativeModel, ModelInspection {
     package static let box = 4.0
 
     package init(config: ModelConfig) throws {
-        var o = config.ctf ?? CTFOptions()
+        let o = config.ctf ?? CTFOptions()
         guard o.step > 0, o.step < 1 else { throw ModelError("--langevin-step must be in (0, 1)") }
         guard o.langevinSteps >= 1, o.langevinSteps <= 100 else { throw ModelError("--langevin-steps must be between 1 and 100") }
         self.config = config
