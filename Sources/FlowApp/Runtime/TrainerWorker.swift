@@ -36,42 +36,42 @@ package final class TrainerWorker: @unchecked Sendable {
         case setLearningRate(Float)
     }
 
-    private let lock = NSLock()
-    private var commands: [Command] = []
-    private var latest: ModelSnapshot?
-    private var published = 0, taken = 0
-    private var messages: [String] = []
-    private var stopRequested = false
-    private var thread: Thread?
-    private let done = DispatchSemaphore(value: 0)
+    let lock = NSLock()
+    var commands: [Command] = []
+    var latest: ModelSnapshot?
+    var published = 0, taken = 0
+    var messages: [String] = []
+    var stopRequested = false
+    var thread: Thread?
+    let done = DispatchSemaphore(value: 0)
 
     // Worker-thread state.
-    private var session: TrainingSession?
-    private var paused = false
-    private var geometry: PlotGeometry
-    private var specialIndex = 0
-    private var history: [Double] = []
-    private var lastLoss: Double?
+    var session: TrainingSession?
+    var paused = false
+    var geometry: PlotGeometry
+    var specialIndex = 0
+    var history: [Double] = []
+    var lastLoss: Double?
     /// Running means of the model's figures (NFE, …) for the status panel.
-    private var figureMeans: Figures = [:]
-    private var event: String?
-    private var target: FieldGrid?
-    private var targetKey = ""
-    private var dirty = true
-    private var rateWindow: [(time: Double, iteration: Int)] = []
-    private var snapshotInterval = 0.1
-    private var lastSnapshotTime = 0.0
-    private var assembler: IncrementalSnapshot
+    var figureMeans: Figures = [:]
+    var event: String?
+    var target: FieldGrid?
+    var targetKey = ""
+    var dirty = true
+    var rateWindow: [(time: Double, iteration: Int)] = []
+    var snapshotInterval = 0.1
+    var lastSnapshotTime = 0.0
+    var assembler: IncrementalSnapshot
     /// The run generation stamped on every snapshot.
-    private var generation = 0
-    private var scrubbing = false
-    private var probe: Point2?
+    var generation = 0
+    var scrubbing = false
+    var probe: Point2?
     /// The probe or the scrubber changed, nothing else: republish the last snapshot with them.
-    private var inspectorsChanged = false
-    private var lastPublished: ModelSnapshot?
-    private var timeline = Timeline()
-    private var watchdog = Watchdog()
-    private var alert: WatchdogAlert?
+    var inspectorsChanged = false
+    var lastPublished: ModelSnapshot?
+    var timeline = Timeline()
+    var watchdog = Watchdog()
+    var alert: WatchdogAlert?
 
     package init(model: ModelKind, dataset: String, seed: UInt64, geometry: PlotGeometry, paused: Bool = false) {
         self.geometry = geometry
@@ -114,13 +114,13 @@ package final class TrainerWorker: @unchecked Sendable {
         if thread != nil { _ = done.wait(timeout: .now() + 1) }
     }
 
-    private func post(_ message: String) {
+    func post(_ message: String) {
         lock.lock(); messages.append(message); lock.unlock()
     }
 
-    private func now() -> Double { Date.timeIntervalSinceReferenceDate }
+    func now() -> Double { Date.timeIntervalSinceReferenceDate }
 
-    private func loop() {
+    func loop() {
         while true {
             lock.lock()
             let pending = commands
@@ -157,7 +157,7 @@ package final class TrainerWorker: @unchecked Sendable {
         }
     }
 
-    private func record(_ m: StepMetrics, _ session: TrainingSession) {
+    func record(_ m: StepMetrics, _ session: TrainingSession) {
         let diverged = m.recoveredFromNonFinite || watchdog.explodes(m.loss)
         if !diverged && m.iteration % Timeline.interval == 0 {
             timeline.record(Timeline.capture(session, loss: m.loss, historyCount: history.count + 1))
@@ -177,7 +177,7 @@ package final class TrainerWorker: @unchecked Sendable {
     }
 
     /// The watchdog: pause, and say what happened, when, and where `w` goes back to.
-    private func raiseAlert(_ m: StepMetrics, _ session: TrainingSession) {
+    func raiseAlert(_ m: StepMetrics, _ session: TrainingSession) {
         let cause = m.message ?? (m.loss.isFinite ? String(format: "loss exploded to %.3g", m.loss) : "non-finite loss")
         let good = timeline.entries.last { $0.iteration < m.iteration }
         let target = good.map { "w rewinds to iter \($0.iteration) with lr halved" } ?? "no good state on the timeline yet"
@@ -189,7 +189,7 @@ package final class TrainerWorker: @unchecked Sendable {
         post(text)
     }
 
-    private func restore(_ e: Timeline.Entry, into session: TrainingSession, learningRate: Float? = nil) {
+    func restore(_ e: Timeline.Entry, into session: TrainingSession, learningRate: Float? = nil) {
         Timeline.restore(e, into: session, learningRate: learningRate)
         history = Array(history.prefix(e.historyCount))
         lastLoss = e.loss
@@ -197,7 +197,7 @@ package final class TrainerWorker: @unchecked Sendable {
         dirty = true
     }
 
-    private func publish(_ session: TrainingSession) {
+    func publish(_ session: TrainingSession) {
         let t0 = now()
         let key = "\(session.dataset.name)|\(geometry.targetPixels)"
         if key != targetKey {
@@ -236,136 +236,13 @@ package final class TrainerWorker: @unchecked Sendable {
     }
 
     /// Datasets by name, loaded once: `d` away from a big CSV and back does not re-read it.
-    private var datasets: [String: Dataset] = [:]
+    var datasets: [String: Dataset] = [:]
 
-    private func loadDataset(_ name: String) throws -> Dataset {
+    func loadDataset(_ name: String) throws -> Dataset {
         if let d = datasets[name] { return d }
         let d = try Dataset(name: name)
         datasets[name] = d
         return d
     }
 
-    // Long by design: one short case per command.
-    private func handle(_ c: Command) {
-        switch c {
-        case .restart(let model, let dataset, let seed, let generation, let preset):
-            self.generation = generation
-            lastPublished = nil
-            do {
-                let data = try loadDataset(dataset)
-                var config = ModelConfig.defaults(for: model, dataset: data)
-                config.seed = seed
-                config.cosineDecay = false
-                if let preset, preset.model == model { preset.apply(to: &config) }
-                session = TrainingSession(model: try ModelFactory.make(config), dataset: data)
-                history = []
-                lastLoss = nil
-                event = nil
-                rateWindow = []
-                figureMeans = [:]
-                assembler.invalidate()
-                timeline.clear()
-                watchdog.reset()
-                alert = nil
-            } catch {
-                session = nil
-                post("\(error)")
-            }
-            dirty = true
-        case .setPaused(let p):
-            // Resuming from a rewound state branches the timeline there.
-            if !p { timeline.branch() }
-            paused = p
-            rateWindow = []
-            dirty = true
-        case .step:
-            if let session { record(session.step(), session) }
-            dirty = true
-        case .scaleLearningRate(let f):
-            if let session {
-                session.setLearningRate(min(1, max(TrainingSession.minimumLearningRate, session.baseLearningRate * f)))
-                post(String(format: "learning rate %.1e", session.baseLearningRate))
-            }
-            dirty = true
-        case .setGeometry(let g):
-            geometry = g
-            assembler.invalidate(geometry: g)
-            dirty = true
-        case .setSpecialView(let i):
-            specialIndex = i
-            dirty = true
-        case .timelineStep(let step):
-            guard let session else { return }
-            paused = true
-            if timeline.shown == nil { timeline.record(Timeline.capture(session, loss: lastLoss, historyCount: history.count)) }
-            if let e = timeline.move(step) { restore(e, into: session) }
-            dirty = true
-        case .rewindToGood:
-            guard let session else { return }
-            guard let a = alert else { post("nothing to rewind: the watchdog has not fired"); return }
-            if let e = timeline.lastGood(before: a.iteration) {
-                let lr = max(TrainingSession.minimumLearningRate, e.learningRate * 0.5)
-                restore(e, into: session, learningRate: lr)
-                post(String(format: "rewound to iter %d, learning rate halved to %.1e", e.iteration, lr))
-            } else {
-                session.setLearningRate(max(TrainingSession.minimumLearningRate, session.baseLearningRate * 0.5))
-                post(String(format: "no good state on the timeline; learning rate halved to %.1e", session.baseLearningRate))
-            }
-            alert = nil
-            watchdog.reset()
-            paused = false
-            dirty = true
-        case .setLearningRate(let lr):
-            session?.setLearningRate(lr)
-            dirty = true
-        case .setScrubbing(let on):
-            scrubbing = on
-            inspectorsChanged = true
-        case .setProbe(let p):
-            probe = p
-            inspectorsChanged = true
-        case .toggleModelOption:
-            guard let session else { return }
-            post(session.model.flipSwitch() ?? "\(session.config.kind.rawValue) has no switch for g")
-            dirty = true
-        case .scaleModelKnob(let factor):
-            guard let session else { return }
-            post(session.model.scaleKnob(by: factor) ?? "\(session.config.kind.rawValue) has no knob for [ and ]")
-            dirty = true
-        case .save(let path):
-            guard let session else { return }
-            do {
-                try Checkpoint(session: session).write(to: path)
-                post("saved \(path)")
-            } catch {
-                post("save failed: \(error)")
-            }
-        case .load(let path):
-            do {
-                let loaded = try Checkpoint.read(from: path).makeSession()
-                if let session, loaded.config.kind != session.config.kind || loaded.dataset != session.dataset {
-                    post("\(path) holds \(loaded.config.kind.rawValue) on \(loaded.dataset.name); switch to it first")
-                    return
-                }
-                session = loaded
-                assembler.invalidate()
-                timeline.clear()
-                watchdog.reset()
-                alert = nil
-                history = []
-                event = nil
-                rateWindow = []
-                dirty = true
-                post("loaded \(path) (iteration \(loaded.iteration))")
-            } catch {
-                post("load failed: \(error)")
-            }
-        }
-    }
-
-    /// The checkpoint file the `s`/`o` keys use for a model and dataset.
-    package static func defaultCheckpointPath(model: ModelKind, dataset: String) -> String {
-        let safe = dataset.hasPrefix("csv:") ? "csv" : dataset
-        return "flowlab-\(model.rawValue)-\(safe).json"
-    }
 }
