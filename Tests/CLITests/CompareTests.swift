@@ -21,7 +21,7 @@ struct CompareTests {
         let r = try Self.row(.nsf, seed: 3)
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.jsonLine.utf8)) as? [String: Any])
         for key in ["model", "dataset", "iters", "seconds", "test_nll", "entropy_floor", "energy_distance",
-                    "parameters", "seed", "gap"] {
+                    "parameters", "seed", "gap", "sample_kl", "sample_kl_estimator"] {
             #expect(obj[key] != nil, "missing \(key)")
         }
         #expect(obj["model"] as? String == "nsf" && obj["seed"] as? Int == 3 && obj["iters"] as? Int == 5)

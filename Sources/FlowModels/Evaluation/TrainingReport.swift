@@ -48,6 +48,10 @@ package struct TrainingReport: Sendable {
         r.set("test_nll", .double(Evaluation.testNLL(model, dataset: session.dataset)))
         r.set("entropy_floor", .double(session.dataset.entropyFloor))
         r.set("energy_distance", .double(Evaluation.energyDistance(model, dataset: session.dataset)))
+        if let kl = SampleKL.estimate(model, dataset: session.dataset) {
+            r.set("sample_kl", .double(kl))
+            r.set("sample_kl_estimator", .string(SampleKL.name))
+        }
         if case .csv(let c) = session.dataset {
             // A user's table: fit vs held-out (overfitting shows as a gap), and the plain
             // reference, a Gaussian KDE (Scott) fitted on the same training split.
