@@ -164,6 +164,14 @@ enum ModelBench {
             let session = TrainingSession(model: try ModelFactory.make(c), dataset: .toy(.eightGaussians))
             let t = timer.secondsPerCall { session.step() }
             rows.append(BenchRow(group: kind.rawValue, name: "train iteration, batch \(batch)", value: t * 1e6, unit: "µs"))
+            // The same with data-parallel shards on two threads (`train --threads 2`).
+            if ProcessInfo.processInfo.activeProcessorCount > 1 {
+                let twin = TrainingSession(model: try ModelFactory.make(c), dataset: .toy(.eightGaussians))
+                try twin.useShards(2, runner: concurrentShards)
+                let t2 = timer.secondsPerCall { twin.step() }
+                rows.append(BenchRow(group: kind.rawValue, name: "train iteration, batch \(batch), 2 threads", value: t2 * 1e6, unit: "µs"))
+                rows.append(BenchRow(group: kind.rawValue, name: "2-thread speed-up, batch \(batch)", value: t / t2, unit: "x"))
+            }
         }
         let model = try ModelFactory.make(ModelConfig.defaults(for: kind))
         var rng = Xoshiro256(seed: 3)
