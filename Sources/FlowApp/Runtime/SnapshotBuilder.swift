@@ -49,6 +49,7 @@ package enum SnapshotBuilder {
         snap.specialViewNames = session.model.views.map(\.title)
         snap.controls = ControlReading.of(session.model)
         snap.viewBox = session.dataset.viewBox
+        snap.parameterCount = session.model.parameters.reduce(0) { $0 + $1.value.count }
         if case .csv(let c) = session.dataset {
             snap.columns = c.columns
             snap.skippedRows = c.skippedRows

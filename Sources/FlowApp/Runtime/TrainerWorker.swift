@@ -73,11 +73,12 @@ package final class TrainerWorker: @unchecked Sendable {
     var watchdog = Watchdog()
     var alert: WatchdogAlert?
 
-    package init(model: ModelKind, dataset: String, seed: UInt64, geometry: PlotGeometry, paused: Bool = false) {
+    package init(model: ModelKind, dataset: String, seed: UInt64, geometry: PlotGeometry, paused: Bool = false,
+                 generation: Int = 0) {
         self.geometry = geometry
         self.assembler = IncrementalSnapshot(geometry: geometry)
         self.paused = paused
-        commands = [.restart(model: model, dataset: dataset, seed: seed)]
+        commands = [.restart(model: model, dataset: dataset, seed: seed, generation: generation)]
     }
 
     package func start() {

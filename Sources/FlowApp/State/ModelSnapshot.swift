@@ -62,6 +62,8 @@ package struct ModelSnapshot: Sendable, Equatable {
     package var timeline: TimelineReading?
     /// The watchdog's latest alert (training diverged and was paused).
     package var watchdog: WatchdogAlert?
+    /// The model's trainable parameter count (the compare view's leaderboard).
+    package var parameterCount: Int?
 
     package init(model: ModelKind, dataset: String, seed: UInt64) {
         self.model = model
