@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import SnapshotTesting
 import FlowApp
 import FlowModels
 import FlowRender
@@ -65,6 +66,18 @@ struct SplitCompareTests {
             #expect(l.status.isEmpty && l.special.isEmpty)
             #expect(l.density.width == l.compareDensity.width || abs(l.density.width - l.compareDensity.width) == 1)
         }
+    }
+
+    /// Whole-screen references of the compare view after seeded training, at both sizes
+    /// (recorded with SNAPSHOT_TESTING_RECORD=missing; CI runs with =never).
+    @Test(arguments: [Size(width: 160, height: 48), Size(width: 80, height: 24)])
+    func compareFrame(_ size: Size) throws {
+        let o = HeadlessExplorer.Options(model: .realnvp, dataset: "8gaussians", iterations: 120, size: size)
+        let frame = try HeadlessExplorer.compareFrame(o, right: .nsf)
+        let text = frame.text
+        #expect(text.contains("realnvp density") && text.contains("nsf density") && text.contains("Leaderboard"))
+        assertSnapshot(of: text, as: .lines, named: "realnvp-vs-nsf-8gaussians-\(size.width)x\(size.height)")
+        #expect(try HeadlessExplorer.compareFrame(o, right: .nsf) == frame)
     }
 
     static func make(_ backend: ScriptedBackend) -> ExplorerLoop {

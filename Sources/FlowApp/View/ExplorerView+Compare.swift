@@ -84,7 +84,7 @@ package struct Leaderboard: Widget {
     package func render(in area: Rect, on frame: inout Frame) {
         guard !area.isEmpty, let right = state.compareModel else { return }
         let caps = state.capabilities
-        let floor = state.snapshot?.entropyFloor.map { String(format: " floor %.3f ", $0) } ?? ""
+        let floor = state.snapshot?.entropyFloor.map { String(format: " (floor %.3f)", $0) } ?? ""
         Panel(title: "Leaderboard" + floor, capabilities: caps).render(in: area, on: &frame)
         let inner = Panel.inner(area)
         guard !inner.isEmpty else { return }
