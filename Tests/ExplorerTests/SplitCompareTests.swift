@@ -98,7 +98,7 @@ struct SplitCompareTests {
         #expect(ExplorerLoopTests.turns(loop) { backend.lastText.contains("glow density") })
         let text = backend.lastText
         #expect(text.contains("realnvp density") && text.contains("glow density"))
-        #expect(text.contains("Leaderboard") && text.contains("Test NLL"))
+        #expect(text.contains("Leaderboard") && text.contains("NLL") && text.contains("E-dist"))
         #expect(text.contains("realnvp vs glow on moons"))
         #expect(!text.contains("Status"))
         #expect(text.contains("Target: moons") == (size.width >= 120))

@@ -134,6 +134,7 @@ package final class ExplorerLoop {
             compareWorker?.send(.setGeometry(ExplorerLayout.compareGeometry(for: state)))
         case .startCompare(let generation):
             guard let model = state.compareModel else { return }
+            worker.send(.setMeasuringEnergyDistance(true))
             if let w = compareWorker {
                 w.send(.restart(model: model, dataset: state.dataset, seed: state.seed, generation: generation))
                 w.send(.setPaused(state.paused))
@@ -141,10 +142,12 @@ package final class ExplorerLoop {
                 let w = TrainerWorker(model: model, dataset: state.dataset, seed: state.seed,
                                       geometry: ExplorerLayout.compareGeometry(for: state), paused: state.paused,
                                       generation: generation)
+                w.send(.setMeasuringEnergyDistance(true))
                 compareWorker = w
                 if started { w.start() }
             }
         case .stopCompare:
+            worker.send(.setMeasuringEnergyDistance(false))
             compareWorker?.stop()
             compareWorker = nil
         case .save:

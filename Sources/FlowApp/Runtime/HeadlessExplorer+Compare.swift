@@ -28,9 +28,11 @@ extension HeadlessExplorer {
             }
             let target = g.targetPixels.width > 0
                 ? TargetField.compute(dataset, pixels: Size2(g.targetPixels.width, g.targetPixels.height), box: dataset.viewBox) : nil
-            return SnapshotBuilder.build(session: session, geometry: g, target: target,
-                                         lossHistory: LossHistory.downsample(history, to: 200), lastLoss: history.last,
-                                         itersPerSecond: nil, specialIndex: 0, event: nil, figures: figures)
+            var snap = SnapshotBuilder.build(session: session, geometry: g, target: target,
+                                             lossHistory: LossHistory.downsample(history, to: 200), lastLoss: history.last,
+                                             itersPerSecond: nil, specialIndex: 0, event: nil, figures: figures)
+            snap.energyDistance = SnapshotBuilder.energyDistance(snap.samples, reference: SnapshotBuilder.energyReference(dataset))
+            return snap
         }
         state.snapshot = try snapshot(o.model, ExplorerLayout.geometry(for: state))
         state.compareSnapshot = try snapshot(right, ExplorerLayout.compareGeometry(for: state))

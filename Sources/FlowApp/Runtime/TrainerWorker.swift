@@ -34,6 +34,8 @@ package final class TrainerWorker: @unchecked Sendable {
         case rewindToGood
         /// Sets the learning rate as given (lesson presets, tests).
         case setLearningRate(Float)
+        /// Measure each snapshot's energy distance to the data (the compare view's leaderboard).
+        case setMeasuringEnergyDistance(Bool)
     }
 
     let lock = NSLock()
@@ -72,6 +74,9 @@ package final class TrainerWorker: @unchecked Sendable {
     var timeline = Timeline()
     var watchdog = Watchdog()
     var alert: WatchdogAlert?
+    var measuresEnergyDistance = false
+    /// The energy distance's data points, for the dataset named.
+    var energyReference: (dataset: String, points: Matrix)?
 
     package init(model: ModelKind, dataset: String, seed: UInt64, geometry: PlotGeometry, paused: Bool = false,
                  generation: Int = 0) {
@@ -222,6 +227,12 @@ package final class TrainerWorker: @unchecked Sendable {
         snap.probe = probe.map { SnapshotBuilder.probeReading(session.model, at: $0) }
         snap.timeline = timeline.reading
         snap.watchdog = alert
+        if measuresEnergyDistance {
+            if energyReference?.dataset != session.dataset.name {
+                energyReference = (session.dataset.name, SnapshotBuilder.energyReference(session.dataset))
+            }
+            snap.energyDistance = SnapshotBuilder.energyDistance(snap.samples, reference: energyReference!.points)
+        }
         let cost = now() - t0
         // Up to 30 snapshots/s, spending at most about a third of the time on them.
         snapshotInterval = min(1, max(1.0 / 30, 2 * cost))

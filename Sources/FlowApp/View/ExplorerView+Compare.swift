@@ -58,8 +58,9 @@ extension ExplorerView {
     }
 }
 
-/// The compare view's leaderboard: a row per model (test NLL, gap to the entropy floor,
-/// iterations/s, parameters, NFE where the model reports one), columns dropped from the right
+/// The compare view's leaderboard: a row per model (test NLL, gap to the entropy floor, energy
+/// distance of the samples to the data, iterations/s, parameters, NFE where the model reports
+/// one), columns dropped from the right
 /// when the panel is narrow; below, when there is room, each model's loss history.
 package struct Leaderboard: Widget {
     package var state: ExplorerState
@@ -68,12 +69,13 @@ package struct Leaderboard: Widget {
 
     /// The columns: header, width, and the cell for a snapshot.
     static var columns: [(header: String, width: Int, cell: (ModelSnapshot) -> String)] { [
-        ("Iter", 7, { String($0.iteration) }),
-        ("Test NLL", 9, { StatusPanel.format($0.testNLL, "%.3f") }),
-        ("Gap", 8, { s in s.entropyFloor.flatMap { f in s.testNLL.map { String(format: "%+.3f", $0 - f) } } ?? "—" }),
-        ("it/s", 6, { s in s.itersPerSecond.map { String(format: "%.0f", $0) } ?? "—" }),
+        ("Iter", 6, { String($0.iteration) }),
+        ("NLL", 7, { StatusPanel.format($0.testNLL, "%.3f") }),
+        ("Gap", 7, { s in s.entropyFloor.flatMap { f in s.testNLL.map { String(format: "%+.3f", $0 - f) } } ?? "—" }),
+        ("E-dist", 7, { s in StatusPanel.format(s.energyDistance, "%.4f") }),
+        ("it/s", 5, { s in s.itersPerSecond.map { String(format: "%.0f", $0) } ?? "—" }),
         ("Params", 7, { s in s.parameterCount.map(Leaderboard.count) ?? "—" }),
-        ("NFE", 5, { s in s.figures.first { $0.key.id == "nfe_forward" }.map { String(format: "%.0f", $0.value) } ?? "—" }),
+        ("NFE", 4, { s in s.figures.first { $0.key.id == "nfe_forward" }.map { String(format: "%.0f", $0.value) } ?? "—" }),
     ] }
 
     /// 12345 → "12.3k".
@@ -84,7 +86,7 @@ package struct Leaderboard: Widget {
     package func render(in area: Rect, on frame: inout Frame) {
         guard !area.isEmpty, let right = state.compareModel else { return }
         let caps = state.capabilities
-        let floor = state.snapshot?.entropyFloor.map { String(format: " (floor %.3f)", $0) } ?? ""
+        let floor = state.snapshot?.entropyFloor.map { String(format: " (test NLL; floor %.3f)", $0) } ?? ""
         Panel(title: "Leaderboard" + floor, capabilities: caps).render(in: area, on: &frame)
         let inner = Panel.inner(area)
         guard !inner.isEmpty else { return }
