@@ -159,7 +159,9 @@ package final class ExplorerLoop {
         case .scaleModelKnob(let f): worker.send(.scaleModelKnob(f))
         case .setScrubbing(let on): worker.send(.setScrubbing(on))
         case .setProbe(let p): worker.send(.setProbe(p))
-        case .timelineStep(let k): worker.send(.timelineStep(k))
+        case .timelineStep(let k):
+            worker.send(.timelineStep(k))
+            compareWorker?.send(.setPaused(true))  // the state shows paused: both are
         case .rewindToGood: worker.send(.rewindToGood)
         case .quit: break
         }
