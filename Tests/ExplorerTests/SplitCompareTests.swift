@@ -117,4 +117,25 @@ struct SplitCompareTests {
         #expect(ExplorerLoopTests.turns(loop) { backend.lastText.contains("Status") && !backend.lastText.contains("Leaderboard") })
         #expect(!loop.state.comparing)
     }
+
+    /// m then M while comparing: the right-hand side shows the last run only, and a resize
+    /// reaches the second worker (its density at the new panel's resolution).
+    @Test func staleCompareRunsAreDroppedAndResizeReachesBothWorkers() {
+        let backend = ScriptedBackend(size: Size(width: 160, height: 48))
+        let loop = Self.make(backend)
+        loop.start()
+        defer { loop.stop() }
+        backend.events = [.key("c"), .key("m"), .key("M")]
+        #expect(ExplorerLoopTests.turns(loop) { loop.state.compareSnapshot != nil })
+        #expect(loop.state.compareGeneration == 3 && loop.state.compareSnapshot?.generation == 3)
+        #expect(loop.state.compareModel == .glow && loop.state.compareSnapshot?.model == .glow)
+        backend.events = [.resize(Size(width: 80, height: 24))]
+        #expect(ExplorerLoopTests.turns(loop) {
+            let want = ExplorerLayout.compareGeometry(for: loop.state).densityPixels
+            return loop.state.size.width == 80 && loop.state.compareSnapshot?.density?.width == want.width
+                && loop.state.compareSnapshot?.density?.height == want.height
+                && loop.state.snapshot?.density?.width == ExplorerLayout.geometry(for: loop.state).densityPixels.width
+        })
+        #expect(backend.frames.last?.size == Size(width: 80, height: 24) && backend.lastText.contains("Leaderboard"))
+    }
 }
