@@ -148,7 +148,8 @@ package final class ExplorerLoop {
             }
         case .stopCompare:
             worker.send(.setMeasuringEnergyDistance(false))
-            compareWorker?.stop()
+            // Not waiting: a slow step (FFJORD) must not freeze the screen; no snapshot of it is read again.
+            compareWorker?.requestStop()
             compareWorker = nil
         case .save:
             worker.send(.save(path: TrainerWorker.defaultCheckpointPath(model: state.model, dataset: state.dataset)))

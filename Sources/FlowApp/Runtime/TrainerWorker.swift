@@ -120,6 +120,12 @@ package final class TrainerWorker: @unchecked Sendable {
         if thread != nil { _ = done.wait(timeout: .now() + 1) }
     }
 
+    /// Asks the thread to stop after its current step, without waiting (the thread keeps the
+    /// worker alive until then).
+    package func requestStop() {
+        lock.lock(); stopRequested = true; lock.unlock()
+    }
+
     func post(_ message: String) {
         lock.lock(); messages.append(message); lock.unlock()
     }
