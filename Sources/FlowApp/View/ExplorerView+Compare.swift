@@ -50,7 +50,7 @@ extension ExplorerView {
                 drawAxes(viewBox, columns: snap.columns, in: panel, caps: caps, on: &frame)
             }
         }
-        Leaderboard(state: state).render(in: layout.leaderboard, on: &frame)
+        CompareLeaderboard(state: state).render(in: layout.leaderboard, on: &frame)
         renderKeys(state, layout: layout, on: &frame)
         if state.showHelp {
             HelpOverlay(title: "FlowLab keys", rows: Keymap.helpRows, capabilities: caps).render(in: frame.area, on: &frame)
@@ -62,7 +62,7 @@ extension ExplorerView {
 /// distance of the samples to the data, iterations/s, parameters, NFE where the model reports
 /// one), columns dropped from the right
 /// when the panel is narrow; below, when there is room, each model's loss history.
-package struct Leaderboard: Widget {
+package struct CompareLeaderboard: Widget {
     package var state: ExplorerState
 
     package init(state: ExplorerState) { self.state = state }
@@ -74,7 +74,7 @@ package struct Leaderboard: Widget {
         ("Gap", 7, { s in s.entropyFloor.flatMap { f in s.testNLL.map { String(format: "%+.3f", $0 - f) } } ?? "—" }),
         ("E-dist", 7, { s in StatusPanel.format(s.energyDistance, "%.4f") }),
         ("it/s", 5, { s in s.itersPerSecond.map { String(format: "%.0f", $0) } ?? "—" }),
-        ("Params", 7, { s in s.parameterCount.map(Leaderboard.count) ?? "—" }),
+        ("Params", 7, { s in s.parameterCount.map(CompareLeaderboard.count) ?? "—" }),
         ("NFE", 4, { s in s.figures.first { $0.key.id == "nfe_forward" }.map { String(format: "%.0f", $0.value) } ?? "—" }),
     ] }
 
