@@ -34,6 +34,18 @@ tmux send-keys -t "$SESSION" m
 wait_for "Model    glow" 10 || fail "m did not switch the model to glow"
 echo "m switched the model"
 
+# c: a second model side by side (the next one, nsf), with a leaderboard; m picks another; c again: one model.
+tmux send-keys -t "$SESSION" c
+wait_for "nsf density" 20 || fail "c did not show the compare view"
+grep -q "Leaderboard" "$WORK/screen.txt" || fail "c: no leaderboard"
+grep -q "glow density" "$WORK/screen.txt" || fail "c: the left model is not shown"
+tmux send-keys -t "$SESSION" m
+wait_for "ffjord density" 20 || fail "m did not change the right-hand model while comparing"
+tmux send-keys -t "$SESSION" c
+wait_for "Model    glow" 10 || fail "c again did not return to one model"
+! grep -q "Leaderboard" "$WORK/screen.txt" || fail "c again left the leaderboard on screen"
+echo "c compared glow with nsf, m picked ffjord, c went back"
+
 tmux send-keys -t "$SESSION" '?'
 wait_for "FlowLab keys" 5 || fail "? did not show help"
 tmux send-keys -t "$SESSION" '?'

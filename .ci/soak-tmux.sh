@@ -40,7 +40,7 @@ exit_status() {  # exit_status SECONDS: waits for the rc file
 }
 
 # Every key the explorer binds (but q), some it does not, and special keys by tmux name.
-KEYS=(space n r m M d D + = - _ l t v '?' h s o e g '[' ']' x z 1 9 '!' '#' '/' 'é' Enter Tab Escape BSpace Up Down Left Right PageUp Home F1 F5)
+KEYS=(space n r m M d D c + = - _ l t v '?' h s o e g '[' ']' x z 1 9 '!' '#' '/' 'é' Enter Tab Escape BSpace Up Down Left Right PageUp Home F1 F5)
 
 start
 echo "soak: ${DURATION}s of random keys and resizes (pid $PID)"

@@ -11,6 +11,9 @@ package final class ExplorerLoop {
     package private(set) var state: ExplorerState
     let backend: any TerminalBackend
     let worker: TrainerWorker
+    /// The compare view's right-hand model (`c`): a second worker on its own thread.
+    private(set) var compareWorker: TrainerWorker?
+    private var started = false
     /// `--autoplay S`: the course moves to the next lesson every S seconds.
     let autoplay: Double?
     private var lastLessonChange = Date.timeIntervalSinceReferenceDate
@@ -43,10 +46,17 @@ package final class ExplorerLoop {
     }
 
     /// Starts training on the worker thread (`run` does this; tests driving `turn` call it).
-    package func start() { worker.start() }
+    package func start() {
+        started = true
+        worker.start()
+        compareWorker?.start()
+    }
 
-    /// Stops the worker thread and waits for it.
-    package func stop() { worker.stop() }
+    /// Stops the worker threads and waits for them.
+    package func stop() {
+        worker.stop()
+        compareWorker?.stop()
+    }
 
     /// One turn: at most one input event, the clocks (scrubber animation, lesson autoplay), the newest snapshot and
     /// messages, then a frame if anything changed.
@@ -78,6 +88,10 @@ package final class ExplorerLoop {
         }
         if let snap = worker.takeSnapshot() { dispatch(.snapshot(snap)) }
         for m in worker.takeMessages() { dispatch(.message(m)) }
+        if let w = compareWorker {
+            if let snap = w.takeSnapshot() { dispatch(.compareSnapshot(snap)) }
+            for m in w.takeMessages() { dispatch(.message(m)) }
+        }
         if needsDraw { draw() }
     }
 
@@ -107,11 +121,36 @@ package final class ExplorerLoop {
             worker.send(.restart(model: state.model, dataset: state.dataset, seed: state.seed, generation: generation,
                                  preset: state.preset))
             worker.send(.setPaused(state.paused))
-        case .step: worker.send(.step)
-        case .setPaused(let p): worker.send(.setPaused(p))
+        case .step:
+            worker.send(.step)
+            compareWorker?.send(.step)
+        case .setPaused(let p):
+            worker.send(.setPaused(p))
+            compareWorker?.send(.setPaused(p))
         case .scaleLearningRate(let f): worker.send(.scaleLearningRate(f))
         case .setSpecialView(let i): worker.send(.setSpecialView(i))
-        case .relayout: worker.send(.setGeometry(ExplorerLayout.geometry(for: state)))
+        case .relayout:
+            worker.send(.setGeometry(ExplorerLayout.geometry(for: state)))
+            compareWorker?.send(.setGeometry(ExplorerLayout.compareGeometry(for: state)))
+        case .startCompare(let generation):
+            guard let model = state.compareModel else { return }
+            worker.send(.setMeasuringEnergyDistance(true))
+            if let w = compareWorker {
+                w.send(.restart(model: model, dataset: state.dataset, seed: state.seed, generation: generation))
+                w.send(.setPaused(state.paused))
+            } else {
+                let w = TrainerWorker(model: model, dataset: state.dataset, seed: state.seed,
+                                      geometry: ExplorerLayout.compareGeometry(for: state), paused: state.paused,
+                                      generation: generation)
+                w.send(.setMeasuringEnergyDistance(true))
+                compareWorker = w
+                if started { w.start() }
+            }
+        case .stopCompare:
+            worker.send(.setMeasuringEnergyDistance(false))
+            // Not waiting: a slow step (FFJORD) must not freeze the screen; no snapshot of it is read again.
+            compareWorker?.requestStop()
+            compareWorker = nil
         case .save:
             worker.send(.save(path: TrainerWorker.defaultCheckpointPath(model: state.model, dataset: state.dataset)))
         case .load:
@@ -121,7 +160,9 @@ package final class ExplorerLoop {
         case .scaleModelKnob(let f): worker.send(.scaleModelKnob(f))
         case .setScrubbing(let on): worker.send(.setScrubbing(on))
         case .setProbe(let p): worker.send(.setProbe(p))
-        case .timelineStep(let k): worker.send(.timelineStep(k))
+        case .timelineStep(let k):
+            worker.send(.timelineStep(k))
+            compareWorker?.send(.setPaused(true))  // the state shows paused: both are
         case .rewindToGood: worker.send(.rewindToGood)
         case .quit: break
         }

@@ -33,6 +33,27 @@ package enum SnapshotBuilder {
         return snap
     }
 
+    /// Points of the energy distance in the compare view's leaderboard: few, as it is
+    /// quadratic (a few ms per snapshot).
+    package static let energyDistanceCount = 500
+
+    /// The fixed-seed data points the leaderboard's energy distance compares with (held-out
+    /// points for a CSV).
+    package static func energyReference(_ dataset: Dataset) -> Matrix {
+        if case .csv(let c) = dataset { return c.test.rows > energyDistanceCount ? c.test.rows(0..<energyDistanceCount) : c.test }
+        var rng = Xoshiro256(seed: Evaluation.energyDistanceSeed &+ 1)
+        return dataset.sample(count: energyDistanceCount, using: &rng)
+    }
+
+    /// The energy distance of (the first `energyDistanceCount` of) a snapshot's samples to the
+    /// reference points; nil without samples.
+    package static func energyDistance(_ samples: [Point2], reference: Matrix) -> Double? {
+        let n = min(samples.count, energyDistanceCount)
+        guard n > 1, reference.rows > 1 else { return nil }
+        let a = Matrix(rows: n, cols: 2, storage: samples.prefix(n).flatMap { [Float($0.x), Float($0.y)] })
+        return Evaluation.energyDistance(a, reference)
+    }
+
     /// The cheap fields: iteration, rates, loss, learning rate, history, events.
     package static func status(session: TrainingSession, target: FieldGrid?, lossHistory: [Double], lastLoss: Double?,
                               itersPerSecond: Double?, event: String?, figures: Figures) -> ModelSnapshot {
@@ -49,6 +70,7 @@ package enum SnapshotBuilder {
         snap.specialViewNames = session.model.views.map(\.title)
         snap.controls = ControlReading.of(session.model)
         snap.viewBox = session.dataset.viewBox
+        snap.parameterCount = session.model.parameters.reduce(0) { $0 + $1.value.count }
         if case .csv(let c) = session.dataset {
             snap.columns = c.columns
             snap.skippedRows = c.skippedRows

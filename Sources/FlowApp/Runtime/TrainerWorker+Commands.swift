@@ -76,6 +76,9 @@ extension TrainerWorker {
             watchdog.reset()
             paused = false
             dirty = true
+        case .setMeasuringEnergyDistance(let on):
+            measuresEnergyDistance = on
+            dirty = true
         case .setLearningRate(let lr):
             session?.setLearningRate(lr)
             dirty = true

@@ -34,6 +34,8 @@ package final class TrainerWorker: @unchecked Sendable {
         case rewindToGood
         /// Sets the learning rate as given (lesson presets, tests).
         case setLearningRate(Float)
+        /// Measure each snapshot's energy distance to the data (the compare view's leaderboard).
+        case setMeasuringEnergyDistance(Bool)
     }
 
     let lock = NSLock()
@@ -72,12 +74,16 @@ package final class TrainerWorker: @unchecked Sendable {
     var timeline = Timeline()
     var watchdog = Watchdog()
     var alert: WatchdogAlert?
+    var measuresEnergyDistance = false
+    /// The energy distance's data points, for the dataset named.
+    var energyReference: (dataset: String, points: Matrix)?
 
-    package init(model: ModelKind, dataset: String, seed: UInt64, geometry: PlotGeometry, paused: Bool = false) {
+    package init(model: ModelKind, dataset: String, seed: UInt64, geometry: PlotGeometry, paused: Bool = false,
+                 generation: Int = 0) {
         self.geometry = geometry
         self.assembler = IncrementalSnapshot(geometry: geometry)
         self.paused = paused
-        commands = [.restart(model: model, dataset: dataset, seed: seed)]
+        commands = [.restart(model: model, dataset: dataset, seed: seed, generation: generation)]
     }
 
     package func start() {
@@ -112,6 +118,12 @@ package final class TrainerWorker: @unchecked Sendable {
     package func stop() {
         lock.lock(); stopRequested = true; lock.unlock()
         if thread != nil { _ = done.wait(timeout: .now() + 1) }
+    }
+
+    /// Asks the thread to stop after its current step, without waiting (the thread keeps the
+    /// worker alive until then).
+    package func requestStop() {
+        lock.lock(); stopRequested = true; lock.unlock()
     }
 
     func post(_ message: String) {
@@ -221,6 +233,12 @@ package final class TrainerWorker: @unchecked Sendable {
         snap.probe = probe.map { SnapshotBuilder.probeReading(session.model, at: $0) }
         snap.timeline = timeline.reading
         snap.watchdog = alert
+        if measuresEnergyDistance {
+            if energyReference?.dataset != session.dataset.name {
+                energyReference = (session.dataset.name, SnapshotBuilder.energyReference(session.dataset))
+            }
+            snap.energyDistance = SnapshotBuilder.energyDistance(snap.samples, reference: energyReference!.points)
+        }
         let cost = now() - t0
         // Up to 30 snapshots/s, spending at most about a third of the time on them.
         snapshotInterval = min(1, max(1.0 / 30, 2 * cost))

@@ -44,6 +44,15 @@ package struct ExplorerState: Sendable, Equatable {
     package var lesson: Int?
     /// The lesson's change to the model's defaults, applied when its model (re)starts.
     package var preset: ConfigPreset?
+    /// `c`: the right-hand model of the split compare view, trained on the same dataset and
+    /// seed (nil: one model). While comparing, `m`/`M` change it; the left model stays.
+    package var compareModel: ModelKind?
+    /// The compare run's generation: snapshots of an older one are dropped.
+    package var compareGeneration = 0
+    package var compareSnapshot: ModelSnapshot?
+
+    /// Two models side by side (`c`).
+    package var comparing: Bool { compareModel != nil }
 
     /// The scrubber's stage count in the current snapshot.
     package var scrubCount: Int? { snapshot?.scrub.map { $0.stages.count } }
@@ -106,6 +115,10 @@ package enum Action: Sendable, Equatable {
     /// Tab / Shift-Tab in the course: the next / previous lesson (wrapping), or lesson i.
     case nextLesson, previousLesson
     case goToLesson(Int)
+    /// `c`: a second model on the same dataset and seed, side by side / back to one.
+    case toggleCompare
+    /// A snapshot of the compare run (the right-hand model).
+    case compareSnapshot(ModelSnapshot)
     case quit
     case resize(Size)
     case snapshot(ModelSnapshot)
@@ -133,5 +146,8 @@ package enum Effect: Sendable, Equatable {
     case setProbe(Point2?)
     case timelineStep(Int)
     case rewindToGood
+    /// Start (or restart) the compare run `generation` for `compareModel` on the state's dataset and seed.
+    case startCompare(generation: Int)
+    case stopCompare
     case quit
 }

@@ -48,6 +48,8 @@ package enum Keymap {
                    help: "timeline back / fwd (every \(Timeline.interval) its, ≤ \(Timeline.capacityBytes >> 20) MB); w: undo divergence"),
         KeyBinding([("f", .toggleFullScreen), ("F", .focusNext), (Key.escape, .closeInspectors)], label: "f / F / Esc",
                    help: "focused panel full screen; F: focus next; Esc: off"),
+        // Issue 14: help only, so the footer (and every single-model frame) stays as it was.
+        KeyBinding([("c", .toggleCompare)], help: "compare: a second model side by side (m/M pick it) / back"),
         KeyBinding([(Key.tab, .nextLesson), (Key.backTab, .previousLesson)], label: "Tab / S-Tab",
                    help: "next / previous lesson (flowlab demo)"),
         KeyBinding([("?", .toggleHelp), ("h", .toggleHelp)], help: "show / hide this help", footer: "help"),

@@ -62,6 +62,11 @@ package struct ModelSnapshot: Sendable, Equatable {
     package var timeline: TimelineReading?
     /// The watchdog's latest alert (training diverged and was paused).
     package var watchdog: WatchdogAlert?
+    /// The model's trainable parameter count (the compare view's leaderboard).
+    package var parameterCount: Int?
+    /// Energy distance of the shown samples to fixed-seed data (the compare view's leaderboard;
+    /// nil when not measured).
+    package var energyDistance: Double?
 
     package init(model: ModelKind, dataset: String, seed: UInt64) {
         self.model = model

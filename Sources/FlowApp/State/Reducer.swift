@@ -15,7 +15,14 @@ package enum Reducer {
         case .reset:
             s.snapshot = nil
             s.message = "reset (seed \(s.seed))"
-            return [restart(&s)]
+            return [restart(&s)] + restartCompare(&s)
+        case .nextModel where s.comparing, .previousModel where s.comparing:
+            // Comparing: m/M choose the right-hand model (never the left one); the left stays.
+            var next = cycle(s.modelCycle, from: s.compareModel!, forward: action == .nextModel)
+            if next == s.model && s.modelCycle.count > 1 { next = cycle(s.modelCycle, from: next, forward: action == .nextModel) }
+            s.compareModel = next
+            s.message = nil
+            return restartCompare(&s)
         case .nextModel, .previousModel:
             s.model = cycle(s.modelCycle, from: s.model, forward: action == .nextModel)
             if s.preset?.model != s.model { s.preset = nil }
@@ -27,7 +34,7 @@ package enum Reducer {
             s.dataset = cycle(s.datasetCycle, from: s.dataset, forward: action == .nextDataset)
             s.snapshot = nil
             s.message = nil
-            return [restart(&s)]
+            return [restart(&s)] + restartCompare(&s)
         case .fasterLearning:
             return [.scaleLearningRate(2)]
         case .slowerLearning:
@@ -145,6 +152,9 @@ package enum Reducer {
             var effects: [Effect] = []
             if s.scrubPosition != nil || l.scrub != nil { effects.append(.setScrubbing(l.scrub != nil)) }
             if s.probe != nil || l.probe != nil { effects.append(.setProbe(l.probe)) }
+            if s.comparing { effects.append(.stopCompare) }
+            s.compareModel = nil
+            s.compareSnapshot = nil
             s.lesson = i
             s.model = l.model
             s.dataset = l.dataset
@@ -159,6 +169,26 @@ package enum Reducer {
             s.message = nil
             s.showHelp = false
             return effects + [.setSpecialView(l.view), .relayout, restart(&s), .setPaused(false)]
+        case .toggleCompare:
+            s.fullScreen = false
+            if s.comparing {
+                s.compareModel = nil
+                s.compareSnapshot = nil
+                s.message = nil
+                return [.stopCompare, .relayout]
+            }
+            guard s.lesson == nil else {
+                s.message = "compare is not available in the course"
+                return []
+            }
+            s.compareModel = cycle(s.modelCycle, from: s.model, forward: true)
+            s.message = nil
+            // The layout changes first (the left worker's geometry), then the right run starts.
+            return [.relayout] + restartCompare(&s)
+        case .compareSnapshot(let snap):
+            guard s.comparing, snap.generation == s.compareGeneration else { return [] }
+            s.compareSnapshot = snap
+            return []
         case .quit:
             s.quitRequested = true
             return [.quit]
@@ -190,6 +220,14 @@ package enum Reducer {
     static func restart(_ s: inout ExplorerState) -> Effect {
         s.generation += 1
         return .restart(generation: s.generation)
+    }
+
+    /// A new compare run (the next compare generation) when comparing; nothing otherwise.
+    static func restartCompare(_ s: inout ExplorerState) -> [Effect] {
+        guard s.comparing else { return [] }
+        s.compareGeneration += 1
+        s.compareSnapshot = nil
+        return [.startCompare(generation: s.compareGeneration)]
     }
 
     static func cycle<T: Equatable>(_ items: [T], from current: T, forward: Bool) -> T {

@@ -32,6 +32,11 @@ package struct ExplorerLayout: Sendable, Equatable {
     package private(set) var status: Rect
     /// A lesson's caption panel across the bottom (empty outside the lessons).
     package private(set) var caption: Rect
+    /// The compare view (`c`): the right-hand model's density and samples, and the leaderboard
+    /// (all empty with one model).
+    package private(set) var compareDensity = Rect(x: 0, y: 0, width: 0, height: 0)
+    package private(set) var compareSamples = Rect(x: 0, y: 0, width: 0, height: 0)
+    package private(set) var leaderboard = Rect(x: 0, y: 0, width: 0, height: 0)
 
     package var isTooSmall: Bool { size.width < Self.minimum.width || size.height < Self.minimum.height }
 
@@ -39,6 +44,10 @@ package struct ExplorerLayout: Sendable, Equatable {
     /// the focused panel alone over the plots and the status when it is full screen.
     package init(_ state: ExplorerState) {
         self.init(size: state.size, captionLines: state.lesson.map { Lessons.captionLines($0, width: state.size.width).count } ?? 0)
+        if state.comparing {
+            splitForCompare()
+            return
+        }
         if state.fullScreen, let f = state.focus {
             let body = Rect(x: 0, y: 1, width: size.width, height: (caption.isEmpty ? keys.y : caption.y) - 1)
             let none = Rect(x: 0, y: 0, width: 0, height: 0)
@@ -56,6 +65,47 @@ package struct ExplorerLayout: Sendable, Equatable {
         var s = state
         s.fullScreen = false
         return ExplorerLayout(s).geometry
+    }
+
+    /// The right-hand model's sampling geometry in the compare view (no target: the left
+    /// model's snapshot carries the shared one).
+    package static func compareGeometry(for state: ExplorerState) -> PlotGeometry {
+        let layout = ExplorerLayout(state)
+        let d = heatArea(layout.compareDensity), s = Panel.inner(layout.compareSamples)
+        return PlotGeometry(targetPixels: Size(width: 0, height: 0), densityPixels: Size(width: d.width, height: 2 * d.height),
+                            samplesCells: Size(width: s.width, height: s.height), specialCells: Size(width: 0, height: 0))
+    }
+
+    /// Rows the leaderboard takes: its borders, a header and a row per model.
+    package static let leaderboardRows = 5
+
+    /// The compare view. Wide and tall (≥ 120×32): three columns, the shared target over the
+    /// leaderboard, then each model's density over its samples. Smaller: the two densities side
+    /// by side over a compact leaderboard (target and samples hidden). No model view or status.
+    mutating func splitForCompare() {
+        let none = Rect(x: 0, y: 0, width: 0, height: 0)
+        let body = Rect(x: 0, y: 1, width: size.width, height: max(0, (caption.isEmpty ? keys.y : caption.y) - 1))
+        special = none
+        status = none
+        if size.width >= 120 && body.height >= 30 {
+            let columns = body.columns(3)
+            let left = columns[0].rows(2), a = columns[1].rows(2), b = columns[2].rows(2)
+            target = left[0]
+            leaderboard = left[1]
+            density = a[0]
+            samples = a[1]
+            compareDensity = b[0]
+            compareSamples = b[1]
+        } else {
+            let board = min(Self.leaderboardRows, body.height)
+            leaderboard = Rect(x: body.x, y: body.maxY - board, width: body.width, height: board)
+            let plots = Rect(x: body.x, y: body.y, width: body.width, height: body.height - board).columns(2)
+            target = none
+            samples = none
+            compareSamples = none
+            density = plots[0]
+            compareDensity = plots[1]
+        }
     }
 
     /// A panel's rectangle.

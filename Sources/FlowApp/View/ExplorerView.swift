@@ -14,6 +14,10 @@ package enum ExplorerView {
         }
         let caps = state.capabilities
         renderTitle(state, layout: layout, on: &frame)
+        if state.comparing {
+            renderCompare(state, layout: layout, on: &frame)
+            return caps.unicode ? frame : frame.asciiFolded()
+        }
         let snap = state.snapshot
         // Everything is drawn on the canonical square [-4, 4]²; `viewBox` maps data onto it
         // (the identity for the built-in datasets).
@@ -105,7 +109,7 @@ package enum ExplorerView {
         frame.fill(layout.title, with: Cell(" ", style: style))
         let run = state.paused ? "paused" : "training"
         let dot = caps.unicode ? "·" : "-"
-        var text = " FlowLab \(dot) \(state.model.title) on \(state.dataset) \(dot) \(run)"
+        var text = " FlowLab \(dot) \(headline(state)) \(dot) \(run)"
         if let m = state.message, messageLines(state, layout: layout).isEmpty { text += "  \(dot) \(m)" }
         frame.write(text, x: 0, y: 0, style: Style(foreground: style.foreground, background: style.background,
                                                   bold: true, reverse: style.reverse), clip: layout.title)
@@ -156,7 +160,7 @@ package enum ExplorerView {
         guard let m = state.message else { return [] }
         let dot = state.capabilities.unicode ? "·" : "-"
         let run = state.paused ? "paused" : "training"
-        let base = " FlowLab \(dot) \(state.model.title) on \(state.dataset) \(dot) \(run)  \(dot) "
+        let base = " FlowLab \(dot) \(headline(state)) \(dot) \(run)  \(dot) "
         let width = layout.title.width
         guard base.count + m.count > width else { return [] }
         return wrap(m, width: width - 2, maxLines: 3, ellipsis: state.capabilities.unicode ? "…" : "~").map { " " + $0 }
