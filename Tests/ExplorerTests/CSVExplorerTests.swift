@@ -51,7 +51,7 @@ struct CSVExplorerTests {
         let path = try Self.geyserCSV("fields")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let data = try Dataset(name: "csv:" + path)
-        let px = Size2(60, 40)
+        let px = Size(width: 60, height: 40)
         let finite = { (f: FieldGrid) in f.logValues.filter(\.isFinite).count }
         #expect(finite(TargetField.compute(data, pixels: px, box: data.viewBox)) > 100)
         #expect(finite(TargetField.compute(data, pixels: px, box: 4)) == 0)  // what the fixed box showed

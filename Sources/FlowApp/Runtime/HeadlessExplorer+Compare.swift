@@ -27,7 +27,7 @@ extension HeadlessExplorer {
                 for (k, v) in m.figures { figures[k] = (figures[k] ?? v) * 0.9 + v * 0.1 }
             }
             let target = g.targetPixels.width > 0
-                ? TargetField.compute(dataset, pixels: Size2(g.targetPixels.width, g.targetPixels.height), box: dataset.viewBox) : nil
+                ? TargetField.compute(dataset, pixels: g.targetPixels, box: dataset.viewBox) : nil
             var snap = SnapshotBuilder.build(session: session, geometry: g, target: target,
                                              lossHistory: LossHistory.downsample(history, to: 200), lastLoss: history.last,
                                              itersPerSecond: nil, specialIndex: 0, event: nil, figures: figures)

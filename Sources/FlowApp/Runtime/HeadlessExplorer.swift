@@ -79,7 +79,7 @@ package enum HeadlessExplorer {
         let layout = ExplorerLayout(state)
         if !layout.isTooSmall {
             let g = layout.geometry
-            let target = TargetField.compute(session.dataset, pixels: Size2(g.targetPixels.width, g.targetPixels.height),
+            let target = TargetField.compute(session.dataset, pixels: g.targetPixels,
                                              box: session.dataset.viewBox)
             state.snapshot = SnapshotBuilder.build(session: session, geometry: g, target: target,
                                                    lossHistory: LossHistory.downsample(history, to: 200),

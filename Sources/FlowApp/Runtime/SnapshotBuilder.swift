@@ -100,7 +100,7 @@ package enum SnapshotBuilder {
         }
         var rng = Xoshiro256(seed: sampleSeed &+ 1)
         let many = model.sample(count: 10_000, using: &rng)
-        return (TargetField.histogram(many, pixels: Size2(px.width, px.height), box: box), true)
+        return (TargetField.histogram(many, pixels: px, box: box), true)
     }
 
     /// The scrubber's track (fixed data points and seed), nil when the model has none.

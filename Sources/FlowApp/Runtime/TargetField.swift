@@ -1,5 +1,6 @@
 import Foundation
 import FlowCore
+import FlowRender
 import FlowData
 import FlowModels
 
@@ -9,12 +10,12 @@ package enum TargetField {
     package static let histogramSamples = 60_000
     package static let seed: UInt64 = 0x7A26E7
 
-    package static func compute(_ dataset: Dataset, pixels: Size2, box: Double) -> FieldGrid {
+    package static func compute(_ dataset: Dataset, pixels: Size, box: Double) -> FieldGrid {
         compute(dataset, pixels: pixels, box: ViewBox.square(box))
     }
 
     /// The target over a view box (a CSV's fitted rectangle).
-    package static func compute(_ dataset: Dataset, pixels: Size2, box: ViewBox) -> FieldGrid {
+    package static func compute(_ dataset: Dataset, pixels: Size, box: ViewBox) -> FieldGrid {
         let (w, h) = (pixels.width, pixels.height)
         guard w > 0, h > 0 else { return FieldGrid(width: 0, height: 0, logValues: []) }
         if case .energy(let target) = dataset {
@@ -33,12 +34,12 @@ package enum TargetField {
     }
 
     /// Log of the histogram density (count / (n · cell area)); −inf in empty cells.
-    package static func histogram(_ points: Matrix, pixels: Size2, box: Double) -> FieldGrid {
+    package static func histogram(_ points: Matrix, pixels: Size, box: Double) -> FieldGrid {
         histogram(points, pixels: pixels, box: ViewBox.square(box))
     }
 
     /// The histogram over a view box; for [−L, L]² the arithmetic is that of the square box.
-    package static func histogram(_ points: Matrix, pixels: Size2, box: ViewBox) -> FieldGrid {
+    package static func histogram(_ points: Matrix, pixels: Size, box: ViewBox) -> FieldGrid {
         let (w, h) = (pixels.width, pixels.height)
         let left = box.centerX - box.halfWidth, top = box.centerY + box.halfHeight
         let (hx, hy) = (box.halfWidth, box.halfHeight)
@@ -55,9 +56,3 @@ package enum TargetField {
     }
 }
 
-/// A plain width × height pair (keeps FlowRender out of the model-facing API).
-package struct Size2: Sendable, Equatable, Hashable {
-    package var width: Int
-    package var height: Int
-    package init(_ width: Int, _ height: Int) { self.width = width; self.height = height }
-}

@@ -213,7 +213,7 @@ package final class TrainerWorker: @unchecked Sendable {
         let t0 = now()
         let key = "\(session.dataset.name)|\(geometry.targetPixels)"
         if key != targetKey {
-            target = TargetField.compute(session.dataset, pixels: Size2(geometry.targetPixels.width, geometry.targetPixels.height),
+            target = TargetField.compute(session.dataset, pixels: geometry.targetPixels,
                                            box: session.dataset.viewBox)
             targetKey = key
         }

@@ -16,7 +16,7 @@ enum FrameBench {
         for kind in models {
             guard let model = try? ModelFactory.make(ModelConfig.defaults(for: kind)) else { continue }
             let session = TrainingSession(model: model, dataset: .toy(.eightGaussians))
-            let target = TargetField.compute(session.dataset, pixels: Size2(g.targetPixels.width, g.targetPixels.height), box: 4)
+            let target = TargetField.compute(session.dataset, pixels: g.targetPixels, box: 4)
             var snap: ModelSnapshot?
             let tSnap = timer.secondsPerCall {
                 snap = SnapshotBuilder.build(session: session, geometry: g, target: target, lossHistory: [1, 2, 3],
