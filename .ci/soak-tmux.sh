@@ -73,8 +73,10 @@ status=$(exit_status 10)
 [ "$status" = "0" ] || fail "q after the soak: exit status $status"
 [ "$(tmux display -p -t "$SESSION" '#{alternate_on}')" = "0" ] || fail "terminal left in the alternate screen"
 echo "soak: $keys keys, $resizes resizes; RSS peak $((warm_peak / 1024)) MB in warm-up (${warmup}s), $((late_peak / 1024)) MB after"
-# Growth after warm-up: allow 50 % + 64 MB (models differ in size; malloc keeps its high-water mark).
-(( late_peak <= warm_peak * 3 / 2 + 65536 )) || fail "memory grew after warm-up: $((warm_peak / 1024)) MB -> $((late_peak / 1024)) MB"
+# Growth after warm-up: allow 50 % + 64 MB (models differ in size; malloc keeps its high-water
+# mark) plus the training timelines' documented bound, 64 MB per worker and two workers while
+# comparing (`c`): they fill up over minutes, after any warm-up. A leak grows past all of it.
+(( late_peak <= warm_peak * 3 / 2 + 65536 + 2 * 65536 )) || fail "memory grew after warm-up: $((warm_peak / 1024)) MB -> $((late_peak / 1024)) MB"
 
 # Signals: the explorer restores the terminal and exits 128 + the signal.
 for sig in C-c:130 'C-\:131'; do
