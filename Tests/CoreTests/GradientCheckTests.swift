@@ -34,6 +34,7 @@ struct GradientCheckTests {
         Case(kind: .log, shapes: [(5, 4)], positive: true) { v in v[0].log() },
         Case(kind: .sqrt, shapes: [(5, 4)], positive: true) { v in v[0].sqrt() },
         Case(kind: .square, shapes: [(5, 4)]) { v in v[0].square() },
+        Case(kind: .sin, shapes: [(5, 4)]) { v in v[0].scaled(by: 3).sin() },
         Case(kind: .sumCols, shapes: [(5, 4)]) { v in v[0].sumCols() },
         Case(kind: .sumAll, shapes: [(5, 4)]) { v in v[0].sumAll() },
         Case(kind: .mean, shapes: [(5, 4)]) { v in v[0].mean() },

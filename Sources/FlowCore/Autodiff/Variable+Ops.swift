@@ -168,6 +168,9 @@ extension Variable {
     /// `√x`; the derivative `1 / (2√x)` needs x > 0.
     package func sqrt() -> Variable { Variable.unary(self, .sqrt, { $0.squareRoot() }) { _, y in 0.5 / y } }
 
+    /// `sin x`, for periodic features (`SineFeatures`).
+    package func sin() -> Variable { Variable.unary(self, .sin, Float.sinCompat) { x, _ in Float.cosCompat(x) } }
+
     package func square() -> Variable { Variable.unary(self, .square, { $0 * $0 }) { x, _ in 2 * x } }
 
     /// `bound · tanh(x / bound)`: a scale that is ≈x near 0 and never exceeds ±bound

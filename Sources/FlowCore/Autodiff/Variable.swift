@@ -99,7 +99,7 @@ package enum OpKind: String, CaseIterable, Sendable {
     case matmul, linear, linearTanh
     case add, sub, mul, div
     case neg, scale, shift
-    case tanh, sigmoid, relu, softplus, exp, log, sqrt, square
+    case tanh, sigmoid, relu, softplus, exp, log, sqrt, square, sin
     case sumCols, sumAll, mean
     case column, columnSlice, concatColumns, rowSlice, concatRows
     case streamAffineGate, streamTanh

@@ -18,8 +18,11 @@ package struct Adam: Sendable, Codable, Equatable {
         self.weightDecay = weightDecay
     }
 
-    /// Applies one update to every parameter that has a gradient.
-    package mutating func update(_ parameters: [Variable]) {
+    /// Applies one update to every parameter that has a gradient. `rateScales` (one per
+    /// parameter, or nil) multiplies the learning rate parameter by parameter: one optimiser
+    /// with several rates (GLF's latent flow and autoencoder).
+    package mutating func update(_ parameters: [Variable], rateScales: [Float]? = nil) {
+        precondition(rateScales == nil || rateScales!.count == parameters.count, "one learning-rate scale per parameter")
         if firstMoments.count != parameters.count {
             firstMoments = parameters.map { [Float](repeating: 0, count: $0.value.count) }
             secondMoments = firstMoments
@@ -38,7 +41,7 @@ package struct Adam: Sendable, Codable, Equatable {
                         p.value.storage.withUnsafeMutableBufferPointer { w in
                             Adam.kernel(w: w.baseAddress!, g: gp.baseAddress!, m: m.baseAddress!, v: v.baseAddress!,
                                         count: w.count, beta1: b1, beta2: b2, epsilon: eps, weightDecay: wd,
-                                        stepSize: lrCorrected, inverseSqrtC2: 1 / sqrtC2)
+                                        stepSize: lrCorrected * (rateScales?[i] ?? 1), inverseSqrtC2: 1 / sqrtC2)
                         }
                     }
                 }

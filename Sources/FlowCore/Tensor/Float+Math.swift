@@ -9,6 +9,8 @@ extension Float {
     @inline(__always) package static func expCompat(_ x: Float) -> Float { expf(x) }
     @inline(__always) package static func logCompat(_ x: Float) -> Float { logf(x) }
     @inline(__always) package static func log1pCompat(_ x: Float) -> Float { log1pf(x) }
+    @inline(__always) package static func sinCompat(_ x: Float) -> Float { sinf(x) }
+    @inline(__always) package static func cosCompat(_ x: Float) -> Float { cosf(x) }
 }
 
 extension Double {

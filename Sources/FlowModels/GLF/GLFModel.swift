@@ -5,6 +5,7 @@ import Darwin
 #endif
 import FlowCore
 import FlowData
+import Foundation
 
 /// Generative latent flow (Xiao, Yan & Amit 2019): a deterministic autoencoder E, G and a
 /// normalizing flow F on its codes, trained in one stage on
@@ -21,9 +22,13 @@ package final class GLFModel: GenerativeModel, ModelInspection {
     package let encoder: MLP
     package let decoder: MLP
     package let flow: NormalizingFlow
+    var isoWeight = 0.0  // EXPERIMENT
 
     package init(config: ModelConfig) throws {
-        let o = config.glf ?? GLFOptions()
+        var o = config.glf ?? GLFOptions()
+        let env = ProcessInfo.processInfo.environment  // EXPERIMENT
+        if let v = env["GLF_AESCALE"].flatMap(Double.init) { o.autoencoderRateScale = v }
+        if let v = env["GLF_ISO"].flatMap(Double.init) { isoWeight = v }
         guard o.latent == 1 || o.latent == 2 else { throw ModelError("--latent must be 1 or 2") }
         guard o.beta > 0, o.codeNoise >= 0 else { throw ModelError("--beta must be positive and --code-noise non-negative") }
         self.config = config
@@ -47,7 +52,23 @@ package final class GLFModel: GenerativeModel, ModelInspection {
     }
 
     package var parameters: [Variable] { encoder.parameters + decoder.parameters + flow.parameters }
-    package func prepare(with batch: Matrix) {}
+
+    package var learningRateScales: [Float]? {
+        let ae = encoder.parameters.count + decoder.parameters.count
+        return [Float](repeating: Float(options.autoencoderRateScale), count: ae) + [Float](repeating: 1, count: flow.parameters.count)
+    }
+    package func prepare(with batch: Matrix) {
+        guard ProcessInfo.processInfo.environment["GLF_INIT"] != nil, let first = flow.transform.steps.first as? ElementwiseAffine else { return }
+        let z = encoder(Variable(batch)).value
+        for d in 0..<z.cols {
+            var mean = 0.0, sq = 0.0
+            for r in 0..<z.rows { mean += Double(z[r, d]) }
+            mean /= Double(z.rows)
+            for r in 0..<z.rows { sq += (Double(z[r, d]) - mean) * (Double(z[r, d]) - mean) }
+            first.shift.value[0, d] = Float(-mean)
+            first.logScale.value[0, d] = Float(-log(max((sq / Double(z.rows)).squareRoot(), 1e-6)))
+        }
+    }
     package func didLoadParameters() {}
 
     package func loss(batch: Matrix, dataset: Dataset, iteration: Int, using rng: inout Xoshiro256) -> ModelLoss {
@@ -60,7 +81,14 @@ package final class GLFModel: GenerativeModel, ModelInspection {
         }
         let (eps, logDet) = flow.transform.forward(codes)
         let nll = -(NormalizingFlow.standardNormalLogProb(eps) + logDet).mean()
-        let loss = recon.scaled(by: Float(options.beta)) + nll
+        var loss = recon.scaled(by: Float(options.beta)) + nll
+        if isoWeight > 0 {
+            let n = x.rows
+            func roll(_ v: Variable) -> Variable { Variable.concatRows([v.rows(1..<n), v.rows(0..<1)]) }
+            let dz = ((z - roll(z)).square().sumCols().shifted(by: 1e-8)).sqrt()
+            let dx = Variable(((x - roll(x)).square().sumCols().shifted(by: 1e-8)).sqrt().value)
+            loss = loss + (dz - dx).square().mean().scaled(by: Float(isoWeight))
+        }
         var norm = 0.0
         for r in 0..<z.rows { norm += (0..<z.cols).reduce(0.0) { $0 + Double(z.value[r, $1] * z.value[r, $1]) }.squareRoot() }
         return ModelLoss(loss: loss, figures: [

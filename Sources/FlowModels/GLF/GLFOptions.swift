@@ -14,9 +14,11 @@ package struct GLFOptions: Sendable, Codable, Equatable {
     /// Temperature T of sampling: ε ~ N(0, T² I) before F⁻¹ and G. T < 1 draws from the flow's
     /// high-density core and cuts its bridges between modes; T = 1 is the model's distribution.
     package var temperature = 1.0
+    /// The autoencoder's learning rate as a fraction of the model's (the latent flow's) rate.
+    package var autoencoderRateScale = 1.0
     package init() {}
 
-    enum CodingKeys: String, CodingKey { case latent, stopGradient, beta, codeNoise, splineBins, temperature }
+    enum CodingKeys: String, CodingKey { case latent, stopGradient, beta, codeNoise, splineBins, temperature, autoencoderRateScale }
 
     /// Checkpoints written before the temperature existed decode with T = 1.
     package init(from decoder: Decoder) throws {
@@ -27,5 +29,6 @@ package struct GLFOptions: Sendable, Codable, Equatable {
         codeNoise = try c.decode(Double.self, forKey: .codeNoise)
         splineBins = try c.decode(Int.self, forKey: .splineBins)
         temperature = try c.decodeIfPresent(Double.self, forKey: .temperature) ?? 1
+        autoencoderRateScale = try c.decodeIfPresent(Double.self, forKey: .autoencoderRateScale) ?? 1
     }
 }

@@ -22,12 +22,14 @@ package final class RADCoupling: Module {
     static let maskedLogit: Float = -1e9
 
     package init<G: RandomNumberGenerator>(activeIndex: Int, pieces: Int, hidden: [Int], gateHidden: [Int],
-                                          activation: Activation, name: String, using rng: inout G) {
+                                          activation: Activation, conditionerSine: Float = 0, gateSine: Float = 0,
+                                          name: String, using rng: inout G) {
         self.activeIndex = activeIndex
         self.pieces = pieces
         conditioner = MLP(sizes: [1] + hidden + [2 * pieces], activation: activation, name: name + ".conditioner",
-                          zeroOutput: true, using: &rng)
-        gate = MLP(sizes: [2] + gateHidden + [pieces], activation: activation, name: name + ".gate", zeroOutput: true, using: &rng)
+                          zeroOutput: true, sineFrequency: conditionerSine > 0 ? conditionerSine : nil, using: &rng)
+        gate = MLP(sizes: [2] + gateHidden + [pieces], activation: activation, name: name + ".gate", zeroOutput: true,
+                   sineFrequency: gateSine > 0 ? gateSine : nil, using: &rng)
         // Start with an open fold (inner pieces spanning ≈ 1 in total, so the gate has something
         // to choose) that is centred: τ = w/2 makes the tails shift by ±(≈1) symmetrically.
         let last = conditioner.layers[conditioner.layers.count - 1]

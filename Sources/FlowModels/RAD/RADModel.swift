@@ -5,6 +5,7 @@ import Darwin
 #endif
 import FlowCore
 import FlowData
+import Foundation
 
 /// RAD (Dinh, Sohl-Dickstein, Larochelle & Pascanu 2019): a flow of piecewise-invertible
 /// layers with a discrete latent per layer,
@@ -25,7 +26,12 @@ package final class RADModel: GenerativeModel, ModelInspection {
     let steps: [Step]
 
     package init(config: ModelConfig) throws {
-        let o = config.rad ?? RADOptions()
+        var o = config.rad ?? RADOptions()
+        let env = ProcessInfo.processInfo.environment  // EXPERIMENT
+        if let v = env["RAD_CS"].flatMap(Float.init) { o.conditionerSine = v }
+        if let v = env["RAD_GS"].flatMap(Float.init) { o.gateSine = v }
+        if let v = env["RAD_GH"] { o.gateHidden = v.split(separator: "-").map { Int($0)! } }
+        if let v = env["RAD_BW"].flatMap(Float.init) { o.boundaryBandwidth = v }
         guard o.pieces >= 3, o.pieces % 2 == 1, o.pieces <= 15 else {
             throw ModelError("RAD needs an odd number of pieces between 3 and 15, got \(o.pieces)")
         }
@@ -38,7 +44,8 @@ package final class RADModel: GenerativeModel, ModelInspection {
         var s: [Step] = [.bijector(ActNorm(name: "actnorm"))]
         for l in 0..<config.layers {
             s.append(.rad(RADCoupling(activeIndex: l % 2, pieces: o.pieces, hidden: config.hidden, gateHidden: o.gateHidden,
-                                      activation: config.activation, name: "rad\(l)", using: &rng)))
+                                      activation: config.activation, conditionerSine: o.conditionerSine, gateSine: o.gateSine,
+                                      name: "rad\(l)", using: &rng)))
             if o.interleaveAffine {
                 s.append(.bijector(AffineCoupling(conditionIndex: l % 2, hidden: config.hidden, activation: config.activation,
                                                   scaleBound: config.scaleBound, name: "affine\(l)", using: &rng)))

@@ -10,9 +10,13 @@ package struct RADOptions: Sendable, Codable, Equatable {
     /// boundary gradient (`RADCoupling.boundaryTerm`), in the layer's input units (the data
     /// are standardised by the first ActNorm); 0 = off (per-sample gradients only).
     package var boundaryBandwidth: Float = 0.25
+    /// Frequency scale ω of the sine features that open the conditioner's and the gate's
+    /// networks (`MLP`'s `sineFrequency`); 0 = tanh throughout.
+    package var conditionerSine: Float = 0
+    package var gateSine: Float = 0
     package init() {}
 
-    enum CodingKeys: String, CodingKey { case pieces, gateHidden, interleaveAffine, boundaryBandwidth }
+    enum CodingKeys: String, CodingKey { case pieces, gateHidden, interleaveAffine, boundaryBandwidth, conditionerSine, gateSine }
 
     /// Checkpoints written before the boundary gradient existed decode with it off.
     package init(from decoder: Decoder) throws {
@@ -21,5 +25,7 @@ package struct RADOptions: Sendable, Codable, Equatable {
         gateHidden = try c.decode([Int].self, forKey: .gateHidden)
         interleaveAffine = try c.decode(Bool.self, forKey: .interleaveAffine)
         boundaryBandwidth = try c.decodeIfPresent(Float.self, forKey: .boundaryBandwidth) ?? 0
+        conditionerSine = try c.decodeIfPresent(Float.self, forKey: .conditionerSine) ?? 0
+        gateSine = try c.decodeIfPresent(Float.self, forKey: .gateSine) ?? 0
     }
 }
