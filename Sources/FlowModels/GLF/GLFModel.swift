@@ -5,7 +5,6 @@ import Darwin
 #endif
 import FlowCore
 import FlowData
-import Foundation
 
 /// Generative latent flow (Xiao, Yan & Amit 2019): a deterministic autoencoder E, G and a
 /// normalizing flow F on its codes, trained in one stage on
@@ -22,25 +21,30 @@ package final class GLFModel: GenerativeModel, ModelInspection {
     package let encoder: MLP
     package let decoder: MLP
     package let flow: NormalizingFlow
-    var isoWeight = 0.0  // EXPERIMENT
 
     package init(config: ModelConfig) throws {
-        var o = config.glf ?? GLFOptions()
-        let env = ProcessInfo.processInfo.environment  // EXPERIMENT
-        if let v = env["GLF_AESCALE"].flatMap(Double.init) { o.autoencoderRateScale = v }
-        if let v = env["GLF_ISO"].flatMap(Double.init) { isoWeight = v }
+        let o = config.glf ?? GLFOptions()
         guard o.latent == 1 || o.latent == 2 else { throw ModelError("--latent must be 1 or 2") }
         guard o.beta > 0, o.codeNoise >= 0 else { throw ModelError("--beta must be positive and --code-noise non-negative") }
+        guard o.splineCouplings >= 0, o.splineCouplings <= config.layers else {
+            throw ModelError("--spline-couplings must be between 0 and --layers (\(config.layers)), got \(o.splineCouplings)")
+        }
+        guard o.autoencoderRateScale > 0, o.autoencoderRateScale.isFinite else { throw ModelError("the autoencoder's rate scale must be positive") }
         self.config = config
         self.options = o
         var rng = Xoshiro256(seed: config.seed)
         encoder = MLP(sizes: [2] + config.hidden + [o.latent], activation: config.activation, name: "encoder", using: &rng)
         decoder = MLP(sizes: [o.latent] + config.hidden + [2], activation: config.activation, name: "decoder", using: &rng)
-        // The latent flow's depth is `--layers`: affine couplings for d = 2, monotone splines
-        // (each followed by an element-wise affine map) for d = 1.
+        // The latent flow's depth is `--layers`: for d = 2 couplings, `splineCouplings` of them
+        // rational-quadratic splines (Durkan et al. 2019) placed at the two ends, codes' side
+        // first, the rest affine; for d = 1 monotone splines, each followed by an element-wise
+        // affine map.
         var steps: [any Bijector] = [ElementwiseAffine(dimension: o.latent, name: "flow.affine")]
         for k in 0..<config.layers {
-            if o.latent == 2 {
+            if o.latent == 2 && (k < (o.splineCouplings + 1) / 2 || k >= config.layers - o.splineCouplings / 2) {
+                steps.append(SplineCoupling(conditionIndex: k % 2, spline: RationalQuadraticSpline(bins: SplineFlowModel.bins, bound: SplineFlowModel.tailBound),
+                                            hidden: [64, 64], activation: .tanh, name: "flow.spline\(k)", using: &rng))
+            } else if o.latent == 2 {
                 steps.append(AffineCoupling(conditionIndex: k % 2, hidden: [64, 64], activation: .tanh, scaleBound: config.scaleBound,
                                             name: "flow.coupling\(k)", using: &rng))
             } else {
@@ -53,12 +57,18 @@ package final class GLFModel: GenerativeModel, ModelInspection {
 
     package var parameters: [Variable] { encoder.parameters + decoder.parameters + flow.parameters }
 
+    /// The model's rate (`--lr`) is the latent flow's; the autoencoder's is
+    /// `autoencoderRateScale` times it. One rate for both leaves the flow slow (GLFTests).
     package var learningRateScales: [Float]? {
         let ae = encoder.parameters.count + decoder.parameters.count
         return [Float](repeating: Float(options.autoencoderRateScale), count: ae) + [Float](repeating: 1, count: flow.parameters.count)
     }
+
+    /// Data-dependent initialisation of the flow's first element-wise map (as Glow's ActNorm,
+    /// Kingma & Dhariwal 2018, §3.1): the first batch's codes enter the couplings standardised,
+    /// whatever scale the freshly initialised encoder gives them (the splines' bins span ±5).
     package func prepare(with batch: Matrix) {
-        guard ProcessInfo.processInfo.environment["GLF_INIT"] != nil, let first = flow.transform.steps.first as? ElementwiseAffine else { return }
+        guard let first = flow.transform.steps.first as? ElementwiseAffine else { return }
         let z = encoder(Variable(batch)).value
         for d in 0..<z.cols {
             var mean = 0.0, sq = 0.0
@@ -81,14 +91,7 @@ package final class GLFModel: GenerativeModel, ModelInspection {
         }
         let (eps, logDet) = flow.transform.forward(codes)
         let nll = -(NormalizingFlow.standardNormalLogProb(eps) + logDet).mean()
-        var loss = recon.scaled(by: Float(options.beta)) + nll
-        if isoWeight > 0 {
-            let n = x.rows
-            func roll(_ v: Variable) -> Variable { Variable.concatRows([v.rows(1..<n), v.rows(0..<1)]) }
-            let dz = ((z - roll(z)).square().sumCols().shifted(by: 1e-8)).sqrt()
-            let dx = Variable(((x - roll(x)).square().sumCols().shifted(by: 1e-8)).sqrt().value)
-            loss = loss + (dz - dx).square().mean().scaled(by: Float(isoWeight))
-        }
+        let loss = recon.scaled(by: Float(options.beta)) + nll
         var norm = 0.0
         for r in 0..<z.rows { norm += (0..<z.cols).reduce(0.0) { $0 + Double(z.value[r, $1] * z.value[r, $1]) }.squareRoot() }
         return ModelLoss(loss: loss, figures: [

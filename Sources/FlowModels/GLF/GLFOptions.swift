@@ -15,12 +15,16 @@ package struct GLFOptions: Sendable, Codable, Equatable {
     /// high-density core and cuts its bridges between modes; T = 1 is the model's distribution.
     package var temperature = 1.0
     /// The autoencoder's learning rate as a fraction of the model's (the latent flow's) rate.
-    package var autoencoderRateScale = 1.0
+    package var autoencoderRateScale = 1.0 / 3
+    /// How many of the latent flow's couplings (d = 2) are rational-quadratic splines rather
+    /// than affine, placed at the flow's two ends (the codes' end first).
+    package var splineCouplings = 2
     package init() {}
 
-    enum CodingKeys: String, CodingKey { case latent, stopGradient, beta, codeNoise, splineBins, temperature, autoencoderRateScale }
+    enum CodingKeys: String, CodingKey { case latent, stopGradient, beta, codeNoise, splineBins, temperature, autoencoderRateScale, splineCouplings }
 
-    /// Checkpoints written before the temperature existed decode with T = 1.
+    /// Checkpoints written before these options existed decode with T = 1, one rate and an
+    /// all-affine latent flow.
     package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         latent = try c.decode(Int.self, forKey: .latent)
@@ -30,5 +34,6 @@ package struct GLFOptions: Sendable, Codable, Equatable {
         splineBins = try c.decode(Int.self, forKey: .splineBins)
         temperature = try c.decodeIfPresent(Double.self, forKey: .temperature) ?? 1
         autoencoderRateScale = try c.decodeIfPresent(Double.self, forKey: .autoencoderRateScale) ?? 1
+        splineCouplings = try c.decodeIfPresent(Int.self, forKey: .splineCouplings) ?? 0
     }
 }

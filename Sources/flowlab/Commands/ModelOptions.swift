@@ -52,6 +52,7 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("stop-gradient"), help: "GLF: stop the NLL gradient at the codes (on off).") var stopGradient: String?
     @Option(parsing: .unconditional, help: "GLF: weight β of the reconstruction term.") var beta: Double?
     @Option(name: .customLong("code-noise"), parsing: .unconditional, help: "GLF: std of noise added to the codes before the flow.") var codeNoise: Double?
+    @Option(name: .customLong("spline-couplings"), help: "GLF: how many latent couplings are splines (0 = all affine).") var splineCouplings: Int?
 
     func validate() throws {
         if let iters, iters < 0 { throw ValidationError("--iters must be >= 0") }
@@ -88,7 +89,7 @@ struct ModelOptions: ParsableArguments {
             guard pieces >= 3, pieces % 2 == 1, pieces <= 15 else { throw ValidationError("--pieces must be odd, between 3 and 15") }
             c.rad?.pieces = pieces
         }
-        let glfFlags: [Any?] = [latent, stopGradient, beta, codeNoise]
+        let glfFlags: [Any?] = [latent, stopGradient, beta, codeNoise, splineCouplings]
         if c.kind == .glf {
             var o = c.glf ?? GLFOptions()
             if let latent { guard latent == 1 || latent == 2 else { throw ValidationError("--latent must be 1 or 2") }; o.latent = latent }
@@ -98,9 +99,13 @@ struct ModelOptions: ParsableArguments {
             }
             if let beta { guard beta > 0 else { throw ValidationError("--beta must be positive") }; o.beta = beta }
             if let codeNoise { guard codeNoise >= 0 else { throw ValidationError("--code-noise must be >= 0") }; o.codeNoise = codeNoise }
+            if let splineCouplings {
+                guard (0...c.layers).contains(splineCouplings) else { throw ValidationError("--spline-couplings must be between 0 and --layers") }
+                o.splineCouplings = splineCouplings
+            }
             c.glf = o
         } else if glfFlags.contains(where: { $0 != nil }) {
-            throw ValidationError("--latent/--stop-gradient/--beta/--code-noise apply to --model glf only")
+            throw ValidationError("--latent/--stop-gradient/--beta/--code-noise/--spline-couplings apply to --model glf only")
         }
         let ctfFlags: [Any?] = [langevinStep, langevinSteps, distance]
         if c.kind == .ctf {
