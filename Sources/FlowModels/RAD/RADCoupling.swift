@@ -22,12 +22,11 @@ package final class RADCoupling: Module {
     static let maskedLogit: Float = -1e9
 
     package init<G: RandomNumberGenerator>(activeIndex: Int, pieces: Int, hidden: [Int], gateHidden: [Int],
-                                          activation: Activation, conditionerSine: Float = 0, gateSine: Float = 0,
-                                          name: String, using rng: inout G) {
+                                          activation: Activation, gateSine: Float = 0, name: String, using rng: inout G) {
         self.activeIndex = activeIndex
         self.pieces = pieces
         conditioner = MLP(sizes: [1] + hidden + [2 * pieces], activation: activation, name: name + ".conditioner",
-                          zeroOutput: true, sineFrequency: conditionerSine > 0 ? conditionerSine : nil, using: &rng)
+                          zeroOutput: true, using: &rng)
         gate = MLP(sizes: [2] + gateHidden + [pieces], activation: activation, name: name + ".gate", zeroOutput: true,
                    sineFrequency: gateSine > 0 ? gateSine : nil, using: &rng)
         // Start with an open fold (inner pieces spanning ≈ 1 in total, so the gate has something

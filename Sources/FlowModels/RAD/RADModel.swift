@@ -5,7 +5,6 @@ import Darwin
 #endif
 import FlowCore
 import FlowData
-import Foundation
 
 /// RAD (Dinh, Sohl-Dickstein, Larochelle & Pascanu 2019): a flow of piecewise-invertible
 /// layers with a discrete latent per layer,
@@ -26,15 +25,11 @@ package final class RADModel: GenerativeModel, ModelInspection {
     let steps: [Step]
 
     package init(config: ModelConfig) throws {
-        var o = config.rad ?? RADOptions()
-        let env = ProcessInfo.processInfo.environment  // EXPERIMENT
-        if let v = env["RAD_CS"].flatMap(Float.init) { o.conditionerSine = v }
-        if let v = env["RAD_GS"].flatMap(Float.init) { o.gateSine = v }
-        if let v = env["RAD_GH"] { o.gateHidden = v.split(separator: "-").map { Int($0)! } }
-        if let v = env["RAD_BW"].flatMap(Float.init) { o.boundaryBandwidth = v }
+        let o = config.rad ?? RADOptions()
         guard o.pieces >= 3, o.pieces % 2 == 1, o.pieces <= 15 else {
             throw ModelError("RAD needs an odd number of pieces between 3 and 15, got \(o.pieces)")
         }
+        guard o.gateSine.isFinite, o.gateSine >= 0 else { throw ModelError("RAD's gate sine frequency must be a non-negative number, got \(o.gateSine)") }
         guard o.boundaryBandwidth.isFinite, o.boundaryBandwidth >= 0 else {
             throw ModelError("RAD's boundary bandwidth must be a non-negative number, got \(o.boundaryBandwidth)")
         }
@@ -44,8 +39,7 @@ package final class RADModel: GenerativeModel, ModelInspection {
         var s: [Step] = [.bijector(ActNorm(name: "actnorm"))]
         for l in 0..<config.layers {
             s.append(.rad(RADCoupling(activeIndex: l % 2, pieces: o.pieces, hidden: config.hidden, gateHidden: o.gateHidden,
-                                      activation: config.activation, conditionerSine: o.conditionerSine, gateSine: o.gateSine,
-                                      name: "rad\(l)", using: &rng)))
+                                      activation: config.activation, gateSine: o.gateSine, name: "rad\(l)", using: &rng)))
             if o.interleaveAffine {
                 s.append(.bijector(AffineCoupling(conditionIndex: l % 2, hidden: config.hidden, activation: config.activation,
                                                   scaleBound: config.scaleBound, name: "affine\(l)", using: &rng)))

@@ -10,22 +10,23 @@ package struct RADOptions: Sendable, Codable, Equatable {
     /// boundary gradient (`RADCoupling.boundaryTerm`), in the layer's input units (the data
     /// are standardised by the first ActNorm); 0 = off (per-sample gradients only).
     package var boundaryBandwidth: Float = 0.25
-    /// Frequency scale ω of the sine features that open the conditioner's and the gate's
-    /// networks (`MLP`'s `sineFrequency`); 0 = tanh throughout.
-    package var conditionerSine: Float = 0
-    package var gateSine: Float = 0
+    /// Frequency scale ω of the sine features that open the gating network (`MLP`'s
+    /// `sineFrequency`); 0 = tanh throughout. On checkerboard the gate must switch pieces in a
+    /// square wave of the passive coordinate, which tanh units reach only by growing large
+    /// weights (README, "RAD against Real NVP").
+    package var gateSine: Float = 4
     package init() {}
 
-    enum CodingKeys: String, CodingKey { case pieces, gateHidden, interleaveAffine, boundaryBandwidth, conditionerSine, gateSine }
+    enum CodingKeys: String, CodingKey { case pieces, gateHidden, interleaveAffine, boundaryBandwidth, gateSine }
 
-    /// Checkpoints written before the boundary gradient existed decode with it off.
+    /// Checkpoints written before the boundary gradient and the gate's sine features existed
+    /// decode with them off.
     package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         pieces = try c.decode(Int.self, forKey: .pieces)
         gateHidden = try c.decode([Int].self, forKey: .gateHidden)
         interleaveAffine = try c.decode(Bool.self, forKey: .interleaveAffine)
         boundaryBandwidth = try c.decodeIfPresent(Float.self, forKey: .boundaryBandwidth) ?? 0
-        conditionerSine = try c.decodeIfPresent(Float.self, forKey: .conditionerSine) ?? 0
         gateSine = try c.decodeIfPresent(Float.self, forKey: .gateSine) ?? 0
     }
 }
