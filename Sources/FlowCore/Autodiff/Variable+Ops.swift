@@ -169,7 +169,7 @@ extension Variable {
     package func sqrt() -> Variable { Variable.unary(self, .sqrt, { $0.squareRoot() }) { _, y in 0.5 / y } }
 
     /// `sin x`, for periodic features (`SineFeatures`).
-    package func sin() -> Variable { Variable.unary(self, .sin, Float.sinCompat) { x, _ in Float.cosCompat(x) } }
+    package func sin() -> Variable { Variable.unary(self, .sin, Float.fastSin) { x, _ in Float.fastCos(x) } }
 
     package func square() -> Variable { Variable.unary(self, .square, { $0 * $0 }) { x, _ in 2 * x } }
 
