@@ -169,7 +169,15 @@ extension Variable {
     package func sqrt() -> Variable { Variable.unary(self, .sqrt, { $0.squareRoot() }) { _, y in 0.5 / y } }
 
     /// `sin x`, for periodic features (`SineFeatures`).
-    package func sin() -> Variable { Variable.unary(self, .sin, Float.fastSin) { x, _ in Float.fastCos(x) } }
+    package func sin() -> Variable {
+        let xv = value
+        var y = xv
+        y.storage.withUnsafeMutableBufferPointer { p in
+            Kernels.sin(UnsafePointer(p.baseAddress!), p.baseAddress!, count: p.count)
+        }
+        // d sin x = cos x = sin(x + π/2).
+        return Variable(op: .sin, value: y, parents: [self]) { g in [g.zipMap(xv) { $0 * Kernels.sin($1 + 1.570796327) }] }
+    }
 
     package func square() -> Variable { Variable.unary(self, .square, { $0 * $0 }) { x, _ in 2 * x } }
 

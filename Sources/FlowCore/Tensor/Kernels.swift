@@ -198,6 +198,31 @@ package enum Kernels {
         for i in 0..<count { y[i] = tanh(x[i]) }
     }
 
+    /// sin x without libm, branch-free so loops vectorise: reduced to [−π, π] (rounding by the
+    /// 1.5·2²³ trick, exact for |x| < 2²¹), folded to [−π/2, π/2], then the Taylor series to
+    /// x¹¹ (error below 1e-6).
+    @inline(__always)
+    package static func sin(_ x: Float) -> Float {
+        let twoPi: Float = 6.283185307, halfPi: Float = 1.570796327, pi: Float = 3.141592654, magic: Float = 12_582_912
+        let k = (x * (1 / twoPi) + magic) - magic
+        let r0 = x - twoPi * k
+        let hi = r0 > halfPi ? pi - r0 : r0
+        let r = hi < -halfPi ? -pi - hi : hi
+        let r2 = r * r
+        var p: Float = -1 / 39_916_800
+        p = p * r2 + 1 / 362_880
+        p = p * r2 - 1 / 5040
+        p = p * r2 + 1 / 120
+        p = p * r2 - 1 / 6
+        p = p * r2 + 1
+        return r * p
+    }
+
+    /// `y[i] = sin(x[i])` over `count` elements.
+    package static func sin(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { y[i] = sin(x[i]) }
+    }
+
     /// Logistic sigmoid via the fast tanh: σ(x) = ½ + ½·tanh(x/2).
     @inline(__always)
     package static func sigmoid(_ x: Float) -> Float { 0.5 + 0.5 * tanh(0.5 * x) }

@@ -26,9 +26,7 @@ package final class GLFModel: GenerativeModel, ModelInspection {
         let o = config.glf ?? GLFOptions()
         guard o.latent == 1 || o.latent == 2 else { throw ModelError("--latent must be 1 or 2") }
         guard o.beta > 0, o.codeNoise >= 0 else { throw ModelError("--beta must be positive and --code-noise non-negative") }
-        guard o.splineCouplings >= 0, o.splineCouplings <= config.layers else {
-            throw ModelError("--spline-couplings must be between 0 and --layers (\(config.layers)), got \(o.splineCouplings)")
-        }
+        guard o.splineCouplings >= 0 else { throw ModelError("--spline-couplings must be >= 0, got \(o.splineCouplings)") }
         guard o.autoencoderRateScale > 0, o.autoencoderRateScale.isFinite else { throw ModelError("the autoencoder's rate scale must be positive") }
         self.config = config
         self.options = o
@@ -40,8 +38,9 @@ package final class GLFModel: GenerativeModel, ModelInspection {
         // first, the rest affine; for d = 1 monotone splines, each followed by an element-wise
         // affine map.
         var steps: [any Bijector] = [ElementwiseAffine(dimension: o.latent, name: "flow.affine")]
+        let splines = min(o.splineCouplings, config.layers)  // all of them when --layers is smaller
         for k in 0..<config.layers {
-            if o.latent == 2 && (k < (o.splineCouplings + 1) / 2 || k >= config.layers - o.splineCouplings / 2) {
+            if o.latent == 2 && (k < (splines + 1) / 2 || k >= config.layers - splines / 2) {
                 steps.append(SplineCoupling(conditionIndex: k % 2, spline: RationalQuadraticSpline(bins: SplineFlowModel.bins, bound: SplineFlowModel.tailBound),
                                             hidden: [64, 64], activation: .tanh, name: "flow.spline\(k)", using: &rng))
             } else if o.latent == 2 {

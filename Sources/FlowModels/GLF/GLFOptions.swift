@@ -16,8 +16,8 @@ package struct GLFOptions: Sendable, Codable, Equatable {
     package var temperature = 1.0
     /// The autoencoder's learning rate as a fraction of the model's (the latent flow's) rate.
     package var autoencoderRateScale = 1.0 / 3
-    /// How many of the latent flow's couplings (d = 2) are rational-quadratic splines rather
-    /// than affine, placed at the flow's two ends (the codes' end first).
+    /// How many of the latent flow's couplings (d = 2; at most `layers`) are rational-quadratic
+    /// splines rather than affine, placed at the flow's two ends (the codes' end first).
     package var splineCouplings = 2
     package init() {}
 
