@@ -62,9 +62,12 @@ struct GLFTests {
     }
 
     @Test func codesShrinkAndNLLRunsAwayWithoutStopGradient() throws {
-        let (first, last, peak, _) = Self.train(try Self.model { $0.stopGradient = false }, .eightGaussians, iterations: 800)
-        let (_, withStop, _, _) = Self.train(try Self.model(), .eightGaussians, iterations: 800)
-        #expect(last[.meanCodeNorm]! < 0.25 * peak, "codes peaked at \(peak), ended at \(last[.meanCodeNorm]!)")
+        // The autoencoder learns at a third of the flow's rate, so the codes shrink more slowly
+        // than when both learned at one rate: below their start, and far below the codes of
+        // the same run with the stop-gradient, which grow.
+        let (first, last, peak, _) = Self.train(try Self.model { $0.stopGradient = false }, .eightGaussians, iterations: 1600)
+        let (_, withStop, _, _) = Self.train(try Self.model(), .eightGaussians, iterations: 1600)
+        #expect(last[.meanCodeNorm]! < 0.7 * peak, "codes peaked at \(peak), ended at \(last[.meanCodeNorm]!)")
         #expect(last[.meanCodeNorm]! < 0.3 * withStop[.meanCodeNorm]!, "vs \(withStop[.meanCodeNorm]!) with the stop-gradient")
         #expect(last[.meanLogDet]! > first[.meanLogDet]! + 2)
         #expect(last[.codeNLL]! < first[.codeNLL]! - 2)
@@ -183,8 +186,11 @@ extension GLFTests {
         let m = try GLFModel(config: ModelConfig.defaults(for: .glf))
         let kinds = m.flow.transform.steps.map { $0 is SplineCoupling ? "s" : ($0 is AffineCoupling ? "a" : "e") }.joined()
         #expect(kinds == "esaaaaas", "flow steps \(kinds)")
-        BijectorChecks.randomize(m.flow.transform, seed: 5)
-        BijectorChecks.check(m.flow.transform, name: "glf-latent-flow")
+        for (k, step) in m.flow.transform.steps.enumerated() {
+            // Splines as in NSFTests: larger random weights fold the bins below float precision.
+            BijectorChecks.randomize(step, seed: UInt64(5 + k), scale: step is SplineCoupling ? 0.1 : 0.5)
+            BijectorChecks.check(step, name: "glf-latent-flow-step\(k)")
+        }
         let params = m.parameters.reduce(0) { $0 + $1.value.count }
         let realNVP = try ModelFactory.make(ModelConfig.defaults(for: .realnvp)).parameters.reduce(0) { $0 + $1.value.count }
         #expect(abs(Double(params - realNVP)) < 0.1 * Double(realNVP), "\(params) parameters vs Real NVP's \(realNVP)")

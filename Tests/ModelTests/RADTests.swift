@@ -83,8 +83,8 @@ struct RADTests {
         var rng = Xoshiro256(seed: 1)
         m.prepare(with: ToyDataset.eightGaussians.sample(count: 512, using: &rng))
         Self.randomize(m, scale: 0.15)
-        let box = 7.0
-        let mass = try #require(Evaluation.integratedMass(m, resolution: 700, box: box))
+        let box = pieces == 3 ? 7.0 : 10.0
+        let mass = try #require(Evaluation.integratedMass(m, resolution: pieces == 3 ? 700 : 1000, box: box))
         let s = m.sample(count: 40_000, using: &rng)
         var inside = 0
         for r in 0..<s.rows where abs(Double(s[r, 0])) < box && abs(Double(s[r, 1])) < box { inside += 1 }
