@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FlowApp
 import FlowCore
 import FlowData
 import FlowModels
