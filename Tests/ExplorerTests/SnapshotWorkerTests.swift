@@ -13,7 +13,7 @@ struct SnapshotWorkerTests {
     final class Inbox: @unchecked Sendable {
         private let lock = NSLock()
         private var snaps: [ModelSnapshot] = []
-        func put(_ s: ModelSnapshot) { lock.lock(); snaps.append(s); lock.unlock() }
+        func put(_ s: ModelSnapshot, run: Int) { lock.lock(); snaps.append(s); lock.unlock() }
         func wait(seconds: Double = 60) -> ModelSnapshot? {
             let end = Date().addingTimeInterval(seconds)
             while Date() < end {
@@ -42,7 +42,7 @@ struct SnapshotWorkerTests {
         let status = SnapshotBuilder.status(session: session, target: nil, lossHistory: [2, 1], lastLoss: 1,
                                             itersPerSecond: nil, event: nil, figures: [:])
         let request = SnapshotRequest(run: 1, session: session, status: status, geometry: geometry, specialIndex: 1,
-                                      scrubbing: true, probe: probe, complete: true, inspectorsOnly: false,
+                                      scrubbing: true, probe: probe, complete: true,
                                       measuresEnergyDistance: false)
         let inbox = Inbox()
         let worker = SnapshotWorker(geometry: geometry, threaded: true, publish: inbox.put)

@@ -16,7 +16,6 @@ struct SnapshotPipeline {
     private var targetKey = ""
     /// The energy distance's data points, for the dataset named.
     private var energyReference: (dataset: String, points: Matrix)?
-    private var last: ModelSnapshot?
 
     init(geometry: PlotGeometry) { assembler = IncrementalSnapshot(geometry: geometry) }
 
@@ -26,13 +25,6 @@ struct SnapshotPipeline {
         do { session = try replica(for: r) } catch {
             // The trainer built the same configuration, so this cannot fail in practice; show the status.
             return r.status
-        }
-        if r.inspectorsOnly, var snap = last {
-            snap.probe = r.probe.map { SnapshotBuilder.probeReading(session.model, at: $0) }
-            if r.scrubbing && snap.scrub == nil { snap.scrub = SnapshotBuilder.scrubTrack(session: session, box: snap.viewBox) }
-            if !r.scrubbing { snap.scrub = nil }
-            last = snap
-            return snap
         }
         if r.geometry != assembler.geometry { assembler.invalidate(geometry: r.geometry) }
         let key = "\(r.dataset.name)|\(r.geometry.targetPixels)"
@@ -51,21 +43,23 @@ struct SnapshotPipeline {
             }
             snap.energyDistance = SnapshotBuilder.energyDistance(snap.samples, reference: energyReference!.points)
         }
-        last = snap
         return snap
     }
 
-    /// The replica for the request's run, holding the request's parameters and controls.
+    /// The replica for the request's run, holding the request's controls and, between sweeps
+    /// of the density grid, its parameters.
     private mutating func replica(for r: SnapshotRequest) throws -> TrainingSession {
-        if run != r.run || replica == nil {
+        let fresh = run != r.run || replica == nil
+        if fresh {
             replica = TrainingSession(model: try ModelFactory.make(r.config), dataset: r.dataset)
             run = r.run
-            last = nil
             assembler.invalidate()
         }
         let model = replica!.model
-        for (p, value) in zip(model.parameters, r.parameters) { p.value = value }
-        model.didLoadParameters()
+        if fresh || r.complete || assembler.betweenSweeps {
+            for (p, value) in zip(model.parameters, r.parameters) { p.value = value }
+            model.didLoadParameters()
+        }
         if let on = r.switchOn, model.modelSwitch?.isOn != on { model.setSwitch(on) }
         if let k = r.knob, model.knob?.value != k { model.setKnob(k) }
         return replica!

@@ -25,13 +25,11 @@ struct SnapshotRequest {
     var probe: Point2?
     /// Rebuild every part (a paused or changed model); otherwise refresh within the budget.
     var complete: Bool
-    /// Only the probe or the scrubber changed: the last snapshot with them is enough.
-    var inspectorsOnly: Bool
     var measuresEnergyDistance: Bool
 
     /// Takes the request from the live session (on the trainer thread).
     init(run: Int, session: TrainingSession, status: ModelSnapshot, geometry: PlotGeometry, specialIndex: Int,
-         scrubbing: Bool, probe: Point2?, complete: Bool, inspectorsOnly: Bool, measuresEnergyDistance: Bool) {
+         scrubbing: Bool, probe: Point2?, complete: Bool, measuresEnergyDistance: Bool) {
         self.run = run
         self.config = session.config
         self.dataset = session.dataset
@@ -44,7 +42,6 @@ struct SnapshotRequest {
         self.scrubbing = scrubbing
         self.probe = probe
         self.complete = complete
-        self.inspectorsOnly = inspectorsOnly
         self.measuresEnergyDistance = measuresEnergyDistance
     }
 
@@ -52,7 +49,6 @@ struct SnapshotRequest {
     func superseding(_ older: SnapshotRequest) -> SnapshotRequest {
         var r = self
         r.complete = complete || older.complete || older.run != run
-        r.inspectorsOnly = inspectorsOnly && older.inspectorsOnly
         return r
     }
 }

@@ -12,7 +12,8 @@ import FlowModels
 final class SnapshotWorker: @unchecked Sendable {
     let threaded: Bool
     static let framesPerSecond = 60.0
-    private let publish: (ModelSnapshot) -> Void
+    /// Receives each snapshot with the run of its request.
+    private let publish: (ModelSnapshot, Int) -> Void
     private let lock = NSLock()
     private let wake = DispatchSemaphore(value: 0)
     private var pending: SnapshotRequest?
@@ -25,7 +26,7 @@ final class SnapshotWorker: @unchecked Sendable {
     private var interval = 0.1
     private var lastBuild = -Double.infinity
 
-    init(geometry: PlotGeometry, threaded: Bool, publish: @escaping (ModelSnapshot) -> Void) {
+    init(geometry: PlotGeometry, threaded: Bool, publish: @escaping (ModelSnapshot, Int) -> Void) {
         self.threaded = threaded
         self.publish = publish
         pipeline = SnapshotPipeline(geometry: geometry)
@@ -44,12 +45,10 @@ final class SnapshotWorker: @unchecked Sendable {
     func submit(_ r: SnapshotRequest) {
         guard threaded else {
             let t0 = Self.now()
-            publish(pipeline.build(r, budget: 0.025))
-            if !r.inspectorsOnly {
-                // Up to 30 snapshots/s, spending at most about a third of the time on them.
-                interval = min(1, max(1.0 / 30, 2 * (Self.now() - t0)))
-                lastBuild = Self.now()
-            }
+            publish(pipeline.build(r, budget: 0.025), r.run)
+            // Up to 30 snapshots/s, spending at most about a third of the time on them.
+            interval = min(1, max(1.0 / 30, 2 * (Self.now() - t0)))
+            lastBuild = Self.now()
             return
         }
         lock.lock()
@@ -96,16 +95,16 @@ final class SnapshotWorker: @unchecked Sendable {
             lock.unlock()
             if stop { return }
             guard let request else { continue }
-            // Pace routine refreshes; answer complete and inspector requests at once.
+            // Pace routine refreshes; answer complete requests at once.
             let wait = lastStart + 1 / Self.framesPerSecond - Self.now()
-            if wait > 0 && !request.complete && !request.inspectorsOnly { Thread.sleep(forTimeInterval: wait) }
+            if wait > 0 && !request.complete { Thread.sleep(forTimeInterval: wait) }
             lastStart = Self.now()
             // A request that arrived while sleeping is newer: build that one instead.
             lock.lock()
             let newest = pending.map { $0.superseding(request) } ?? request
             pending = nil
             lock.unlock()
-            publish(pipeline.build(newest, budget: 1 / Self.framesPerSecond * 0.75))
+            publish(pipeline.build(newest, budget: 1 / Self.framesPerSecond * 0.75), newest.run)
         }
     }
 

@@ -49,7 +49,7 @@ extension TrainerWorker {
                 session.setLearningRate(min(1, max(TrainingSession.minimumLearningRate, session.baseLearningRate * f)))
                 post(String(format: "learning rate %.1e", session.baseLearningRate))
             }
-            refresh = true
+            statusChanged = true
         case .setGeometry(let g):
             geometry = g
             dirty = true
@@ -87,10 +87,11 @@ extension TrainerWorker {
             dirty = true
         case .setLearningRate(let lr):
             session?.setLearningRate(lr)
-            refresh = true
+            statusChanged = true
         case .setScrubbing(let on):
             scrubbing = on
-            inspectorsChanged = true
+            // On, the track must be built; off, the last pictures without it will do.
+            if on { refresh = true } else { inspectorsChanged = true }
         case .setProbe(let p):
             probe = p
             inspectorsChanged = true

@@ -62,8 +62,13 @@ package final class TrainerWorker: @unchecked Sendable {
     var event: String?
     /// Something changed: publish a snapshot rebuilt in full.
     var dirty = true
-    /// Something the status shows changed: publish soon, refreshing within the budget.
+    /// Something the pictures show changed (the view, the knob): publish soon, refreshing
+    /// within the budget.
     var refresh = false
+    /// Only the status changed (the learning rate): republish the last pictures with it.
+    var statusChanged = false
+    /// The run of the newest published snapshot (pictures of another run are never reused).
+    var latestRun = -1
     var rateWindow: [(time: Double, iteration: Int)] = []
     var snapshots: SnapshotWorker!
     /// Counts training sessions (restart, load): the snapshot builder's replica follows it.
@@ -92,17 +97,6 @@ package final class TrainerWorker: @unchecked Sendable {
         self.trainingThreads = trainingThreads
         commands = [.restart(model: model, dataset: dataset, seed: seed, generation: generation)]
         snapshots = makeSnapshotWorker(threaded: threadedSnapshots)
-    }
-
-    /// A snapshot builder publishing into `latest`.
-    func makeSnapshotWorker(threaded: Bool) -> SnapshotWorker {
-        SnapshotWorker(geometry: geometry, threaded: threaded) { [weak self] snap in
-            guard let self else { return }
-            self.lock.lock()
-            self.latest = snap
-            self.published += 1
-            self.lock.unlock()
-        }
     }
 
     package func start() {
@@ -171,13 +165,15 @@ package final class TrainerWorker: @unchecked Sendable {
                 let sliceEnd = now() + (snapshots.threaded ? 0.004 : 0.012)
                 repeat { record(session.step(), session) } while !paused && now() < sliceEnd
             }
+            // The status or the probe alone: answered from the last pictures, in this slice.
+            let quick = statusChanged || inspectorsChanged
+            if quick { publishQuick(session) }
             let routine = !paused && snapshots.wantsRequest
-            if dirty || refresh || routine || inspectorsChanged {
-                snapshots.submit(request(session, inspectorsOnly: !dirty && !refresh && !routine))
+            if dirty || refresh || routine {
+                snapshots.submit(request(session))
                 dirty = false
                 refresh = false
-                inspectorsChanged = false
-            } else if paused {
+            } else if paused && !quick {
                 Thread.sleep(forTimeInterval: 0.01)
             }
         }
@@ -220,26 +216,6 @@ package final class TrainerWorker: @unchecked Sendable {
         history = Array(history.prefix(e.historyCount))
         lastLoss = e.loss
         dirty = true
-    }
-
-    /// What the snapshot builder needs now: the status fields, measured here, and the parameters.
-    func request(_ session: TrainingSession, inspectorsOnly: Bool) -> SnapshotRequest {
-        let t0 = now()
-        rateWindow.append((t0, session.iteration))
-        // A ~2 s window, but always keep the previous sample (snapshots can be slower than that).
-        while rateWindow.count > 2 && t0 - rateWindow[0].time > 2 { rateWindow.removeFirst() }
-        var rate: Double? = nil
-        if let first = rateWindow.first, t0 - first.time > 0.05, !paused {
-            rate = Double(session.iteration - first.iteration) / (t0 - first.time)
-        }
-        var status = SnapshotBuilder.status(session: session, target: nil, lossHistory: LossHistory.downsample(history, to: 200),
-                                            lastLoss: lastLoss, itersPerSecond: rate, event: event, figures: figureMeans)
-        status.timeline = timeline.reading
-        status.watchdog = alert
-        status.generation = generation
-        return SnapshotRequest(run: run, session: session, status: status, geometry: geometry, specialIndex: specialIndex,
-                               scrubbing: scrubbing, probe: probe, complete: dirty, inspectorsOnly: inspectorsOnly,
-                               measuresEnergyDistance: measuresEnergyDistance)
     }
 
     /// Datasets by name, loaded once: `d` away from a big CSV and back does not re-read it.

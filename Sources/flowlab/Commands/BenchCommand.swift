@@ -20,6 +20,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Only models whose id is listed (comma-separated).")
     var models: String?
 
+    @Option(help: "Seconds of the live explorer per model (frames/s, training speed, key latency); 0 skips it.")
+    var live: Double = 3
+
     func run() throws {
         var rows: [BenchRow] = []
         let timer = BenchTimer(budget: budget)
@@ -36,6 +39,7 @@ struct BenchCommand: ParsableCommand {
         } ?? ModelKind.allCases
         for kind in selected { rows += try ModelBench.run(kind, timer: timer) }
         for row in FrameBench.run(models: selected, timer: timer) { rows.append(row) }
+        if live > 0 { rows += LiveBench.run(models: selected, seconds: live) }
         if json {
             let items = rows.map { "{\"group\":\"\($0.group)\",\"name\":\"\($0.name)\",\"value\":\($0.value.isFinite ? String($0.value) : "null"),\"unit\":\"\($0.unit)\"}" }
             print("{\"rows\":[" + items.joined(separator: ",") + "]}")
