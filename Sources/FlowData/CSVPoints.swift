@@ -41,13 +41,8 @@ package struct CSVPoints: Sendable {
         var rng = Xoshiro256(seed: CSVPoints.splitSeed)
         let order = rng.permutation(points.rows)
         let nTest = max(1, Int((Double(points.rows) * CSVPoints.heldOutFraction).rounded()))
-        func gather(_ idx: ArraySlice<Int>) -> Matrix {
-            var m = Matrix(rows: idx.count, cols: 2)
-            for (r, i) in idx.enumerated() { m[r, 0] = points[i, 0]; m[r, 1] = points[i, 1] }
-            return m
-        }
-        test = gather(order[0..<nTest])
-        train = gather(order[nTest...])
+        test = points.rows(at: order[0..<nTest])
+        train = points.rows(at: order[nTest...])
     }
 
     /// The largest coordinate FlowLab trains on: Float32 flows starting from N(0, I) cannot
@@ -81,7 +76,7 @@ package struct CSVPoints: Sendable {
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
                 .map { $0.trimmingCharacters(in: .whitespaces) }
-            let numbers = fields.map { Double($0) }
+            let numbers = fields.map { DecimalParser.value($0) }
             if !sawData && numbers.contains(where: { $0 == nil }) && fields.allSatisfy({ Double($0) == nil }) {
                 guard fields.count == 2 else {
                     throw DatasetError("\(source) line \(lineNumber): header has \(fields.count) columns, expected 2 (x,y)")
