@@ -37,7 +37,7 @@ struct BenchCommand: ParsableCommand {
                 return k
             }
         } ?? ModelKind.allCases
-        for kind in selected { rows += try ModelBench.run(kind, timer: timer) }
+        for kind in selected { rows += try ModelBench.run(kind, timer: timer, peak: peak) }
         for row in FrameBench.run(models: selected, timer: timer) { rows.append(row) }
         if live > 0 { rows += LiveBench.run(models: selected, seconds: live) }
         if json {
@@ -160,8 +160,18 @@ enum KernelBench {
 }
 
 /// Per-model training, sampling and density throughput at the default architecture.
+///
+/// "Share of peak" counts only the dense layers' arithmetic: 2·batch·W FLOPs forward for W
+/// weight-matrix entries, 6·batch·W with the backward pass — a lower bound on the work done
+/// (splines, Langevin chains and elementwise ops are not counted), against the measured
+/// single-core peak.
 enum ModelBench {
-    static func run(_ kind: ModelKind, timer: BenchTimer) throws -> [BenchRow] {
+    /// Entries of the weight matrices (parameters with more than one row and column).
+    static func denseWeights(_ model: any FlowLabModel) -> Int {
+        model.parameters.reduce(0) { $0 + ($1.value.rows > 1 && $1.value.cols > 1 ? $1.value.count : 0) }
+    }
+
+    static func run(_ kind: ModelKind, timer: BenchTimer, peak: Double) throws -> [BenchRow] {
         var rows: [BenchRow] = []
         for batch in [100, 512] {
             var c = ModelConfig.defaults(for: kind)
@@ -169,6 +179,11 @@ enum ModelBench {
             let session = TrainingSession(model: try ModelFactory.make(c), dataset: .toy(.eightGaussians))
             let t = timer.secondsPerCall { session.step() }
             rows.append(BenchRow(group: kind.rawValue, name: "train iteration, batch \(batch)", value: t * 1e6, unit: "µs"))
+            if kind != .ffjord {  // FFJORD's iteration is many function evaluations: see its NFE rows
+                let flops = 6 * Double(batch * denseWeights(session.model))
+                rows.append(BenchRow(group: kind.rawValue, name: "train iteration, batch \(batch), dense share of peak",
+                                     value: 100 * flops / t / 1e9 / peak, unit: "%"))
+            }
             // The same with data-parallel shards on two threads (`train --threads 2`).
             if ProcessInfo.processInfo.activeProcessorCount > 1 {
                 let twin = TrainingSession(model: try ModelFactory.make(c), dataset: .toy(.eightGaussians))
@@ -187,16 +202,17 @@ enum ModelBench {
             let tDensity = timer.secondsPerCall { blackHole(model.logDensity(pts)) }
             rows.append(BenchRow(group: kind.rawValue, name: "density evaluation", value: 10_000 / tDensity, unit: "points/s"))
         }
-        if let cnf = model as? CNFModel { rows += CNFBench.run(cnf, timer: timer) }
+        if let cnf = model as? CNFModel { rows += CNFBench.run(cnf, timer: timer, peak: peak, weights: denseWeights(cnf)) }
         return rows
     }
 }
 
 /// FFJORD's cost per function evaluation at the reference configuration (batch 100,
 /// 64-64-64 ConcatSquash, exact trace): the forward dynamics and one adjoint evaluation
-/// (dynamics + vector–Jacobian product).
+/// (dynamics + vector–Jacobian product). Shares of peak count f and its two tangent streams
+/// (the exact 2-D trace) as 3 dense passes, 6·batch·W FLOPs, and the adjoint as twice that.
 enum CNFBench {
-    static func run(_ model: CNFModel, timer: BenchTimer) -> [BenchRow] {
+    static func run(_ model: CNFModel, timer: BenchTimer, peak: Double, weights: Int) -> [BenchRow] {
         var rng = Xoshiro256(seed: 9)
         let z = ToyDataset.eightGaussians.sample(count: 100, using: &rng)
         let tForward = timer.secondsPerCall {
@@ -209,9 +225,12 @@ enum CNFBench {
             ((out[0] * Variable(a)).sumAll() + out[1].sumAll()).backward()
             Gradients.zero(model.parameters)
         }
+        let flops = 6 * 100 * Double(weights)
         return [
             BenchRow(group: "ffjord", name: "NFE forward (f + exact trace), batch 100", value: tForward * 1e6, unit: "µs"),
+            BenchRow(group: "ffjord", name: "NFE forward, dense share of peak", value: 100 * flops / tForward / 1e9 / peak, unit: "%"),
             BenchRow(group: "ffjord", name: "NFE adjoint (f + trace + VJP), batch 100", value: tAdjoint * 1e6, unit: "µs"),
+            BenchRow(group: "ffjord", name: "NFE adjoint, dense share of peak", value: 100 * 2 * flops / tAdjoint / 1e9 / peak, unit: "%"),
         ]
     }
 }
