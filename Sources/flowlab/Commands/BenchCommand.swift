@@ -28,6 +28,13 @@ struct BenchCommand: ParsableCommand {
         let timer = BenchTimer(budget: budget)
         let peak = Peak.measure(timer: timer)
         rows.append(BenchRow(group: "cpu", name: "single-core FP32 peak (FMA throughput)", value: peak, unit: "GFLOP/s"))
+        if ProcessInfo.processInfo.activeProcessorCount > 1 {
+            // What two threads can get at best: below 2× when the cores share FMA units (SMT
+            // siblings) or the clock drops with both busy; it bounds every 2-thread speed-up.
+            let both = Peak.measure(timer: timer, threads: 2)
+            rows.append(BenchRow(group: "cpu", name: "2-thread FP32 peak (both cores at once)", value: both, unit: "GFLOP/s"))
+            rows.append(BenchRow(group: "cpu", name: "2-thread peak, speed-up over one core", value: both / peak, unit: "x"))
+        }
         for row in KernelBench.run(timer: timer, peak: peak) { rows.append(row) }
         let selected = try models.map { list in
             try list.split(separator: ",").map { name -> ModelKind in
@@ -98,12 +105,16 @@ struct BenchTimer {
 
 /// The machine's single-core FP32 FMA throughput: 12 independent SIMD8 FMA chains.
 enum Peak {
-    static func measure(timer: BenchTimer) -> Double {
+    static func measure(timer: BenchTimer, threads: Int = 1) -> Double {
         let iters = 200_000
-        let out = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+        let out = UnsafeMutablePointer<Float>.allocate(capacity: threads)
         defer { out.deallocate() }
-        let t = timer.secondsPerCall { fmaChains(iterations: iters, seed: out.pointee, out: out) }
-        return Double(12 * 8 * 2 * iters) / t / 1e9
+        out.initialize(repeating: 0, count: threads)
+        let t = timer.secondsPerCall {
+            if threads == 1 { fmaChains(iterations: iters, seed: out.pointee, out: out); return }
+            concurrentShards(threads) { i in fmaChains(iterations: iters, seed: out[i], out: out + i) }
+        }
+        return Double(threads * 12 * 8 * 2 * iters) / t / 1e9
     }
 
     /// Twelve independent accumulators hide the FMA latency (4 cycles × 2 ports ≥ 8 in flight).
