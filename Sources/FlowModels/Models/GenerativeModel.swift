@@ -51,15 +51,24 @@ package struct ModelLoss {
     package var figures: Figures
     /// A notable event (e.g. an ODE solver failure) to report to the user.
     package var message: String?
-    /// True when the model already stored parameter gradients (the adjoint method); the
-    /// trainer then skips `loss.backward()`.
-    package var gradientsComputed: Bool
+    /// Figures and an event known only once `backward()` has run (the adjoint's backward
+    /// solves: their cost, or their failure); the trainer merges them in.
+    package var afterBackward: (() -> (figures: Figures, message: String?))?
 
-    package init(loss: Variable, figures: Figures = [:], message: String? = nil, gradientsComputed: Bool = false) {
+    package init(loss: Variable, figures: Figures = [:], message: String? = nil,
+                 afterBackward: (() -> (figures: Figures, message: String?))? = nil) {
         self.loss = loss
         self.figures = figures
         self.message = message
-        self.gradientsComputed = gradientsComputed
+        self.afterBackward = afterBackward
+    }
+
+    /// Runs `backward()` on a finite loss and returns the step's figures and message.
+    package func backward() -> (figures: Figures, message: String?) {
+        guard loss.scalar.isFinite else { return (figures, message) }
+        loss.backward()
+        guard let after = afterBackward?() else { return (figures, message) }
+        return (figures.merging(after.figures) { $1 }, message ?? after.message)
     }
 }
 

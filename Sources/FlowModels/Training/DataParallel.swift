@@ -54,9 +54,8 @@ struct DataParallel {
                 let shardBatch = dataset.isEnergy ? Matrix(rows: parts[i].count, cols: 2) : batch.rows(parts[i])
                 Gradients.zero(params[i])
                 let result = models[i].loss(batch: shardBatch, dataset: dataset, iteration: iteration, using: &shardRNG)
-                let value = Double(result.loss.scalar)
-                if value.isFinite && !result.gradientsComputed { result.loss.backward() }
-                out[i] = (value, result.figures, result.message)
+                let (figures, message) = result.backward()
+                out[i] = (Double(result.loss.scalar), figures, message)
             }
         }
         // Weighted sums in shard order.

@@ -101,9 +101,8 @@ package final class TrainingSession {
                 return parallel.lossAndGradients(model: model, batch: batch, dataset: dataset, iteration: iteration, using: &rng)
             }
             let result = model.loss(batch: batch, dataset: dataset, iteration: iteration, using: &rng)
-            let value = Double(result.loss.scalar)
-            if value.isFinite && !result.gradientsComputed { result.loss.backward() }
-            return (value, result.figures, result.message)
+            let (figures, message) = result.backward()
+            return (Double(result.loss.scalar), figures, message)
         }()
         var recovered = false
         var message = modelMessage
