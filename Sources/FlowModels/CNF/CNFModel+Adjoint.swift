@@ -19,7 +19,7 @@ extension CNFModel {
         let report = AdjointReport()
         var state = Variable(Matrix.concatColumns(initialState(batch)))
         for b in blocks {
-            switch adjointBlock(state, block: b, noise: noise, figures: &figures, report: report) {
+            switch adjointBlock(state, block: b, noise: noise, from: 0, to: options.time, figures: &figures, report: report) {
             case .success(let out): state = out
             case .failure(let failure):
                 return ModelLoss(loss: Variable(Matrix(rows: 1, cols: 1, storage: [.nan])), figures: figures, message: failure.message)
@@ -43,12 +43,14 @@ extension CNFModel {
         [Matrix.concatColumns([m.column(0), m.column(1)])] + (2..<m.cols).map { m.column($0) }
     }
 
-    /// One block from t = 0 to T as a tape op on the stacked state `[z | Δ | R]` (n × 3 or 4).
-    func adjointBlock(_ input: Variable, block b: Int, noise: Matrix?, figures: inout Figures,
-                      report: AdjointReport) -> Result<Variable, SolveFailure> {
+    /// One block from t₀ to t₁ (either way) as a tape op on the stacked state `[z | Δ]`, or
+    /// `[z | Δ | R]` with the regulariser's column (n × 3 or 4).
+    func adjointBlock(_ input: Variable, block b: Int, noise: Matrix?, from t0: Double, to t1: Double,
+                      figures: inout Figures, report: AdjointReport) -> Result<Variable, SolveFailure> {
+        let regularize = input.cols == 4
         let forward = trainingSolver.solve({ t, s in
-            MatrixState(self.dynamics(t: t, z: Variable(s.parts[0]), noise: noise, regularize: self.regularized, block: b).map(\.value))
-        }, y0: MatrixState(Self.parts(input.value)), from: 0, to: options.time)
+            MatrixState(self.dynamics(t: t, z: Variable(s.parts[0]), noise: noise, regularize: regularize, block: b).map(\.value))
+        }, y0: MatrixState(Self.parts(input.value)), from: t0, to: t1)
         Self.count(forward, into: &figures)
         guard forward.result.isSuccess else { return .failure(SolveFailure(message: forward.result.message)) }
         let output = forward.y.parts
@@ -60,7 +62,7 @@ extension CNFModel {
                                      normedCount: self.options.seminorm ? 2 * core : 2 * core + params.count)
             let backward = self.adjointSolver.solve({ t, s in
                 self.augmentedDynamics(t: t, state: s, core: core, noise: noise, params: params, block: b)
-            }, y0: start, from: self.options.time, to: 0)
+            }, y0: start, from: t1, to: t0)
             report.nfe += backward.nfe
             guard backward.result.isSuccess else {
                 // Non-finite gradients: the trainer restores the last good parameters and says why.
@@ -76,7 +78,7 @@ extension CNFModel {
 
     func augmentedDynamics(t: Double, state s: AdjointState, core: Int, noise: Matrix?, params: [Variable], block: Int) -> AdjointState {
         let zLeaf = Variable(parameter: s.values[0], name: "z")
-        let outs = dynamics(t: t, z: zLeaf, noise: noise, regularize: regularized, block: block)
+        let outs = dynamics(t: t, z: zLeaf, noise: noise, regularize: core == 3, block: block)
         var seed = (outs[0] * Variable(s.values[core])).sumAll()
         for k in 1..<core { seed = seed + (outs[k] * Variable(s.values[core + k])).sumAll() }
         Gradients.zero(params)
@@ -92,7 +94,7 @@ extension CNFModel {
 
 /// What the adjoint pullbacks found while `backward()` ran: their function evaluations and a
 /// failed solve, reported with the step.
-final class AdjointReport {
-    var nfe = 0
-    var failure: String?
+package final class AdjointReport {
+    package var nfe = 0
+    package var failure: String?
 }
