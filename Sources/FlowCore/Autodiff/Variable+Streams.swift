@@ -90,12 +90,10 @@ extension Variable {
         precondition(blockRows > 0 && n % blockRows == 0, "streamTanh: rows must be whole blocks")
         let m = blockRows * c
         let blocks = n / blockRows
-        var y = Matrix(rows: n, cols: c)
-        var hs = Matrix(rows: blockRows, cols: c)
-        xv.storage.withUnsafeBufferPointer { x in
-            y.storage.withUnsafeMutableBufferPointer { yp in
+        // The value block of y is h itself; the backward pass reads it from there.
+        let y = Matrix(rows: n, cols: c) { yp in
+            xv.storage.withUnsafeBufferPointer { x in
                 Kernels.tanh(x.baseAddress!, yp.baseAddress!, count: m)
-                for i in 0..<m { hs.storage[i] = yp[i] }
                 for b in 1..<max(blocks, 1) {
                     for i in 0..<m {
                         let h = yp[i]
@@ -104,25 +102,25 @@ extension Variable {
                 }
             }
         }
-        let h = hs
         return Variable(op: .streamTanh, value: y, parents: [self]) { g in
-            var out = Matrix(rows: n, cols: c)
-            g.storage.withUnsafeBufferPointer { gg in
-                xv.storage.withUnsafeBufferPointer { x in
-                    out.storage.withUnsafeMutableBufferPointer { o in
-                        // Block 0 collects Σ_k ḡd_k ⊙ u_k first; tangent blocks are plain products.
-                        for i in 0..<m { o[i] = 0 }
-                        for b in 1..<max(blocks, 1) {
-                            let off = b * m
-                            for i in 0..<m {
-                                let hi = h.storage[i]
-                                o[i] += gg[off + i] * x[off + i]
-                                o[off + i] = gg[off + i] * (1 - hi * hi)
+            let out = Matrix(rows: n, cols: c) { o in
+                g.storage.withUnsafeBufferPointer { gg in
+                    xv.storage.withUnsafeBufferPointer { x in
+                        y.storage.withUnsafeBufferPointer { h in
+                            // Block 0 collects Σ_k ḡd_k ⊙ u_k first; tangent blocks are plain products.
+                            for i in 0..<m { o[i] = 0 }
+                            for b in 1..<max(blocks, 1) {
+                                let off = b * m
+                                for i in 0..<m {
+                                    let hi = h[i]
+                                    o[i] += gg[off + i] * x[off + i]
+                                    o[off + i] = gg[off + i] * (1 - hi * hi)
+                                }
                             }
-                        }
-                        for i in 0..<m {
-                            let hi = h.storage[i]
-                            o[i] = (1 - hi * hi) * (gg[i] - 2 * hi * o[i])
+                            for i in 0..<m {
+                                let hi = h[i]
+                                o[i] = (1 - hi * hi) * (gg[i] - 2 * hi * o[i])
+                            }
                         }
                     }
                 }
