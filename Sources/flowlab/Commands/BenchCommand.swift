@@ -14,6 +14,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of the table.")
     var json = false
 
+    @Flag(help: "Print a Markdown table (the README's speed table is made this way).")
+    var markdown = false
+
     @Option(help: "Seconds spent per measurement (more is steadier).")
     var budget: Double = 0.4
 
@@ -50,6 +53,8 @@ struct BenchCommand: ParsableCommand {
         if json {
             let items = rows.map { "{\"group\":\"\($0.group)\",\"name\":\"\($0.name)\",\"value\":\($0.value.isFinite ? String($0.value) : "null"),\"unit\":\"\($0.unit)\"}" }
             print("{\"rows\":[" + items.joined(separator: ",") + "]}")
+        } else if markdown {
+            print(BenchRow.markdown(rows))
         } else {
             print(BenchRow.table(rows))
         }
@@ -62,6 +67,14 @@ struct BenchRow {
     var name: String
     var value: Double
     var unit: String
+
+    static func markdown(_ rows: [BenchRow]) -> String {
+        var out = "| group | measurement | value | unit |\n| --- | --- | ---: | --- |\n"
+        for r in rows {
+            out += "| \(r.group) | \(r.name) | " + (r.value >= 1000 ? String(format: "%.0f", r.value) : String(format: "%.2f", r.value)) + " | \(r.unit) |\n"
+        }
+        return out
+    }
 
     static func table(_ rows: [BenchRow]) -> String {
         let w0 = max(5, rows.map(\.group.count).max() ?? 0)
