@@ -80,7 +80,7 @@ package struct TrainingReport: Sendable {
 
     /// The reverse-KL bound `E_q[−U(x) − log q(x)] ≤ log Z` on 4000 fixed-seed samples, for
     /// models with a density (nil otherwise). Its gap to `log_z` is KL(q ‖ p).
-    package static func elbo(_ model: any GenerativeModel, target: EnergyTarget) -> Double? {
+    static func elbo(_ model: any GenerativeModel, target: EnergyTarget) -> Double? {
         var rng = Xoshiro256(seed: Evaluation.energyDistanceSeed &+ 11)
         let x = model.sample(count: 4000, using: &rng)
         guard let logq = model.logDensity(x) else { return nil }
@@ -91,7 +91,7 @@ package struct TrainingReport: Sendable {
 
     /// KL(target ‖ model histogram) for implicit samplers: 50 000 fixed-seed samples binned on a
     /// 64² grid of [−4, 4]² with half a count added to every cell (so q > 0).
-    package static func klFromSamples(_ model: any GenerativeModel, target: EnergyTarget, resolution n: Int = 64) -> Double {
+    static func klFromSamples(_ model: any GenerativeModel, target: EnergyTarget, resolution n: Int = 64) -> Double {
         var rng = Xoshiro256(seed: Evaluation.energyDistanceSeed &+ 7)
         let s = model.sample(count: 50_000, using: &rng)
         let box = EnergyTarget.box

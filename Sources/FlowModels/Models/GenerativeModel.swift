@@ -53,7 +53,7 @@ package struct ModelLoss {
     package var message: String?
     /// Figures and an event known only once `backward()` has run (the adjoint's backward
     /// solves: their cost, or their failure); the trainer merges them in.
-    package var afterBackward: (() -> (figures: Figures, message: String?))?
+    var afterBackward: (() -> (figures: Figures, message: String?))?
 
     package init(loss: Variable, figures: Figures = [:], message: String? = nil,
                  afterBackward: (() -> (figures: Figures, message: String?))? = nil) {

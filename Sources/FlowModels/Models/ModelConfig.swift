@@ -17,7 +17,7 @@ package struct ModelConfig: Sendable, Codable, Equatable {
     package var weightDecay: Float
     package var iterations: Int
     /// Global gradient-norm clip.
-    package var maxGradNorm: Double
+    var maxGradNorm: Double
     package var seed: UInt64
     /// Cosine learning-rate decay to 5 % of `learningRate` over `iterations` (headless runs);
     /// the explorer trains open-ended at a constant rate.
@@ -54,7 +54,7 @@ package struct ModelConfig: Sendable, Codable, Equatable {
     }
 
     /// CSV training splits below this many rows count as small data.
-    package static let smallDataRows = 1000
+    static let smallDataRows = 1000
 
     /// Smaller defaults for a small CSV, where the spline and RAD flows overfit within a few
     /// hundred steps (measured on 272-row geyser-like tables, README "Your own data"): nsf and
