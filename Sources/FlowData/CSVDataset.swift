@@ -4,7 +4,7 @@ import FlowCore
 /// A user's table as a dataset: `csv:PATH` or `csv:PATH:X,Y` (see `CSVTable`).
 extension CSVPoints {
     /// Fraction of the points held out (besides the test split) to pick the best parameters.
-    package static let validationFraction = 0.1
+    static let validationFraction = 0.1
 
     /// Splits `PATH[:X,Y]`: a trailing `:X,Y` is a column choice unless the whole text names an
     /// existing file (paths may contain colons).

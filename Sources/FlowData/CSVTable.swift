@@ -16,11 +16,11 @@ package struct CSVTable: Sendable {
     package var hasHeader: Bool
     /// Raw fields of each data row (unquoted, trimmed), and each row's line number in the file.
     package var rows: [[String]]
-    package var lineNumbers: [Int]
+    var lineNumbers: [Int]
     package var source: String
 
     /// Fields that mean "no value": empty, `NA`, `N/A`, `NaN`, `null` (any case).
-    package static func isMissing(_ field: String) -> Bool {
+    static func isMissing(_ field: String) -> Bool {
         guard let first = field.utf8.first else { return true }
         // Numbers start with a digit, a sign or a point: no need to look further.
         if (first >= 0x30 && first <= 0x39) || first == 0x2D || first == 0x2B || first == 0x2E { return false }
@@ -137,7 +137,7 @@ package struct CSVTable: Sendable {
     }
 
     /// True when every non-missing value of column `c` is a finite number (and there is one).
-    package func isNumeric(_ c: Int) -> Bool {
+    func isNumeric(_ c: Int) -> Bool {
         var any = false
         for row in rows where !CSVTable.isMissing(row[c]) {
             guard let v = DecimalParser.value(row[c]), v.isFinite else { return false }
@@ -148,7 +148,7 @@ package struct CSVTable: Sendable {
 
     /// The two columns to use: `spec` is `X,Y`, each a header name or a 1-based index; without
     /// a spec, the first two numeric columns (skipping an unnamed row-index column).
-    package func selectColumns(_ spec: String?) throws -> (x: Int, y: Int) {
+    func selectColumns(_ spec: String?) throws -> (x: Int, y: Int) {
         let listing = names.enumerated().map { "\($0.offset + 1):\($0.element.isEmpty ? "(unnamed)" : $0.element)" }
             .joined(separator: " ")
         guard let spec else {

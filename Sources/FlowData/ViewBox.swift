@@ -61,11 +61,11 @@ package struct ViewBox: Sendable, Equatable, Hashable, Codable, CustomStringConv
     }
 
     /// Quantiles behind a fitted box: a few outliers do not shrink the picture of the rest.
-    package static let fitQuantiles = (low: 0.005, high: 0.995)
+    static let fitQuantiles = (low: 0.005, high: 0.995)
     /// Margin added around the quantile range, as a fraction of its half-width.
-    package static let fitMargin = 0.15
+    static let fitMargin = 0.15
     /// Both axes get the same half-width when the larger is at most this many times the smaller.
-    package static let equalAspectRatio = 2.5
+    static let equalAspectRatio = 2.5
 
     /// A box around `points`: the 0.5–99.5 % quantile range of each axis plus a 15 % margin;
     /// equal half-widths (equal aspect) when the two ranges are within a factor 2.5 of each other.

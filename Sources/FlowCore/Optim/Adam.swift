@@ -104,7 +104,7 @@ package enum Gradients {
     }
 
     /// True when every gradient is finite.
-    package static func areFinite(_ parameters: [Variable]) -> Bool {
+    static func areFinite(_ parameters: [Variable]) -> Bool {
         parameters.allSatisfy { $0.grad?.isFinite ?? true }
     }
 
