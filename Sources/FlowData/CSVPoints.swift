@@ -13,7 +13,7 @@ package struct CSVPoints: Sendable {
     /// The two columns used (x, y): header names, or `column N` (`csv:PATH:X,Y`, CSVDataset.swift).
     package internal(set) var columns: [String] = ["x", "y"]
     /// The `X,Y` column choice as given after the path, if any (part of the dataset's name).
-    internal(set) var columnSpec: String? = nil
+    var columnSpec: String? = nil
     /// Rows skipped for an empty, NA or NaN value in a chosen column.
     package internal(set) var skippedRows = 0
     /// Points held out from training to pick the best parameters (early stopping).

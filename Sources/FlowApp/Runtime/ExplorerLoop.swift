@@ -1,4 +1,5 @@
 import Foundation
+import FlowData
 import FlowModels
 import FlowRender
 
@@ -31,9 +32,10 @@ package final class ExplorerLoop {
 
     /// `trainingThreads`: data-parallel shards for the single model (the app passes the cores
     /// left after the snapshot core; tests keep 1 so frames do not depend on the machine).
+    /// `preloaded`: the dataset, already read (a big CSV is then not read twice).
     package init(model: ModelKind, dataset: String, seed: UInt64, backend: any TerminalBackend,
                 datasetCycle: [String], lesson: Int? = nil, autoplay: Double? = nil, message: String? = nil,
-                trainingThreads: Int = 1) {
+                trainingThreads: Int = 1, preloaded: Dataset? = nil) {
         self.backend = backend
         self.autoplay = autoplay
         var s = ExplorerState(model: model, dataset: dataset, seed: seed, size: backend.size,
@@ -41,7 +43,8 @@ package final class ExplorerLoop {
         _ = Reducer.reduce(&s, .message(message))
         state = s
         worker = TrainerWorker(model: model, dataset: dataset, seed: seed,
-                               geometry: ExplorerLayout.geometry(for: s), trainingThreads: trainingThreads)
+                               geometry: ExplorerLayout.geometry(for: s), trainingThreads: trainingThreads,
+                               preloaded: preloaded)
         if let lesson { dispatch(.goToLesson(lesson)) }
     }
 

@@ -91,10 +91,11 @@ package final class TrainerWorker: @unchecked Sendable {
     /// between shard counts.
     package init(model: ModelKind, dataset: String, seed: UInt64, geometry: PlotGeometry, paused: Bool = false,
                  generation: Int = 0, threadedSnapshots: Bool = ProcessInfo.processInfo.activeProcessorCount > 1,
-                 trainingThreads: Int = 1) {
+                 trainingThreads: Int = 1, preloaded: Dataset? = nil) {
         self.geometry = geometry
         self.paused = paused
         self.trainingThreads = trainingThreads
+        if let preloaded { datasets[preloaded.name] = preloaded }
         commands = [.restart(model: model, dataset: dataset, seed: seed, generation: generation)]
         snapshots = makeSnapshotWorker(threaded: threadedSnapshots)
     }

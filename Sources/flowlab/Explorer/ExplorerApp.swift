@@ -25,7 +25,7 @@ struct ExplorerApp {
     func run() throws {
         // Validate names and the recording's destination before touching the terminal so
         // errors print normally.
-        _ = try Dataset(name: dataset)
+        let data = try Dataset(name: dataset)
         _ = try ModelFactory.make(ModelConfig.defaults(for: model))
         if let record {
             do { try SafeFile.checkDestination(record) } catch let e as SafeFile.Failure {
@@ -42,7 +42,7 @@ struct ExplorerApp {
             if let record { recorder = try CastRecorder(recording: screen, to: record) }
             let loop = ExplorerLoop(model: model, dataset: dataset, seed: seed, backend: recorder ?? screen, datasetCycle: cycle,
                                     lesson: lesson, autoplay: autoplay, message: screen.lacksUTF8 && !ascii ? "no UTF-8 locale: ASCII mode" : nil,
-                                    trainingThreads: Self.trainingThreads)
+                                    trainingThreads: Self.trainingThreads, preloaded: data)
             loop.run(shouldStop: { TerminalGuard.stopRequested })
         }
         do { try recorder?.finish() } catch let e as SafeFile.Failure {
