@@ -25,6 +25,8 @@ extension CTFModel {
                 c.hidden = [128, 128, 128]
                 c.ctf?.langevinSteps = 10
                 c.ctf?.step = 0.03
+                // U2–U4 fill the box along z₁: a bounded latent (see `CTFModel.generate`).
+                if case .energy(let t) = dataset, t != .u1 { c.ctf?.latent = .uniform }
             } else if dataset != nil {
                 c.learningRate = 5e-4
                 c.ctf?.step = 0.05

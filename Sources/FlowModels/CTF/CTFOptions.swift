@@ -9,11 +9,24 @@ package struct CTFOptions: Sendable, Codable, Equatable {
         /// Paired L2 to the same ω's Langevin step — the documented mode-collapse demonstration.
         case paired
     }
+    /// The generator's latent distribution ω.
+    package enum Latent: String, Sendable, Codable, CaseIterable {
+        /// ω ~ N(0, I), as in the paper (its toy sampler has an isotropic Gaussian input).
+        case gaussian
+        /// ω ~ U(−√3, √3)², unit variance with bounded support: no latent tail that the
+        /// generator's linear path carries past the box (where reflection folds it back as a
+        /// halo off the target's ridges).
+        case uniform
+    }
     /// Langevin step size h in z ← z + (h/2)∇log p(z) + √h ε.
     package var step = 0.01
     /// Langevin steps per update.
     package var langevinSteps = 5
     package var distance = Distance.mmd
+    package var latent = Latent.gaussian
+    /// The generator's MLP sees `inputScale`·ω (its linear path sees ω). Checkpoints written
+    /// before the field existed used 1.
+    package var inputScale = 2.0
     /// Random projection directions for the sliced Wasserstein distance.
     package var directions = 32
     /// Widths σ of the Gaussian kernels summed in the MMD.
@@ -32,7 +45,7 @@ package struct CTFOptions: Sendable, Codable, Equatable {
     package init() {}
 
     enum CodingKeys: String, CodingKey {
-        case step, langevinSteps, distance, directions, kernelWidths, refresh, energyHidden, gradientPenalty, scalePenalty
+        case step, langevinSteps, distance, latent, inputScale, directions, kernelWidths, refresh, energyHidden, gradientPenalty, scalePenalty
     }
 
     /// Checkpoints written before a field existed decode it as its default.
@@ -42,6 +55,8 @@ package struct CTFOptions: Sendable, Codable, Equatable {
         step = try c.decodeIfPresent(Double.self, forKey: .step) ?? d.step
         langevinSteps = try c.decodeIfPresent(Int.self, forKey: .langevinSteps) ?? d.langevinSteps
         distance = try c.decodeIfPresent(Distance.self, forKey: .distance) ?? d.distance
+        latent = try c.decodeIfPresent(Latent.self, forKey: .latent) ?? .gaussian
+        inputScale = try c.decodeIfPresent(Double.self, forKey: .inputScale) ?? 1
         directions = try c.decodeIfPresent(Int.self, forKey: .directions) ?? d.directions
         kernelWidths = try c.decodeIfPresent([Double].self, forKey: .kernelWidths) ?? d.kernelWidths
         refresh = try c.decodeIfPresent(Double.self, forKey: .refresh) ?? d.refresh
