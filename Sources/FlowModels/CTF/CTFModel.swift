@@ -54,6 +54,13 @@ package final class CTFModel: GenerativeModel, ModelInspection {
 
     package var parameters: [Variable] { generator.parameters + [skip] + energy.parameters }
 
+    /// The generator learns at `generatorRate` times the energy network's rate (the paper's
+    /// MacGAN: φ at 1e-3, θ at 1e-4).
+    package var learningRateScales: [Float]? {
+        let g = Float(options.generatorRate)
+        return generator.parameters.map { _ in g } + [g] + energy.parameters.map { _ in 1 }
+    }
+
     /// Width of the generator's starting cloud: G(ω) = ωS + MLP(cω), S = 2I, with the MLP's last
     /// layer at zero, so training starts from 2ω (N(0, 4I), or uniform on ±3.5), which covers
     /// every mode of the box. (Langevin mixes slowly between separated modes; a narrow start

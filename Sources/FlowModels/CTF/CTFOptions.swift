@@ -41,11 +41,13 @@ package struct CTFOptions: Sendable, Codable, Equatable {
     /// weak guards against drift. λ costs about λ × the Fisher information at the true density
     /// and so widens p_θ; λ = 0.1 cost 0.6 nats on moons, λ = 1e-3 costs nothing measurable.
     package var gradientPenalty = 1e-3
+    /// The generator's learning rate as a multiple of the run's (the energy network's) rate.
+    package var generatorRate = 1.0
     package var scalePenalty = 1e-3
     package init() {}
 
     enum CodingKeys: String, CodingKey {
-        case step, langevinSteps, distance, latent, inputScale, directions, kernelWidths, refresh, energyHidden, gradientPenalty, scalePenalty
+        case step, langevinSteps, distance, latent, inputScale, directions, kernelWidths, refresh, energyHidden, gradientPenalty, generatorRate, scalePenalty
     }
 
     /// Checkpoints written before a field existed decode it as its default.
@@ -62,6 +64,7 @@ package struct CTFOptions: Sendable, Codable, Equatable {
         refresh = try c.decodeIfPresent(Double.self, forKey: .refresh) ?? d.refresh
         energyHidden = try c.decodeIfPresent([Int].self, forKey: .energyHidden) ?? d.energyHidden
         gradientPenalty = try c.decodeIfPresent(Double.self, forKey: .gradientPenalty) ?? d.gradientPenalty
+        generatorRate = try c.decodeIfPresent(Double.self, forKey: .generatorRate) ?? d.generatorRate
         scalePenalty = try c.decodeIfPresent(Double.self, forKey: .scalePenalty) ?? d.scalePenalty
     }
 }

@@ -32,6 +32,8 @@ package protocol GenerativeModel: AnyObject {
 
     /// End-of-run figures for the JSON line (e.g. GLF's reconstruction error on held-out data).
     func reportFigures(dataset: Dataset) -> Figures
+    /// A learning-rate factor per parameter (nil: the same rate for all).
+    var learningRateScales: [Float]? { get }
 }
 
 extension GenerativeModel {
@@ -40,6 +42,7 @@ extension GenerativeModel {
     package func regionCodes(_ points: Matrix) -> [Int]? { nil }
     package func attach(to dataset: Dataset) {}
     package func reportFigures(dataset: Dataset) -> Figures { [:] }
+    package var learningRateScales: [Float]? { nil }
 }
 
 /// A model as the registry builds it: its math and what the explorer shows of it.

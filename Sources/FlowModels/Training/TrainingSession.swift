@@ -125,7 +125,7 @@ package final class TrainingSession {
             smoothedLoss = smoothed
             bestLoss = min(bestLoss ?? smoothed, smoothed)
             Gradients.clip(params, maxNorm: config.maxGradNorm)
-            optimizer.update(params)
+            optimizer.update(params, rateScales: model.learningRateScales)
             Gradients.zero(params)
         }
         iteration += 1
