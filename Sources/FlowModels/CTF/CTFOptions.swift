@@ -27,6 +27,9 @@ package struct CTFOptions: Sendable, Codable, Equatable {
     /// The generator's MLP sees `inputScale`·ω (its linear path sees ω). Checkpoints written
     /// before the field existed used 1.
     package var inputScale = 2.0
+    /// Langevin steps K applied on top of the generator in the explorer's side-by-side view
+    /// (its `[`/`]` knob); training does not use it.
+    package var viewLangevinSteps = 100
     /// Random projection directions for the sliced Wasserstein distance.
     package var directions = 32
     /// Widths σ of the Gaussian kernels summed in the MMD.
@@ -47,7 +50,7 @@ package struct CTFOptions: Sendable, Codable, Equatable {
     package init() {}
 
     enum CodingKeys: String, CodingKey {
-        case step, langevinSteps, distance, latent, inputScale, directions, kernelWidths, refresh, energyHidden, gradientPenalty, generatorRate, scalePenalty
+        case step, langevinSteps, viewLangevinSteps, distance, latent, inputScale, directions, kernelWidths, refresh, energyHidden, gradientPenalty, generatorRate, scalePenalty
     }
 
     /// Checkpoints written before a field existed decode it as its default.
@@ -56,6 +59,7 @@ package struct CTFOptions: Sendable, Codable, Equatable {
         let d = CTFOptions()
         step = try c.decodeIfPresent(Double.self, forKey: .step) ?? d.step
         langevinSteps = try c.decodeIfPresent(Int.self, forKey: .langevinSteps) ?? d.langevinSteps
+        viewLangevinSteps = try c.decodeIfPresent(Int.self, forKey: .viewLangevinSteps) ?? d.viewLangevinSteps
         distance = try c.decodeIfPresent(Distance.self, forKey: .distance) ?? d.distance
         latent = try c.decodeIfPresent(Latent.self, forKey: .latent) ?? .gaussian
         inputScale = try c.decodeIfPresent(Double.self, forKey: .inputScale) ?? 1

@@ -76,6 +76,16 @@ package enum SpecialView: Sendable, Equatable {
     case points(title: String, points: [Point2])
     /// A log-density field (row-major from the top-left) with points over it (GLF's latent view).
     case field(title: String, width: Int, height: Int, logValues: [Double], points: [Point2])
+    /// Two point clouds side by side, each under its caption (CTF's generator alone against the
+    /// generator followed by K Langevin steps).
+    case pointPair(title: String, left: CaptionedPoints, right: CaptionedPoints)
     case none
+}
+
+/// A point cloud under a caption (one half of `SpecialView.pointPair`).
+package struct CaptionedPoints: Sendable, Equatable {
+    package let caption: String
+    package let points: [Point2]
+    package init(_ caption: String, _ points: [Point2]) { self.caption = caption; self.points = points }
 }
 

@@ -66,6 +66,9 @@ package final class StandardizedModel: GenerativeModel, ModelInspection {
             return .points(title: title, points: points.map(back))
         case .field(let title, let w, let h, let logValues, let points):
             return .field(title: title, width: w, height: h, logValues: logValues, points: points.map(back))
+        case .pointPair(let title, let left, let right):
+            return .pointPair(title: title, left: CaptionedPoints(left.caption, left.points.map(back)),
+                              right: CaptionedPoints(right.caption, right.points.map(back)))
         case .none:
             return .none
         }
