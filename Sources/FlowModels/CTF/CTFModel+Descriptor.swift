@@ -14,7 +14,8 @@ extension CTFModel {
     ///   generator lagged its own energy model (on moons 100 Langevin steps on top halved its
     ///   energy distance to the data) and both were under-trained. Measured, seed 1: moons
     ///   energy distance 0.0069 → 0.0018 (Real NVP 0.0008), NLL 2.50 → 2.44; 8gaussians
-    ///   0.0097 → 0.0040 (Real NVP 0.0025), NLL 2.96 → 2.92. (h = 0.01 helped moons' NLL, 2.41, but lost 8gaussians' at 3.10.)
+    ///   0.0097 → 0.0040 (Real NVP 0.0025), NLL 2.96 → 2.92. (h = 0.01 helped moons' NLL,
+    ///   2.41, but lost 8gaussians' at 3.10.)
     static let descriptor = ModelDescriptor(
         kind: .ctf, title: "CTF (Langevin flow)",
         configure: { c, dataset in
