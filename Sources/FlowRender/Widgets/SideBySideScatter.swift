@@ -1,7 +1,7 @@
 /// Two point clouds of the same box [−L, L]² side by side, each in its own colour under a
 /// one-line caption (CTF's generator alone against the generator followed by K Langevin steps).
-/// Each half keeps the box square where it can: a braille cell is 2 dots wide and 4 tall, so a
-/// square plot is twice as many columns as rows.
+/// Each half keeps the box square: a braille cell is 2 dots wide and 4 tall, so a square plot
+/// is twice as many columns as rows.
 package struct SideBySideScatter: Widget {
     package var left: (caption: String, points: [PlotPoint], color: Color)
     package var right: (caption: String, points: [PlotPoint], color: Color)
@@ -31,9 +31,9 @@ package struct SideBySideScatter: Widget {
         }
     }
 
-    /// The widest rectangle centred in `r` with at most twice as many columns as rows.
+    /// The largest rectangle centred in `r` with twice as many columns as rows (a square box).
     static func square(in r: Rect) -> Rect {
-        let w = min(r.width, 2 * r.height)
-        return Rect(x: r.x + (r.width - w) / 2, y: r.y, width: w, height: r.height)
+        let w = min(r.width, 2 * r.height), h = min(r.height, (r.width + 1) / 2)
+        return Rect(x: r.x + (r.width - w) / 2, y: r.y + (r.height - h) / 2, width: w, height: h)
     }
 }
