@@ -34,6 +34,8 @@ package protocol GenerativeModel: AnyObject {
     func reportFigures(dataset: Dataset) -> Figures
     /// A learning-rate factor per parameter (nil: the same rate for all).
     var learningRateScales: [Float]? { get }
+    /// Adam's β₁ for this model (nil: Adam's default 0.9).
+    var adamBeta1: Float? { get }
 }
 
 extension GenerativeModel {
@@ -43,6 +45,7 @@ extension GenerativeModel {
     package func attach(to dataset: Dataset) {}
     package func reportFigures(dataset: Dataset) -> Figures { [:] }
     package var learningRateScales: [Float]? { nil }
+    package var adamBeta1: Float? { nil }
 }
 
 /// A model as the registry builds it: its math and what the explorer shows of it.

@@ -23,6 +23,7 @@ package final class StandardizedModel: GenerativeModel, ModelInspection {
     package var config: ModelConfig { inner.config }
     package var parameters: [Variable] { inner.parameters }
     package var learningRateScales: [Float]? { inner.learningRateScales }
+    package var adamBeta1: Float? { inner.adamBeta1 }
 
     /// The standardised copy of a dataset (CSVs; others are passed through), cached.
     func innerDataset(_ dataset: Dataset) -> Dataset {
