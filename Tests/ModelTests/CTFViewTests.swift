@@ -66,6 +66,16 @@ struct CTFViewTests {
         #expect(TrainingReport.klFromTarget(m, target: .u1, resolution: 40) == nil)
     }
 
+    /// CTF trains with the paper's Adam β₁ = 0.5 and its generator at `generatorRate` × the rate.
+    @Test func trainingUsesThePapersAdamSettings() throws {
+        let m = try Self.model(.toy(.moons))
+        let s = TrainingSession(model: m, dataset: .toy(.moons))
+        #expect(s.optimizer.beta1 == 0.5)
+        #expect(m.options.generatorRate == 3)
+        let scales = try #require(m.learningRateScales)
+        #expect(scales.count == m.parameters.count && scales.first == 3 && scales.last == 1)
+    }
+
     /// Checkpoints written before `inputScale` existed decode it as 1 (their generator's MLP saw ω).
     @Test func oldOptionsDecodeWithTheOldInputScale() throws {
         let old = #"{"step":0.03,"langevinSteps":10,"distance":"mmd"}"#
