@@ -18,8 +18,10 @@ package struct Adam: Sendable, Codable, Equatable {
         self.weightDecay = weightDecay
     }
 
-    /// Applies one update to every parameter that has a gradient.
-    package mutating func update(_ parameters: [Variable]) {
+    /// Applies one update to every parameter that has a gradient; `rateScales` (one factor per
+    /// parameter, or nil for all 1) multiplies the learning rate per parameter.
+    package mutating func update(_ parameters: [Variable], rateScales: [Float]? = nil) {
+        precondition(rateScales == nil || rateScales?.count == parameters.count, "one rate scale per parameter")
         if firstMoments.count != parameters.count {
             firstMoments = parameters.map { [Float](repeating: 0, count: $0.value.count) }
             secondMoments = firstMoments
@@ -38,7 +40,7 @@ package struct Adam: Sendable, Codable, Equatable {
                         p.value.storage.withUnsafeMutableBufferPointer { w in
                             Adam.kernel(w: w.baseAddress!, g: gp.baseAddress!, m: m.baseAddress!, v: v.baseAddress!,
                                         count: w.count, beta1: b1, beta2: b2, epsilon: eps, weightDecay: wd,
-                                        stepSize: lrCorrected, inverseSqrtC2: 1 / sqrtC2)
+                                        stepSize: lrCorrected * (rateScales?[i] ?? 1), inverseSqrtC2: 1 / sqrtC2)
                         }
                     }
                 }

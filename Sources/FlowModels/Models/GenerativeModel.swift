@@ -32,6 +32,10 @@ package protocol GenerativeModel: AnyObject {
 
     /// End-of-run figures for the JSON line (e.g. GLF's reconstruction error on held-out data).
     func reportFigures(dataset: Dataset) -> Figures
+    /// A learning-rate factor per parameter (nil: the same rate for all).
+    var learningRateScales: [Float]? { get }
+    /// Adam's β₁ for this model (nil: Adam's default 0.9).
+    var adamBeta1: Float? { get }
 }
 
 extension GenerativeModel {
@@ -40,6 +44,8 @@ extension GenerativeModel {
     package func regionCodes(_ points: Matrix) -> [Int]? { nil }
     package func attach(to dataset: Dataset) {}
     package func reportFigures(dataset: Dataset) -> Figures { [:] }
+    package var learningRateScales: [Float]? { nil }
+    package var adamBeta1: Float? { nil }
 }
 
 /// A model as the registry builds it: its math and what the explorer shows of it.
@@ -82,6 +88,16 @@ package enum SpecialView: Sendable, Equatable {
     case points(title: String, points: [Point2])
     /// A log-density field (row-major from the top-left) with points over it (GLF's latent view).
     case field(title: String, width: Int, height: Int, logValues: [Double], points: [Point2])
+    /// Two point clouds side by side, each under its caption (CTF's generator alone against the
+    /// generator followed by K Langevin steps).
+    case pointPair(title: String, left: CaptionedPoints, right: CaptionedPoints)
     case none
+}
+
+/// A point cloud under a caption (one half of `SpecialView.pointPair`).
+package struct CaptionedPoints: Sendable, Equatable {
+    package let caption: String
+    package let points: [Point2]
+    package init(_ caption: String, _ points: [Point2]) { self.caption = caption; self.points = points }
 }
 

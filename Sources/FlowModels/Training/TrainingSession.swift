@@ -54,6 +54,7 @@ package final class TrainingSession {
         self.model = model
         self.dataset = dataset
         self.optimizer = Adam(learningRate: model.config.learningRate, weightDecay: model.config.weightDecay)
+        if let beta1 = model.adamBeta1 { optimizer.beta1 = beta1 }
         // Separate streams: the parameter init used `seed`; training draws from seed+1.
         self.rng = Xoshiro256(seed: model.config.seed &+ 0x9E37_79B9)
         model.attach(to: dataset)
@@ -124,7 +125,7 @@ package final class TrainingSession {
             smoothedLoss = smoothed
             bestLoss = min(bestLoss ?? smoothed, smoothed)
             Gradients.clip(params, maxNorm: config.maxGradNorm)
-            optimizer.update(params)
+            optimizer.update(params, rateScales: model.learningRateScales)
             Gradients.zero(params)
         }
         iteration += 1
