@@ -4,7 +4,7 @@ import FlowCore
 /// A user's table as a dataset: `csv:PATH` or `csv:PATH:X,Y` (see `CSVTable`).
 extension CSVPoints {
     /// Fraction of the points held out (besides the test split) to pick the best parameters.
-    package static let validationFraction = 0.1
+    static let validationFraction = 0.1
 
     /// Splits `PATH[:X,Y]`: a trailing `:X,Y` is a column choice unless the whole text names an
     /// existing file (paths may contain colons).
@@ -42,17 +42,12 @@ extension CSVPoints {
         let order = rng.permutation(points.rows)
         let nTest = max(1, Int((Double(points.rows) * CSVPoints.heldOutFraction).rounded()))
         let nValidation = max(1, Int((Double(points.rows) * CSVPoints.validationFraction).rounded()))
-        func gather(_ idx: ArraySlice<Int>) -> Matrix {
-            var m = Matrix(rows: idx.count, cols: 2)
-            for (r, i) in idx.enumerated() { m[r, 0] = points[i, 0]; m[r, 1] = points[i, 1] }
-            return m
-        }
         self.path = path
-        self.test = gather(order[0..<nTest])
-        self.validation = gather(order[nTest..<(nTest + nValidation)])
-        self.train = gather(order[(nTest + nValidation)...])
+        self.test = points.rows(at: order[0..<nTest])
+        self.validation = points.rows(at: order[nTest..<(nTest + nValidation)])
+        self.train = points.rows(at: order[(nTest + nValidation)...])
         for (c, name) in names.enumerated() {
-            let v = (0..<points.rows).map { points[$0, c] }
+            let v = points.column(c).storage
             if v.min() == v.max() {
                 throw DatasetError("\(path): every point has \(name) = \(v[0]); a 2-D density needs spread in both columns")
             }

@@ -13,7 +13,7 @@ package struct CSVPoints: Sendable {
     /// The two columns used (x, y): header names, or `column N` (`csv:PATH:X,Y`, CSVDataset.swift).
     package internal(set) var columns: [String] = ["x", "y"]
     /// The `X,Y` column choice as given after the path, if any (part of the dataset's name).
-    package internal(set) var columnSpec: String? = nil
+    var columnSpec: String? = nil
     /// Rows skipped for an empty, NA or NaN value in a chosen column.
     package internal(set) var skippedRows = 0
     /// Points held out from training to pick the best parameters (early stopping).
@@ -22,7 +22,7 @@ package struct CSVPoints: Sendable {
     package internal(set) var viewBox = ViewBox.standard
 
     /// Fraction of the points held out for evaluation.
-    package static let heldOutFraction = 0.1
+    static let heldOutFraction = 0.1
     static let splitSeed: UInt64 = 0x5EED_C5F
 
     package init(path: String) throws {
@@ -41,18 +41,13 @@ package struct CSVPoints: Sendable {
         var rng = Xoshiro256(seed: CSVPoints.splitSeed)
         let order = rng.permutation(points.rows)
         let nTest = max(1, Int((Double(points.rows) * CSVPoints.heldOutFraction).rounded()))
-        func gather(_ idx: ArraySlice<Int>) -> Matrix {
-            var m = Matrix(rows: idx.count, cols: 2)
-            for (r, i) in idx.enumerated() { m[r, 0] = points[i, 0]; m[r, 1] = points[i, 1] }
-            return m
-        }
-        test = gather(order[0..<nTest])
-        train = gather(order[nTest...])
+        test = points.rows(at: order[0..<nTest])
+        train = points.rows(at: order[nTest...])
     }
 
     /// The largest coordinate FlowLab trains on: Float32 flows starting from N(0, I) cannot
     /// learn data at 1e30 (every step is non-finite), so such files are refused up front.
-    package static let maximumMagnitude: Float = 10_000
+    static let maximumMagnitude: Float = 10_000
 
     /// Refuses points whose scale cannot be learned: too large, or no spread in a coordinate.
     static func checkScale(_ points: Matrix, source: String) throws {
@@ -81,7 +76,7 @@ package struct CSVPoints: Sendable {
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
                 .map { $0.trimmingCharacters(in: .whitespaces) }
-            let numbers = fields.map { Double($0) }
+            let numbers = fields.map { DecimalParser.value($0) }
             if !sawData && numbers.contains(where: { $0 == nil }) && fields.allSatisfy({ Double($0) == nil }) {
                 guard fields.count == 2 else {
                     throw DatasetError("\(source) line \(lineNumber): header has \(fields.count) columns, expected 2 (x,y)")

@@ -16,12 +16,15 @@ package struct CSVTable: Sendable {
     package var hasHeader: Bool
     /// Raw fields of each data row (unquoted, trimmed), and each row's line number in the file.
     package var rows: [[String]]
-    package var lineNumbers: [Int]
+    var lineNumbers: [Int]
     package var source: String
 
     /// Fields that mean "no value": empty, `NA`, `N/A`, `NaN`, `null` (any case).
-    package static func isMissing(_ field: String) -> Bool {
-        field.isEmpty || ["na", "n/a", "nan", "null"].contains(field.lowercased())
+    static func isMissing(_ field: String) -> Bool {
+        guard let first = field.utf8.first else { return true }
+        // Numbers start with a digit, a sign or a point: no need to look further.
+        if (first >= 0x30 && first <= 0x39) || first == 0x2D || first == 0x2B || first == 0x2E { return false }
+        return ["na", "n/a", "nan", "null"].contains(field.lowercased())
     }
 
     package init(text: String, source: String) throws {
@@ -84,6 +87,7 @@ package struct CSVTable: Sendable {
 
     /// Splits one line into unquoted, trimmed fields.
     static func split(_ line: ArraySlice<UInt8>, delimiter: UInt8, source: String, line number: Int) throws -> [String] {
+        if !line.contains(0x22) { return splitUnquoted(line, delimiter: delimiter) }
         var fields: [String] = []
         var current: [UInt8] = []
         var quoted = false, inQuotes = false, afterQuote = false
@@ -115,11 +119,28 @@ package struct CSVTable: Sendable {
         return fields
     }
 
+    /// `split` for a line without quotes (most lines of most files): each field is a trimmed
+    /// slice turned straight into a String.
+    static func splitUnquoted(_ line: ArraySlice<UInt8>, delimiter: UInt8) -> [String] {
+        line.withUnsafeBufferPointer { b in
+            var fields: [String] = []
+            var start = 0
+            for i in 0...b.count where i == b.count || b[i] == delimiter {
+                var lo = start, hi = i
+                while lo < hi && isSpace(b[lo]) { lo += 1 }
+                while hi > lo && isSpace(b[hi - 1]) { hi -= 1 }
+                fields.append(String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self))
+                start = i + 1
+            }
+            return fields
+        }
+    }
+
     /// True when every non-missing value of column `c` is a finite number (and there is one).
-    package func isNumeric(_ c: Int) -> Bool {
+    func isNumeric(_ c: Int) -> Bool {
         var any = false
         for row in rows where !CSVTable.isMissing(row[c]) {
-            guard let v = Double(row[c]), v.isFinite else { return false }
+            guard let v = DecimalParser.value(row[c]), v.isFinite else { return false }
             any = true
         }
         return any
@@ -127,7 +148,7 @@ package struct CSVTable: Sendable {
 
     /// The two columns to use: `spec` is `X,Y`, each a header name or a 1-based index; without
     /// a spec, the first two numeric columns (skipping an unnamed row-index column).
-    package func selectColumns(_ spec: String?) throws -> (x: Int, y: Int) {
+    func selectColumns(_ spec: String?) throws -> (x: Int, y: Int) {
         let listing = names.enumerated().map { "\($0.offset + 1):\($0.element.isEmpty ? "(unnamed)" : $0.element)" }
             .joined(separator: " ")
         guard let spec else {
@@ -162,7 +183,7 @@ package struct CSVTable: Sendable {
             if CSVTable.isMissing(row[x]) || CSVTable.isMissing(row[y]) { skipped += 1; continue }
             for c in [x, y] {
                 let f = row[c]
-                guard let v = Double(f) else {
+                guard let v = DecimalParser.value(f) else {
                     throw DatasetError("\(source) line \(line): '\(f)' in column '\(label(c))' is not a number")
                 }
                 guard v.isFinite, Float(v).isFinite else {

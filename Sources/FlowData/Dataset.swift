@@ -9,8 +9,8 @@ package enum Dataset: Sendable, Equatable, CustomStringConvertible {
     case csv(CSVPoints)
 
     /// Seed of the 1000 fresh test points behind `test_nll` (fixed so runs are comparable).
-    package static let testSeed: UInt64 = 20_181_001
-    package static let testCount = 1000
+    static let testSeed: UInt64 = 20_181_001
+    static let testCount = 1000
 
     /// The dataset named `name`, loading the CSV file if it is one.
     package init(name: String) throws {

@@ -17,9 +17,9 @@ package enum ToyDataset: String, CaseIterable, Sendable, Codable {
     case checkerboard, line, cos, grid
 
     /// The noise added to the 1-D curves `line` and `cos` so that a density exists.
-    package static let curveNoise = 0.05
+    static let curveNoise = 0.05
     /// Spacing and standard deviation of the 5×5 `grid` mixture.
-    package static let gridSpacing = 1.5, gridStd = 0.2
+    static let gridSpacing = 1.5, gridStd = 0.2
 
     /// The differential entropy H(p) in nats: the lowest expected NLL any model can reach
     /// (the entropy of each recipe by numerical integration). nil where it is not known in closed form.

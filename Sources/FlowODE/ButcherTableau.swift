@@ -11,10 +11,10 @@ package struct ButcherTableau: Sendable, Equatable {
     /// Order of the propagated solution.
     package let order: Int
     /// First-same-as-last: the last stage equals f(t₁, y₁) and is reused as the next k₁.
-    package let fsal: Bool
+    let fsal: Bool
     /// Weights giving y at the step's midpoint, `y_mid = y₀ + h Σ d_i k_i`, for quartic dense
     /// output (dopri5 only; nil elsewhere).
-    package var midpointWeights: [Double]? = nil
+    var midpointWeights: [Double]? = nil
 
     package var stages: Int { b.count }
 

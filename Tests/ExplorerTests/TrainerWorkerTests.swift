@@ -25,9 +25,11 @@ struct TrainerWorkerTests {
         return nil
     }
 
-    @Test func trainsPausesStepsSavesAndRestarts() throws {
+    /// Snapshots built on a second core, and between training slices as on a one-core machine.
+    @Test(arguments: [true, false])
+    func trainsPausesStepsSavesAndRestarts(threadedSnapshots: Bool) throws {
         let geometry = ExplorerLayout(size: Size(width: 80, height: 24)).geometry
-        let w = TrainerWorker(model: .realnvp, dataset: "moons", seed: 2, geometry: geometry)
+        let w = TrainerWorker(model: .realnvp, dataset: "moons", seed: 2, geometry: geometry, threadedSnapshots: threadedSnapshots)
         w.start()
         defer { w.stop() }
         let running = try #require(Self.waitForSnapshot(w) { $0.iteration > 20 && $0.density != nil })

@@ -124,6 +124,23 @@ struct WidgetTests {
         #expect(Self.text(ScatterPlot(points: [PlotPoint(0, 0)], box: 1, capabilities: .ascii), 2, 1) == " .")
     }
 
+    @Test func sideBySideScatterDrawsTwoCaptionedClouds() {
+        // Box [−1, 1]²; 9×3 cells: two halves of 4 columns and a gap, a caption row over each,
+        // each plot kept square (4 columns for 2 rows).
+        let w = SideBySideScatter(left: ("G", [PlotPoint(-1, 1)], .brightYellow),
+                                  right: ("G+K", [PlotPoint(0.9, -0.9)], .brightGreen), box: 1)
+        let f = Frame.rendering(w, size: Size(width: 9, height: 3))
+        #expect(f.text == [" G   G+K ", "⠁        ", "        ⢀"].joined(separator: "\n"))
+        #expect(f[0, 1].style.foreground == .brightYellow)
+        #expect(f[8, 2].style.foreground == .brightGreen)
+        #expect(f[1, 0].style.foreground == .brightYellow && f[5, 0].style.foreground == .brightGreen)
+        // Without colour the captions are plain; an empty area draws nothing.
+        let plain = Frame.rendering(SideBySideScatter(left: ("a", [], .red), right: ("b", [], .blue), box: 1, capabilities: .ascii),
+                                    size: Size(width: 9, height: 3))
+        #expect(plain[1, 0].style == .plain)
+        #expect(Self.text(w, 0, 0) == "")
+    }
+
     @Test func pointOverlayKeepsThePictureAsBackground() {
         var f = Frame(size: Size(width: 2, height: 1))
         f[0, 0] = Cell("▀", style: Style(foreground: .red, background: .blue))

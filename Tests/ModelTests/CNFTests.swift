@@ -28,7 +28,7 @@ struct CNFTests {
         var rng = Xoshiro256(seed: 1)
         Gradients.zero(m.parameters)
         let r = m.loss(batch: x, dataset: .toy(.moons), iteration: 0, using: &rng)
-        if !r.gradientsComputed { r.loss.backward() }
+        _ = r.backward()
         let g = m.parameters.map { $0.grad ?? Matrix(rows: $0.value.rows, cols: $0.value.cols) }
         Gradients.zero(m.parameters)
         return (Double(r.loss.scalar), g)

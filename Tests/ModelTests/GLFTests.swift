@@ -121,7 +121,7 @@ extension GLFTests {
         c.hidden = [8]
         let ctf = try CTFModel(config: c)
         _ = ctf.scaleKnob(by: 0.5)
-        #expect(abs(ctf.options.step - 0.005) < 1e-12)
+        #expect(ctf.options.viewLangevinSteps == 50)  // CTF's knob is K, the Langevin steps of its side-by-side view
         let ffjord = try CNFModel(config: ModelConfig.defaults(for: .ffjord))
         _ = ffjord.scaleKnob(by: 10)
         #expect(abs(ffjord.options.atol - 1e-4) < 1e-12 && abs(ffjord.options.rtol - 1e-4) < 1e-12)

@@ -1,4 +1,5 @@
 import Foundation
+import FlowData
 import FlowModels
 import FlowRender
 
@@ -25,8 +26,16 @@ package final class ExplorerLoop {
     package var scrubTickSeconds = 0.12
     private var lastScrubTick = 0.0
 
+    /// Cores for snapshots, one per trainer: the compare view's two trainers build theirs
+    /// between training slices unless the machine has four cores.
+    static let cores = ProcessInfo.processInfo.activeProcessorCount
+
+    /// `trainingThreads`: data-parallel shards for the single model (the app passes the cores
+    /// left after the snapshot core; tests keep 1 so frames do not depend on the machine).
+    /// `preloaded`: the dataset, already read (a big CSV is then not read twice).
     package init(model: ModelKind, dataset: String, seed: UInt64, backend: any TerminalBackend,
-                datasetCycle: [String], lesson: Int? = nil, autoplay: Double? = nil, message: String? = nil) {
+                datasetCycle: [String], lesson: Int? = nil, autoplay: Double? = nil, message: String? = nil,
+                trainingThreads: Int = 1, preloaded: Dataset? = nil) {
         self.backend = backend
         self.autoplay = autoplay
         var s = ExplorerState(model: model, dataset: dataset, seed: seed, size: backend.size,
@@ -34,7 +43,8 @@ package final class ExplorerLoop {
         _ = Reducer.reduce(&s, .message(message))
         state = s
         worker = TrainerWorker(model: model, dataset: dataset, seed: seed,
-                               geometry: ExplorerLayout.geometry(for: s))
+                               geometry: ExplorerLayout.geometry(for: s), trainingThreads: trainingThreads,
+                               preloaded: preloaded)
         if let lesson { dispatch(.goToLesson(lesson)) }
     }
 
@@ -135,19 +145,21 @@ package final class ExplorerLoop {
         case .startCompare(let generation):
             guard let model = state.compareModel else { return }
             worker.send(.setMeasuringEnergyDistance(true))
+            worker.send(.setThreadedSnapshots(Self.cores >= 4))
             if let w = compareWorker {
                 w.send(.restart(model: model, dataset: state.dataset, seed: state.seed, generation: generation))
                 w.send(.setPaused(state.paused))
             } else {
                 let w = TrainerWorker(model: model, dataset: state.dataset, seed: state.seed,
                                       geometry: ExplorerLayout.compareGeometry(for: state), paused: state.paused,
-                                      generation: generation)
+                                      generation: generation, threadedSnapshots: Self.cores >= 4)
                 w.send(.setMeasuringEnergyDistance(true))
                 compareWorker = w
                 if started { w.start() }
             }
         case .stopCompare:
             worker.send(.setMeasuringEnergyDistance(false))
+            worker.send(.setThreadedSnapshots(Self.cores >= 2))
             // Not waiting: a slow step (FFJORD) must not freeze the screen; no snapshot of it is read again.
             compareWorker?.requestStop()
             compareWorker = nil

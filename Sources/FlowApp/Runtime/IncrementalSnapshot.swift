@@ -31,6 +31,11 @@ struct IncrementalSnapshot {
 
     init(geometry: PlotGeometry) { self.geometry = geometry }
 
+    /// True between two sweeps of the density grid: the moment to take newer parameters, so
+    /// that one picture comes from one parameter state (and a model that normalises its
+    /// density, like CTF's energy model, normalises once per picture).
+    var betweenSweeps: Bool { nextDensityRow == 0 }
+
     static func now() -> Double { Date.timeIntervalSinceReferenceDate }
 
     /// Forgets everything (new model, new geometry, or a paused model that changed).

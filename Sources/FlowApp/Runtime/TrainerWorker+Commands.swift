@@ -11,20 +11,21 @@ extension TrainerWorker {
         switch c {
         case .restart(let model, let dataset, let seed, let generation, let preset):
             self.generation = generation
-            lastPublished = nil
+            run += 1
             do {
                 let data = try loadDataset(dataset)
                 var config = ModelConfig.defaults(for: model, dataset: data)
                 config.seed = seed
                 config.cosineDecay = false
                 if let preset, preset.model == model { preset.apply(to: &config) }
-                session = TrainingSession(model: try ModelFactory.make(config), dataset: data)
+                let fresh = TrainingSession(model: try ModelFactory.make(config), dataset: data)
+                if trainingThreads > 1 { try fresh.useShards(trainingThreads, runner: concurrentShards) }
+                session = fresh
                 history = []
                 lastLoss = nil
                 event = nil
                 rateWindow = []
                 figureMeans = [:]
-                assembler.invalidate()
                 timeline.clear()
                 watchdog.reset()
                 alert = nil
@@ -38,7 +39,8 @@ extension TrainerWorker {
             if !p { timeline.branch() }
             paused = p
             rateWindow = []
-            dirty = true
+            // A paused frame shows the exact state: all of it rebuilt.
+            if p { dirty = true } else { refresh = true }
         case .step:
             if let session { record(session.step(), session) }
             dirty = true
@@ -47,14 +49,13 @@ extension TrainerWorker {
                 session.setLearningRate(min(1, max(TrainingSession.minimumLearningRate, session.baseLearningRate * f)))
                 post(String(format: "learning rate %.1e", session.baseLearningRate))
             }
-            dirty = true
+            statusChanged = true
         case .setGeometry(let g):
             geometry = g
-            assembler.invalidate(geometry: g)
             dirty = true
         case .setSpecialView(let i):
             specialIndex = i
-            dirty = true
+            refresh = true
         case .timelineStep(let step):
             guard let session else { return }
             paused = true
@@ -78,24 +79,30 @@ extension TrainerWorker {
             dirty = true
         case .setMeasuringEnergyDistance(let on):
             measuresEnergyDistance = on
+            refresh = true
+        case .setThreadedSnapshots(let on):
+            guard on != snapshots.threaded else { return }
+            snapshots.requestStop()
+            snapshots = makeSnapshotWorker(threaded: on)
             dirty = true
         case .setLearningRate(let lr):
             session?.setLearningRate(lr)
-            dirty = true
+            statusChanged = true
         case .setScrubbing(let on):
             scrubbing = on
-            inspectorsChanged = true
+            // On, the track must be built; off, the last pictures without it will do.
+            if on { refresh = true } else { inspectorsChanged = true }
         case .setProbe(let p):
             probe = p
             inspectorsChanged = true
         case .toggleModelOption:
             guard let session else { return }
             post(session.model.flipSwitch() ?? "\(session.config.kind.rawValue) has no switch for g")
-            dirty = true
+            modelChanged()
         case .scaleModelKnob(let factor):
             guard let session else { return }
             post(session.model.scaleKnob(by: factor) ?? "\(session.config.kind.rawValue) has no knob for [ and ]")
-            dirty = true
+            modelChanged()
         case .save(let path):
             guard let session else { return }
             do {
@@ -111,8 +118,9 @@ extension TrainerWorker {
                     post("\(path) holds \(loaded.config.kind.rawValue) on \(loaded.dataset.name); switch to it first")
                     return
                 }
+                if trainingThreads > 1 { try loaded.useShards(trainingThreads, runner: concurrentShards) }
                 session = loaded
-                assembler.invalidate()
+                run += 1
                 timeline.clear()
                 watchdog.reset()
                 alert = nil
@@ -125,6 +133,13 @@ extension TrainerWorker {
                 post("load failed: \(error)")
             }
         }
+    }
+
+    /// A switch or knob changed what the model shows: paused, rebuild all of it; training,
+    /// refresh within the budget so the key is answered in a frame (a whole FFJORD grid
+    /// takes hundreds of milliseconds) and let the rest follow.
+    func modelChanged() {
+        if paused { dirty = true } else { refresh = true }
     }
 
     /// The checkpoint file the `s`/`o` keys use for a model and dataset.

@@ -7,9 +7,10 @@ import FlowRender
 /// Runs a training session on its own thread and publishes immutable snapshots.
 ///
 /// The UI thread only sends commands and takes the latest snapshot; all model state stays on
-/// the worker. Training runs in ~12 ms slices so commands are answered quickly, and snapshots
-/// (density grid, samples, views) are rebuilt at most every `snapshotInterval`, which adapts
-/// to how long building one takes so heavy models never starve training or the UI.
+/// the worker. Training runs in short slices so commands are answered quickly; between slices
+/// the worker hands a copy of the parameters to its `SnapshotWorker`, which builds the density
+/// grid, samples and views on a second core (or, on one core, in this thread at a pace that
+/// leaves training most of the time).
 package final class TrainerWorker: @unchecked Sendable {
     package enum Command: Sendable {
         case restart(model: ModelKind, dataset: String, seed: UInt64, generation: Int = 0, preset: ConfigPreset? = nil)
@@ -36,6 +37,8 @@ package final class TrainerWorker: @unchecked Sendable {
         case setLearningRate(Float)
         /// Measure each snapshot's energy distance to the data (the compare view's leaderboard).
         case setMeasuringEnergyDistance(Bool)
+        /// Build snapshots on their own thread (true) or between training slices (false).
+        case setThreadedSnapshots(Bool)
     }
 
     let lock = NSLock()
@@ -57,33 +60,44 @@ package final class TrainerWorker: @unchecked Sendable {
     /// Running means of the model's figures (NFE, …) for the status panel.
     var figureMeans: Figures = [:]
     var event: String?
-    var target: FieldGrid?
-    var targetKey = ""
+    /// Something changed: publish a snapshot rebuilt in full.
     var dirty = true
+    /// Something the pictures show changed (the view, the knob): publish soon, refreshing
+    /// within the budget.
+    var refresh = false
+    /// Only the status changed (the learning rate): republish the last pictures with it.
+    var statusChanged = false
+    /// The run of the newest published snapshot (pictures of another run are never reused).
+    var latestRun = -1
     var rateWindow: [(time: Double, iteration: Int)] = []
-    var snapshotInterval = 0.1
-    var lastSnapshotTime = 0.0
-    var assembler: IncrementalSnapshot
+    var snapshots: SnapshotWorker!
+    /// Counts training sessions (restart, load): the snapshot builder's replica follows it.
+    var run = 0
+    /// Data-parallel shards per batch (the explorer's spare cores).
+    let trainingThreads: Int
     /// The run generation stamped on every snapshot.
     var generation = 0
     var scrubbing = false
     var probe: Point2?
     /// The probe or the scrubber changed, nothing else: republish the last snapshot with them.
     var inspectorsChanged = false
-    var lastPublished: ModelSnapshot?
     var timeline = Timeline()
     var watchdog = Watchdog()
     var alert: WatchdogAlert?
     var measuresEnergyDistance = false
-    /// The energy distance's data points, for the dataset named.
-    var energyReference: (dataset: String, points: Matrix)?
 
+    /// `threadedSnapshots`: build snapshots on a second core (the default when there is one).
+    /// `trainingThreads`: shards per batch (`train --threads`); results differ in float rounding
+    /// between shard counts.
     package init(model: ModelKind, dataset: String, seed: UInt64, geometry: PlotGeometry, paused: Bool = false,
-                 generation: Int = 0) {
+                 generation: Int = 0, threadedSnapshots: Bool = ProcessInfo.processInfo.activeProcessorCount > 1,
+                 trainingThreads: Int = 1, preloaded: Dataset? = nil) {
         self.geometry = geometry
-        self.assembler = IncrementalSnapshot(geometry: geometry)
         self.paused = paused
+        self.trainingThreads = trainingThreads
+        if let preloaded { datasets[preloaded.name] = preloaded }
         commands = [.restart(model: model, dataset: dataset, seed: seed, generation: generation)]
+        snapshots = makeSnapshotWorker(threaded: threadedSnapshots)
     }
 
     package func start() {
@@ -114,16 +128,18 @@ package final class TrainerWorker: @unchecked Sendable {
         return m
     }
 
-    /// Stops the thread and waits for it (at most ~1 s).
+    /// Stops the threads and waits for them (at most ~1 s each).
     package func stop() {
         lock.lock(); stopRequested = true; lock.unlock()
         if thread != nil { _ = done.wait(timeout: .now() + 1) }
+        snapshots.stop()
     }
 
-    /// Asks the thread to stop after its current step, without waiting (the thread keeps the
-    /// worker alive until then).
+    /// Asks the threads to stop after their current step, without waiting (the threads keep
+    /// the worker alive until then).
     package func requestStop() {
         lock.lock(); stopRequested = true; lock.unlock()
+        snapshots.requestStop()
     }
 
     func post(_ message: String) {
@@ -146,24 +162,19 @@ package final class TrainerWorker: @unchecked Sendable {
                 continue
             }
             if !paused {
-                let sliceEnd = now() + 0.012
+                // Short slices when snapshots are built elsewhere: the hand-over happens between them.
+                let sliceEnd = now() + (snapshots.threaded ? 0.004 : 0.012)
                 repeat { record(session.step(), session) } while !paused && now() < sliceEnd
             }
-            let t = now()
-            if dirty || (!paused && t - lastSnapshotTime >= snapshotInterval) {
-                publish(session)
-            } else if inspectorsChanged, var snap = lastPublished {
-                // Answer within a frame: only the probe's terms (and the scrubber's track) are new.
-                snap.probe = probe.map { SnapshotBuilder.probeReading(session.model, at: $0) }
-                if scrubbing && snap.scrub == nil { snap.scrub = SnapshotBuilder.scrubTrack(session: session, box: snap.viewBox) }
-                if !scrubbing { snap.scrub = nil }
-                inspectorsChanged = false
-                lastPublished = snap
-                lock.lock()
-                latest = snap
-                published += 1
-                lock.unlock()
-            } else if paused {
+            // The status or the probe alone: answered from the last pictures, in this slice.
+            let quick = statusChanged || inspectorsChanged
+            if quick { publishQuick(session) }
+            let routine = !paused && snapshots.wantsRequest
+            if dirty || refresh || routine {
+                snapshots.submit(request(session))
+                dirty = false
+                refresh = false
+            } else if paused && !quick {
                 Thread.sleep(forTimeInterval: 0.01)
             }
         }
@@ -205,52 +216,7 @@ package final class TrainerWorker: @unchecked Sendable {
         Timeline.restore(e, into: session, learningRate: learningRate)
         history = Array(history.prefix(e.historyCount))
         lastLoss = e.loss
-        assembler.invalidate()
         dirty = true
-    }
-
-    func publish(_ session: TrainingSession) {
-        let t0 = now()
-        let key = "\(session.dataset.name)|\(geometry.targetPixels)"
-        if key != targetKey {
-            target = TargetField.compute(session.dataset, pixels: geometry.targetPixels,
-                                           box: session.dataset.viewBox)
-            targetKey = key
-        }
-        rateWindow.append((t0, session.iteration))
-        // A ~2 s window, but always keep the previous sample (snapshots can be slower than that).
-        while rateWindow.count > 2 && t0 - rateWindow[0].time > 2 { rateWindow.removeFirst() }
-        var rate: Double? = nil
-        if let first = rateWindow.first, t0 - first.time > 0.05, !paused {
-            rate = Double(session.iteration - first.iteration) / (t0 - first.time)
-        }
-        let status = SnapshotBuilder.status(session: session, target: target, lossHistory: LossHistory.downsample(history, to: 200),
-                                            lastLoss: lastLoss, itersPerSecond: rate, event: event, figures: figureMeans)
-        // While training, each publish refreshes only what fits in ~25 ms; a paused or
-        // changed model gets everything at once.
-        var snap = assembler.update(session: session, status: status, specialIndex: specialIndex,
-                                    budget: 0.025, complete: dirty, scrubbing: scrubbing)
-        snap.probe = probe.map { SnapshotBuilder.probeReading(session.model, at: $0) }
-        snap.timeline = timeline.reading
-        snap.watchdog = alert
-        if measuresEnergyDistance {
-            if energyReference?.dataset != session.dataset.name {
-                energyReference = (session.dataset.name, SnapshotBuilder.energyReference(session.dataset))
-            }
-            snap.energyDistance = SnapshotBuilder.energyDistance(snap.samples, reference: energyReference!.points)
-        }
-        let cost = now() - t0
-        // Up to 30 snapshots/s, spending at most about a third of the time on them.
-        snapshotInterval = min(1, max(1.0 / 30, 2 * cost))
-        lastSnapshotTime = now()
-        dirty = false
-        snap.generation = generation
-        lastPublished = snap
-        inspectorsChanged = false
-        lock.lock()
-        latest = snap
-        published += 1
-        lock.unlock()
     }
 
     /// Datasets by name, loaded once: `d` away from a big CSV and back does not re-read it.

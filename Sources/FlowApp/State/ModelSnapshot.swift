@@ -68,6 +68,24 @@ package struct ModelSnapshot: Sendable, Equatable {
     /// nil when not measured).
     package var energyDistance: Double?
 
+    /// This snapshot's status with `other`'s pictures (target, density, samples, view, test
+    /// NLL, scrubber track, energy distance): the quick answer when only the status changed.
+    package func withPictures(of other: ModelSnapshot) -> ModelSnapshot {
+        var s = self
+        s.target = other.target
+        s.density = other.density
+        s.densityIsHistogram = other.densityIsHistogram
+        s.samples = other.samples
+        s.special = other.special
+        s.specialViewNames = other.specialViewNames
+        s.specialIndex = other.specialIndex
+        s.testNLL = other.testNLL
+        s.trainNLL = other.trainNLL
+        s.scrub = other.scrub
+        s.energyDistance = other.energyDistance
+        return s
+    }
+
     package init(model: ModelKind, dataset: String, seed: UInt64) {
         self.model = model
         self.dataset = dataset

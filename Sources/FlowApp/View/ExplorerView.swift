@@ -267,34 +267,4 @@ package enum ExplorerView {
                      seriesColors: [.blue, .magenta, .cyan, .green], capabilities: caps).render(in: inner, on: &frame)
         ScatterPlot(points: canonical(stage.points, viewBox), box: box, color: .brightYellow, capabilities: caps).render(in: inner, on: &frame)
     }
-
-    static func renderSpecial(_ snap: ModelSnapshot?, in panel: Rect, caps: Capabilities, box: Double, on frame: inout Frame) {
-        let inner = Panel.inner(panel)
-        let viewBox = snap?.viewBox ?? .standard
-        guard let snap else {
-            Panel(title: "Model view", capabilities: caps).render(in: panel, on: &frame)
-            return
-        }
-        let count = snap.specialViewNames.count
-        let suffix = count > 1 ? " [v \(snap.specialIndex + 1)/\(count)]" : ""
-        switch snap.special {
-        case .lines(let title, let polylines, let colorIndex):
-            Panel(title: title + suffix, capabilities: caps).render(in: panel, on: &frame)
-            PolylinePlot(polylines: polylines.map { canonical($0, viewBox) }, colorIndex: colorIndex, box: box, capabilities: caps)
-                .render(in: inner, on: &frame)
-        case .points(let title, let points):
-            Panel(title: title + suffix, capabilities: caps).render(in: panel, on: &frame)
-            ScatterPlot(points: canonical(points, viewBox), box: box, color: .brightGreen, capabilities: caps).render(in: inner, on: &frame)
-        case .regions(let title, let w, let h, let labels, let points):
-            Panel(title: title + suffix, capabilities: caps).render(in: panel, on: &frame)
-            RegionMap(labels: labels, pixelWidth: w, pixelHeight: h, capabilities: caps).render(in: inner, on: &frame)
-            PointOverlay(points: canonical(points, viewBox), box: box, color: .black, capabilities: caps).render(in: inner, on: &frame)
-        case .field(let title, let w, let h, let logValues, let points):
-            Panel(title: title + suffix, capabilities: caps).render(in: panel, on: &frame)
-            FieldPlot(logValues: logValues, pixelWidth: w, pixelHeight: h, showLegend: false, capabilities: caps).render(in: inner, on: &frame)
-            PointOverlay(points: canonical(points, viewBox), box: box, color: .brightWhite, capabilities: caps).render(in: inner, on: &frame)
-        case .none:
-            Panel(title: "Model view", capabilities: caps).render(in: panel, on: &frame)
-        }
-    }
 }

@@ -33,31 +33,43 @@ extension Variable {
         let pv = p.value, bv = bias.value, gv = gate.value, sv = shift.value
         let (n, c) = (pv.rows, pv.cols)
         precondition(bv.count == c && gv.count == c && sv.count == c && blockRows <= n, "streamAffineGate shapes")
-        var y = Matrix(rows: n, cols: c)
-        y.storage.withUnsafeMutableBufferPointer { yp in
+        // Unsafe pointers and the head rows split from the rest, so the inner loops vectorise.
+        let y = Matrix(rows: n, cols: c) { yp in
             pv.storage.withUnsafeBufferPointer { pp in
-                for r in 0..<n {
-                    let head = r < blockRows
-                    for j in 0..<c {
-                        var v = pp[r * c + j] * gv.storage[j]
-                        if head { v += bv.storage[j] * gv.storage[j] + sv.storage[j] }
-                        yp[r * c + j] = v
+                gv.storage.withUnsafeBufferPointer { gp in
+                    bv.storage.withUnsafeBufferPointer { bp in
+                        sv.storage.withUnsafeBufferPointer { sp in
+                            for r in 0..<n {
+                                let row = r * c
+                                if r < blockRows {
+                                    for j in 0..<c { yp[row + j] = pp[row + j] * gp[j] + (bp[j] * gp[j] + sp[j]) }  // the reference order
+                                } else {
+                                    for j in 0..<c { yp[row + j] = pp[row + j] * gp[j] }
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
         return Variable(op: .streamAffineGate, value: y, parents: [p, bias, gate, shift]) { g in
-            var gp = Matrix(rows: n, cols: c)
             var headSum = [Float](repeating: 0, count: c), allProd = [Float](repeating: 0, count: c)
-            g.storage.withUnsafeBufferPointer { gg in
-                pv.storage.withUnsafeBufferPointer { pp in
-                    gp.storage.withUnsafeMutableBufferPointer { out in
-                        for r in 0..<n {
-                            for j in 0..<c {
-                                let gi = gg[r * c + j]
-                                out[r * c + j] = gi * gv.storage[j]
-                                allProd[j] += gi * pp[r * c + j]
-                                if r < blockRows { headSum[j] += gi }
+            let gp = Matrix(rows: n, cols: c) { out in
+                g.storage.withUnsafeBufferPointer { gg in
+                    pv.storage.withUnsafeBufferPointer { pp in
+                        gv.storage.withUnsafeBufferPointer { gate in
+                            headSum.withUnsafeMutableBufferPointer { hs in
+                                allProd.withUnsafeMutableBufferPointer { ap in
+                                    for r in 0..<n {
+                                        let row = r * c
+                                        for j in 0..<c {
+                                            let gi = gg[row + j]
+                                            out[row + j] = gi * gate[j]
+                                            ap[j] += gi * pp[row + j]
+                                        }
+                                        if r < blockRows { for j in 0..<c { hs[j] += gg[row + j] } }
+                                    }
+                                }
                             }
                         }
                     }
@@ -78,12 +90,10 @@ extension Variable {
         precondition(blockRows > 0 && n % blockRows == 0, "streamTanh: rows must be whole blocks")
         let m = blockRows * c
         let blocks = n / blockRows
-        var y = Matrix(rows: n, cols: c)
-        var hs = Matrix(rows: blockRows, cols: c)
-        xv.storage.withUnsafeBufferPointer { x in
-            y.storage.withUnsafeMutableBufferPointer { yp in
+        // The value block of y is h itself; the backward pass reads it from there.
+        let y = Matrix(rows: n, cols: c) { yp in
+            xv.storage.withUnsafeBufferPointer { x in
                 Kernels.tanh(x.baseAddress!, yp.baseAddress!, count: m)
-                for i in 0..<m { hs.storage[i] = yp[i] }
                 for b in 1..<max(blocks, 1) {
                     for i in 0..<m {
                         let h = yp[i]
@@ -92,25 +102,25 @@ extension Variable {
                 }
             }
         }
-        let h = hs
         return Variable(op: .streamTanh, value: y, parents: [self]) { g in
-            var out = Matrix(rows: n, cols: c)
-            g.storage.withUnsafeBufferPointer { gg in
-                xv.storage.withUnsafeBufferPointer { x in
-                    out.storage.withUnsafeMutableBufferPointer { o in
-                        // Block 0 collects Σ_k ḡd_k ⊙ u_k first; tangent blocks are plain products.
-                        for i in 0..<m { o[i] = 0 }
-                        for b in 1..<max(blocks, 1) {
-                            let off = b * m
-                            for i in 0..<m {
-                                let hi = h.storage[i]
-                                o[i] += gg[off + i] * x[off + i]
-                                o[off + i] = gg[off + i] * (1 - hi * hi)
+            let out = Matrix(rows: n, cols: c) { o in
+                g.storage.withUnsafeBufferPointer { gg in
+                    xv.storage.withUnsafeBufferPointer { x in
+                        y.storage.withUnsafeBufferPointer { h in
+                            // Block 0 collects Σ_k ḡd_k ⊙ u_k first; tangent blocks are plain products.
+                            for i in 0..<m { o[i] = 0 }
+                            for b in 1..<max(blocks, 1) {
+                                let off = b * m
+                                for i in 0..<m {
+                                    let hi = h[i]
+                                    o[i] += gg[off + i] * x[off + i]
+                                    o[off + i] = gg[off + i] * (1 - hi * hi)
+                                }
                             }
-                        }
-                        for i in 0..<m {
-                            let hi = h.storage[i]
-                            o[i] = (1 - hi * hi) * (gg[i] - 2 * hi * o[i])
+                            for i in 0..<m {
+                                let hi = h[i]
+                                o[i] = (1 - hi * hi) * (gg[i] - 2 * hi * o[i])
+                            }
                         }
                     }
                 }

@@ -10,7 +10,7 @@ package final class Variable {
     package var grad: Matrix?
     package let name: String
     package let op: OpKind
-    package let requiresGrad: Bool
+    let requiresGrad: Bool
     let parents: [Variable]
     let pullback: ((Matrix) -> [Matrix?])?
 

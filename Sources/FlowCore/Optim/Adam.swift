@@ -18,11 +18,10 @@ package struct Adam: Sendable, Codable, Equatable {
         self.weightDecay = weightDecay
     }
 
-    /// Applies one update to every parameter that has a gradient. `rateScales` (one per
-    /// parameter, or nil) multiplies the learning rate parameter by parameter: one optimiser
-    /// with several rates (GLF's latent flow and autoencoder).
+    /// Applies one update to every parameter that has a gradient; `rateScales` (one factor per
+    /// parameter, or nil for all 1) multiplies the learning rate per parameter.
     package mutating func update(_ parameters: [Variable], rateScales: [Float]? = nil) {
-        precondition(rateScales == nil || rateScales!.count == parameters.count, "one learning-rate scale per parameter")
+        precondition(rateScales == nil || rateScales?.count == parameters.count, "one rate scale per parameter")
         if firstMoments.count != parameters.count {
             firstMoments = parameters.map { [Float](repeating: 0, count: $0.value.count) }
             secondMoments = firstMoments
@@ -107,7 +106,7 @@ package enum Gradients {
     }
 
     /// True when every gradient is finite.
-    package static func areFinite(_ parameters: [Variable]) -> Bool {
+    static func areFinite(_ parameters: [Variable]) -> Bool {
         parameters.allSatisfy { $0.grad?.isFinite ?? true }
     }
 

@@ -15,7 +15,7 @@ package enum Kernels {
     }
 
     @inline(__always)
-    package static func store8(_ v: V8, _ p: UnsafeMutablePointer<Float>) {
+    static func store8(_ v: V8, _ p: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: V8.self)
     }
 
@@ -58,7 +58,7 @@ package enum Kernels {
 
     /// `C[k×m] (+)= Aᵀ · B` for `A[n×k]`, `B[n×m]` (weight gradients `Xᵀ·G`) without
     /// materialising the transpose. Same `accumulate` contract as `gemm`.
-    package static func gemmTransposedA(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+    static func gemmTransposedA(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                                        n: Int, k: Int, m: Int, accumulate: Bool) {
         guard k > 0, m > 0 else { return }
         guard n > 0 else {

@@ -103,6 +103,33 @@ package struct Matrix: Sendable, Equatable {
                storage: Array(storage[(range.lowerBound * cols)..<(range.upperBound * cols)]))
     }
 
+    /// The rows at `indices`, in that order, as a new matrix.
+    package func rows(at indices: ArraySlice<Int>) -> Matrix {
+        let cols = cols
+        return Matrix(rows: indices.count, cols: cols) { out in
+            storage.withUnsafeBufferPointer { src in
+                indices.withUnsafeBufferPointer { idx in
+                    for r in 0..<idx.count {
+                        let i = idx[r]
+                        precondition(i >= 0 && i < rows, "row \(i) out of range 0..<\(rows)")
+                        for c in 0..<cols { out[r * cols + c] = src[i * cols + c] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Overwrites the elements with `other`'s (same shape) in this matrix's own storage.
+    package mutating func copyElements(from other: Matrix) {
+        precondition(rows == other.rows && cols == other.cols, "copyElements: shapes differ")
+        storage.withUnsafeMutableBufferPointer { d in
+            other.storage.withUnsafeBufferPointer { s in
+                guard let dp = d.baseAddress, let sp = s.baseAddress else { return }
+                dp.update(from: sp, count: s.count)
+            }
+        }
+    }
+
     /// True when every element is finite.
     package var isFinite: Bool {
         storage.withUnsafeBufferPointer { p in

@@ -23,7 +23,7 @@ extension CNFModel {
 extension Figure {
     package static let nfeForward = Figure(id: "nfe_forward", label: "NFE fwd", format: "%.1f")
     package static let nfeBackward = Figure(id: "nfe_backward", label: "NFE bwd", format: "%.1f")
-    package static let stepsAccepted = Figure(id: "steps_accepted", label: "Steps", format: "%.1f")
-    package static let stepsRejected = Figure(id: "steps_rejected", label: "Rejected", format: "%.1f")
-    package static let regularizer = Figure(id: "regularizer", label: "Reg", format: "%.4f")
+    static let stepsAccepted = Figure(id: "steps_accepted", label: "Steps", format: "%.1f")
+    static let stepsRejected = Figure(id: "steps_rejected", label: "Rejected", format: "%.1f")
+    static let regularizer = Figure(id: "regularizer", label: "Reg", format: "%.4f")
 }

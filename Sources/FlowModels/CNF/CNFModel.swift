@@ -25,12 +25,15 @@ package final class CNFModel: GenerativeModel, ModelInspection {
 
     package init(config: ModelConfig) throws {
         let o = config.cnf ?? CNFOptions()
-        guard let tableau = ButcherTableau.named(o.solver) else {
+        guard ButcherTableau.named(o.solver) != nil else {
             throw ModelError("unknown solver '\(o.solver)'; choose one of \(ButcherTableau.all.map(\.name).joined(separator: " "))")
         }
-        guard o.time > 0, o.time.isFinite else { throw ModelError("--time must be positive") }
-        guard o.atol > 0, o.rtol > 0 else { throw ModelError("--atol and --rtol must be positive") }
-        if tableau.errorWeights == nil && o.steps < 1 { throw ModelError("--steps must be >= 1") }
+        guard o.time > 0, o.time < 100 else { throw ModelError("--time must be in (0, 100)") }
+        guard o.kinetic >= 0 else { throw ModelError("--kinetic must be >= 0") }
+        guard o.jacobian >= 0 else { throw ModelError("--jacobian must be >= 0") }
+        guard o.atol > 0 else { throw ModelError("--atol must be positive") }
+        guard o.rtol > 0 else { throw ModelError("--rtol must be positive") }
+        guard o.steps >= 1 else { throw ModelError("--steps must be >= 1") }
         self.config = config
         self.options = o
         var rng = Xoshiro256(seed: config.seed)

@@ -35,7 +35,7 @@ package struct ConcatSquashLinear: Module {
 
     /// The layer on stacked streams `[h; d₁; …]` (blocks of `blockRows` rows): one matrix
     /// product for all streams; bias and time shift reach the value block only.
-    package func applyStacked(t: Double, _ s: Variable, blockRows: Int) -> Variable {
+    func applyStacked(t: Double, _ s: Variable, blockRows: Int) -> Variable {
         let tf = Float(t)
         let product = Variable.matmul(s, weight)
         switch conditioning {

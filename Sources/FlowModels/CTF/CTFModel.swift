@@ -54,15 +54,49 @@ package final class CTFModel: GenerativeModel, ModelInspection {
 
     package var parameters: [Variable] { generator.parameters + [skip] + energy.parameters }
 
-    /// Width of the generator's starting cloud: G(ω) = ωS + MLP(ω), S = 2I, with the MLP's last layer at
-    /// zero, so training starts from N(0, 4I), which covers every mode of the box. (Langevin
-    /// mixes slowly between separated modes; a narrow start would only ever find one.)
+    /// The generator learns at `generatorRate` times the energy network's rate (the paper's
+    /// MacGAN: φ at 1e-3, θ at 1e-4).
+    package var learningRateScales: [Float]? {
+        let g = Float(options.generatorRate)
+        return generator.parameters.map { _ in g } + [g] + energy.parameters.map { _ in 1 }
+    }
+
+    /// Adam's β₁ = 0.5, as in the paper (it keeps SteinGAN's defaults). Measured, seed 1: on
+    /// data the energy model and its generator both gain (moons energy distance of 5000
+    /// samples 0.0020 → 0.0014, NLL 2.44 → 2.39; 8gaussians 0.0040 → 0.0023 by `train`'s
+    /// figure); on u1–u4 the generator's `sample_kl` moves by ±0.01.
+    package var adamBeta1: Float? { 0.5 }
+
+    /// Width of the generator's starting cloud: G(ω) = ωS + MLP(cω), S = 2I, with the MLP's last
+    /// layer at zero, so training starts from 2ω (N(0, 4I), or uniform on ±3.5), which covers
+    /// every mode of the box. (Langevin mixes slowly between separated modes; a narrow start
+    /// would only ever find one.)
     package static let initialSpread: Float = 2
 
     /// The generator G(ω) on the tape, reflected into the box as the particles are.
+    ///
+    /// Why the input scale c = 2 and, on u2–u4, a uniform latent (measured with README's hist40
+    /// `sample_kl`, seed 1): the generator's error on u3/u4 was not along the slowly mixing z₁
+    /// (the KL of the z₁ marginal was 0.004 of 0.10–0.14) but across the ridges: a halo of 4–5 %
+    /// of the samples more than 1 off the nearest ridge (the target has 0.4 %), and ridges too
+    /// wide. Most of the halo came from latent tails (|ω| > 2 landed off-ridge 15–70 % of the
+    /// time): the linear path carries them past the box and the saturated tanh network cannot
+    /// pull them back. A bounded latent removes them (u3 0.103 → 0.086, u4 0.142 → 0.125); the
+    /// scaled input lets the first layer start with sharper features, which the ridges need
+    /// (u4 → 0.09). U2–U4 spread evenly along z₁ over the box, as a uniform latent does; U1's
+    /// ring suits the round Gaussian better (uniform 0.11–0.12, Gaussian 0.06–0.08).
     package func generate(_ omega: Variable) -> Variable {
-        let g = Variable.matmul(omega, skip) + generator(omega)
+        let input = options.inputScale == 1 ? omega : omega.scaled(by: Float(options.inputScale))
+        let g = Variable.matmul(omega, skip) + generator(input)
         return g.reflected(into: Float(Self.box))
+    }
+
+    /// n latent draws ω (n × 2) from `options.latent`.
+    package func latent(rows n: Int, using rng: inout Xoshiro256) -> Matrix {
+        switch options.latent {
+        case .gaussian: return rng.normalMatrix(rows: n, cols: 2)
+        case .uniform: return rng.uniformMatrix(rows: n, cols: 2, -3.0.squareRoot(), 3.0.squareRoot())
+        }
     }
     package func prepare(with batch: Matrix) {}
     package func didLoadParameters() { parameterVersion &+= 1; resetParticles() }
@@ -166,7 +200,7 @@ package final class CTFModel: GenerativeModel, ModelInspection {
             for _ in 0..<options.langevinSteps { x1 = langevinStep(x1, score: score, using: &rng) }
             particles = x1
             let widths = options.kernelWidths.map { Float($0) }
-            return (generate(Variable(rng.normalMatrix(rows: n, cols: 2))).kernelDiscrepancy(to: x1, kernel: .gaussians(widths)), x0, x1)
+            return (generate(Variable(latent(rows: n, using: &rng))).kernelDiscrepancy(to: x1, kernel: .gaussians(widths)), x0, x1)
         case .sliced:
             let x0 = refreshedParticles(rows: n, using: &rng)
             var x1 = x0
@@ -180,12 +214,12 @@ package final class CTFModel: GenerativeModel, ModelInspection {
             }
             // A fresh cloud G(ω′): with the same ω and small h the sorted matching degenerates
             // into the paired one (ranks barely change) and the noise averages out (collapse).
-            return (generate(Variable(rng.normalMatrix(rows: n, cols: 2))).slicedWasserstein(to: x1, directions: dirs), x0, x1)
+            return (generate(Variable(latent(rows: n, using: &rng))).slicedWasserstein(to: x1, directions: dirs), x0, x1)
         case .paired:
             // The paper's literal update: one chain of K steps from G(ω), matched to G(ω) with the
             // same ω. The expected gradient of the injected noise is zero — mode seeking.
             resetParticles()
-            let omega = rng.normalMatrix(rows: n, cols: 2)
+            let omega = latent(rows: n, using: &rng)
             let x0 = generate(Variable(omega)).value
             var x1 = x0
             for _ in 0..<options.langevinSteps { x1 = langevinStep(x1, score: score, using: &rng) }
@@ -198,11 +232,11 @@ package final class CTFModel: GenerativeModel, ModelInspection {
     func refreshedParticles(rows n: Int, using rng: inout Xoshiro256) -> Matrix {
         guard var pool = particles, pool.rows == n, options.refresh < 1 else {
             refreshCursor = 0
-            return generate(Variable(rng.normalMatrix(rows: n, cols: 2))).value
+            return generate(Variable(latent(rows: n, using: &rng))).value
         }
         let m = min(n, Int((options.refresh * Double(n)).rounded(.up)))
         guard m > 0 else { return pool }
-        let fresh = generate(Variable(rng.normalMatrix(rows: m, cols: 2))).value
+        let fresh = generate(Variable(latent(rows: m, using: &rng))).value
         for i in 0..<m {
             let r = (refreshCursor + i) % n
             pool[r, 0] = fresh[i, 0]
@@ -213,7 +247,7 @@ package final class CTFModel: GenerativeModel, ModelInspection {
     }
 
     package func sample(count: Int, using rng: inout Xoshiro256) -> Matrix {
-        generate(Variable(rng.normalMatrix(rows: count, cols: 2))).value
+        generate(Variable(latent(rows: count, using: &rng))).value
     }
 
     /// The paper's sampler: G(ω) followed by K Langevin steps on the target being sampled, or on

@@ -9,11 +9,27 @@ package struct CTFOptions: Sendable, Codable, Equatable {
         /// Paired L2 to the same ω's Langevin step — the documented mode-collapse demonstration.
         case paired
     }
+    /// The generator's latent distribution ω.
+    package enum Latent: String, Sendable, Codable, CaseIterable {
+        /// ω ~ N(0, I), as in the paper (its toy sampler has an isotropic Gaussian input).
+        case gaussian
+        /// ω ~ U(−√3, √3)², unit variance with bounded support: no latent tail that the
+        /// generator's linear path carries past the box (where reflection folds it back as a
+        /// halo off the target's ridges).
+        case uniform
+    }
     /// Langevin step size h in z ← z + (h/2)∇log p(z) + √h ε.
     package var step = 0.01
     /// Langevin steps per update.
     package var langevinSteps = 5
     package var distance = Distance.mmd
+    package var latent = Latent.gaussian
+    /// The generator's MLP sees `inputScale`·ω (its linear path sees ω). Checkpoints written
+    /// before the field existed used 1.
+    package var inputScale = 2.0
+    /// Langevin steps K applied on top of the generator in the explorer's side-by-side view
+    /// (its `[`/`]` knob); training does not use it.
+    package var viewLangevinSteps = 100
     /// Random projection directions for the sliced Wasserstein distance.
     package var directions = 32
     /// Widths σ of the Gaussian kernels summed in the MMD.
@@ -28,11 +44,13 @@ package struct CTFOptions: Sendable, Codable, Equatable {
     /// weak guards against drift. λ costs about λ × the Fisher information at the true density
     /// and so widens p_θ; λ = 0.1 cost 0.6 nats on moons, λ = 1e-3 costs nothing measurable.
     package var gradientPenalty = 1e-3
+    /// The generator's learning rate as a multiple of the run's (the energy network's) rate.
+    package var generatorRate = 1.0
     package var scalePenalty = 1e-3
     package init() {}
 
     enum CodingKeys: String, CodingKey {
-        case step, langevinSteps, distance, directions, kernelWidths, refresh, energyHidden, gradientPenalty, scalePenalty
+        case step, langevinSteps, viewLangevinSteps, distance, latent, inputScale, directions, kernelWidths, refresh, energyHidden, gradientPenalty, generatorRate, scalePenalty
     }
 
     /// Checkpoints written before a field existed decode it as its default.
@@ -41,12 +59,16 @@ package struct CTFOptions: Sendable, Codable, Equatable {
         let d = CTFOptions()
         step = try c.decodeIfPresent(Double.self, forKey: .step) ?? d.step
         langevinSteps = try c.decodeIfPresent(Int.self, forKey: .langevinSteps) ?? d.langevinSteps
+        viewLangevinSteps = try c.decodeIfPresent(Int.self, forKey: .viewLangevinSteps) ?? d.viewLangevinSteps
         distance = try c.decodeIfPresent(Distance.self, forKey: .distance) ?? d.distance
+        latent = try c.decodeIfPresent(Latent.self, forKey: .latent) ?? .gaussian
+        inputScale = try c.decodeIfPresent(Double.self, forKey: .inputScale) ?? 1
         directions = try c.decodeIfPresent(Int.self, forKey: .directions) ?? d.directions
         kernelWidths = try c.decodeIfPresent([Double].self, forKey: .kernelWidths) ?? d.kernelWidths
         refresh = try c.decodeIfPresent(Double.self, forKey: .refresh) ?? d.refresh
         energyHidden = try c.decodeIfPresent([Int].self, forKey: .energyHidden) ?? d.energyHidden
         gradientPenalty = try c.decodeIfPresent(Double.self, forKey: .gradientPenalty) ?? d.gradientPenalty
+        generatorRate = try c.decodeIfPresent(Double.self, forKey: .generatorRate) ?? d.generatorRate
         scalePenalty = try c.decodeIfPresent(Double.self, forKey: .scalePenalty) ?? d.scalePenalty
     }
 }

@@ -137,11 +137,15 @@ extension Checkpoint {
             guard !o.gateHidden.isEmpty, o.gateHidden.count <= 16, o.gateHidden.allSatisfy({ $0 >= 1 && $0 <= 4096 }) else {
                 throw bad("invalid gate widths \(o.gateHidden)")
             }
+            guard o.gateSine.isFinite, o.gateSine >= 0, o.gateSine <= 1000 else { throw bad("gate sine frequency \(o.gateSine) (0 to 1000)") }
         }
         if let o = c.ctf {
             guard o.step.isFinite, o.step > 0, o.step < 1 else { throw bad("Langevin step \(o.step) (in (0, 1))") }
             guard o.langevinSteps >= 1, o.langevinSteps <= 100 else { throw bad("Langevin steps \(o.langevinSteps) (1 to 100)") }
             guard o.directions >= 1, o.directions <= 4096 else { throw bad("directions \(o.directions) (1 to 4096)") }
+            guard o.viewLangevinSteps >= 1, o.viewLangevinSteps <= 800 else { throw bad("view Langevin steps \(o.viewLangevinSteps) (1 to 800)") }
+            guard o.inputScale.isFinite, o.inputScale > 0, o.inputScale <= 100 else { throw bad("input scale \(o.inputScale) (in (0, 100])") }
+            guard o.generatorRate.isFinite, o.generatorRate > 0, o.generatorRate <= 1000 else { throw bad("generator rate \(o.generatorRate) (in (0, 1000])") }
             guard !o.energyHidden.isEmpty, o.energyHidden.count <= 16, o.energyHidden.allSatisfy({ $0 >= 1 && $0 <= 4096 }) else {
                 throw bad("invalid energy widths \(o.energyHidden)")
             }
@@ -153,6 +157,10 @@ extension Checkpoint {
             guard o.latent == 1 || o.latent == 2 else { throw bad("latent \(o.latent) (1 or 2)") }
             guard o.beta.isFinite, o.beta > 0, o.codeNoise.isFinite, o.codeNoise >= 0 else { throw bad("invalid beta or code noise") }
             guard o.splineBins >= 2, o.splineBins <= 256 else { throw bad("splineBins \(o.splineBins) (2 to 256)") }
+            guard o.splineCouplings >= 0, o.splineCouplings <= 64 else { throw bad("splineCouplings \(o.splineCouplings) (0 to 64)") }
+            guard o.autoencoderRateScale.isFinite, o.autoencoderRateScale > 0, o.autoencoderRateScale <= 1000 else {
+                throw bad("autoencoder rate scale \(o.autoencoderRateScale) (in (0, 1000])")
+            }
         }
     }
 

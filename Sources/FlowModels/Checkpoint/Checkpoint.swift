@@ -9,8 +9,8 @@ import FlowData
 /// format tag, the version, the model id, and every parameter's name and shape, and fails
 /// with one clear line otherwise.
 package struct Checkpoint: Codable, Sendable {
-    package static let formatTag = "flowlab-checkpoint"
-    package static let currentVersion = 1
+    static let formatTag = "flowlab-checkpoint"
+    static let currentVersion = 1
 
     package struct Tensor: Codable, Sendable {
         package var name: String

@@ -23,7 +23,7 @@ package enum Evaluation {
     }
 
     /// The most held-out points `testNLL` evaluates.
-    package static let maxHeldOutPoints = 10_000
+    static let maxHeldOutPoints = 10_000
 
     /// Mean negative log-likelihood of `points` (nil without a tractable density).
     package static func nll(_ model: any GenerativeModel, points: Matrix) -> Double? {

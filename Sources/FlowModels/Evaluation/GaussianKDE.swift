@@ -62,7 +62,7 @@ package struct GaussianKDE: Sendable {
     /// The KDE's held-out NLL, its cost bounded for big files: fitted on at most `maxTrain`
     /// training points and scored on at most `maxTest` held-out points (both the leading rows,
     /// which are already shuffled by the split). Small data — what the baseline is for — uses all.
-    package static func heldOutNLL(train: Matrix, test: Matrix, maxTrain: Int = 20_000, maxTest: Int = 5_000) -> Double? {
+    static func heldOutNLL(train: Matrix, test: Matrix, maxTrain: Int = 20_000, maxTest: Int = 5_000) -> Double? {
         let fit = train.rows > maxTrain ? train.rows(0..<maxTrain) : train
         let score = test.rows > maxTest ? test.rows(0..<maxTest) : test
         return GaussianKDE(fit)?.nll(score)

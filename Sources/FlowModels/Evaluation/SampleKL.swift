@@ -12,8 +12,8 @@ import FlowData
 package enum SampleKL {
     package static let name = "hist40"
     package static let cells = 40
-    package static let modelSamples = 100_000
-    package static let dataSamples = 400_000
+    static let modelSamples = 100_000
+    static let dataSamples = 400_000
     static let box = 4.0
     static let seed: UInt64 = 20_260_401
 

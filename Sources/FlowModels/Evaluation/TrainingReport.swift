@@ -80,7 +80,7 @@ package struct TrainingReport: Sendable {
 
     /// The reverse-KL bound `E_q[−U(x) − log q(x)] ≤ log Z` on 4000 fixed-seed samples, for
     /// models with a density (nil otherwise). Its gap to `log_z` is KL(q ‖ p).
-    package static func elbo(_ model: any GenerativeModel, target: EnergyTarget) -> Double? {
+    static func elbo(_ model: any GenerativeModel, target: EnergyTarget) -> Double? {
         var rng = Xoshiro256(seed: Evaluation.energyDistanceSeed &+ 11)
         let x = model.sample(count: 4000, using: &rng)
         guard let logq = model.logDensity(x) else { return nil }
@@ -89,36 +89,12 @@ package struct TrainingReport: Sendable {
         return total / Double(x.rows)
     }
 
-    /// KL(target ‖ model histogram) for implicit samplers: 50 000 fixed-seed samples binned on a
-    /// 64² grid of [−4, 4]² with half a count added to every cell (so q > 0).
-    package static func klFromSamples(_ model: any GenerativeModel, target: EnergyTarget, resolution n: Int = 64) -> Double {
-        var rng = Xoshiro256(seed: Evaluation.energyDistanceSeed &+ 7)
-        let s = model.sample(count: 50_000, using: &rng)
-        let box = EnergyTarget.box
-        var counts = [Double](repeating: 0.5, count: n * n)
-        for r in 0..<s.rows {
-            let i = Int(((Double(s[r, 0]) + box) / (2 * box) * Double(n)).rounded(.down))
-            let j = Int(((Double(s[r, 1]) + box) / (2 * box) * Double(n)).rounded(.down))
-            if (0..<n).contains(i) && (0..<n).contains(j) { counts[j * n + i] += 1 }
-        }
-        let total = counts.reduce(0, +)
-        let q = target.quadrature
-        let h = 2 * box / Double(n)
-        var kl = 0.0, mass = 0.0
-        for j in 0..<n { for i in 0..<n {
-            let x = -box + (Double(i) + 0.5) * h, y = -box + (Double(j) + 0.5) * h
-            let p = exp(q.logDensity(x, y)) * h * h
-            mass += p
-            kl += p * (log(max(p, 1e-300)) - log(counts[j * n + i] / total))
-        } }
-        return kl / mass - log(mass)
-    }
-
     /// KL(target ‖ model) by midpoint quadrature on [−4, 4]² (200² cells), with the target
-    /// normalised on the box; nil when the model has no tractable density.
+    /// normalised on the box; nil when the model has no tractable density (CTF's generator on
+    /// u1–u4): a sampler is scored by `sample_kl` (`SampleKL`), the one estimator for samples.
     package static func klFromTarget(_ model: any GenerativeModel, target: EnergyTarget, resolution n: Int = 200) -> Double? {
         let grid = Evaluation.gridPoints(resolution: n, box: EnergyTarget.box)
-        guard let logq = model.logDensity(grid) else { return klFromSamples(model, target: target) }
+        guard let logq = model.logDensity(grid) else { return nil }
         let q = target.quadrature
         let cell = pow(2 * EnergyTarget.box / Double(n), 2)
         var kl = 0.0, mass = 0.0

@@ -8,7 +8,7 @@ import FlowCore
 package final class ActNorm: Bijector {
     package let bias: Variable
     package let logScale: Variable
-    package private(set) var isInitialized = false
+    private(set) var isInitialized = false
 
     package init(dimension: Int = 2, name: String) {
         bias = Variable(parameter: Matrix(rows: 1, cols: dimension), name: name + ".bias")
@@ -18,7 +18,7 @@ package final class ActNorm: Bijector {
     package var parameters: [Variable] { [bias, logScale] }
 
     /// Marks the layer initialised (after loading parameters from a checkpoint).
-    package func markInitialized() { isInitialized = true }
+    func markInitialized() { isInitialized = true }
 
     package func initialize(with x: Matrix) {
         guard !isInitialized, x.rows > 1 else { return }

@@ -27,7 +27,7 @@ package final class NormalizingFlow: Module {
     }
 
     /// Samples with their log-density: `x = f⁻¹(z)`, `log q(x) = log N(z) − log|det ∂x/∂z|`.
-    package func sampleWithLogProb(_ z: Variable) -> (x: Variable, logProb: Variable) {
+    func sampleWithLogProb(_ z: Variable) -> (x: Variable, logProb: Variable) {
         let (x, ld) = transform.inverse(z)
         return (x, NormalizingFlow.standardNormalLogProb(z) - ld)
     }

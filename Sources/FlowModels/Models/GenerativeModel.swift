@@ -32,10 +32,10 @@ package protocol GenerativeModel: AnyObject {
 
     /// End-of-run figures for the JSON line (e.g. GLF's reconstruction error on held-out data).
     func reportFigures(dataset: Dataset) -> Figures
-
-    /// A factor on the learning rate per parameter (the order of `parameters`), or nil for one
-    /// rate for all.
+    /// A learning-rate factor per parameter (nil: the same rate for all).
     var learningRateScales: [Float]? { get }
+    /// Adam's β₁ for this model (nil: Adam's default 0.9).
+    var adamBeta1: Float? { get }
 }
 
 extension GenerativeModel {
@@ -45,6 +45,7 @@ extension GenerativeModel {
     package func attach(to dataset: Dataset) {}
     package func reportFigures(dataset: Dataset) -> Figures { [:] }
     package var learningRateScales: [Float]? { nil }
+    package var adamBeta1: Float? { nil }
 }
 
 /// A model as the registry builds it: its math and what the explorer shows of it.
@@ -56,15 +57,24 @@ package struct ModelLoss {
     package var figures: Figures
     /// A notable event (e.g. an ODE solver failure) to report to the user.
     package var message: String?
-    /// True when the model already stored parameter gradients (the adjoint method); the
-    /// trainer then skips `loss.backward()`.
-    package var gradientsComputed: Bool
+    /// Figures and an event known only once `backward()` has run (the adjoint's backward
+    /// solves: their cost, or their failure); the trainer merges them in.
+    var afterBackward: (() -> (figures: Figures, message: String?))?
 
-    package init(loss: Variable, figures: Figures = [:], message: String? = nil, gradientsComputed: Bool = false) {
+    package init(loss: Variable, figures: Figures = [:], message: String? = nil,
+                 afterBackward: (() -> (figures: Figures, message: String?))? = nil) {
         self.loss = loss
         self.figures = figures
         self.message = message
-        self.gradientsComputed = gradientsComputed
+        self.afterBackward = afterBackward
+    }
+
+    /// Runs `backward()` on a finite loss and returns the step's figures and message.
+    package func backward() -> (figures: Figures, message: String?) {
+        guard loss.scalar.isFinite else { return (figures, message) }
+        loss.backward()
+        guard let after = afterBackward?() else { return (figures, message) }
+        return (figures.merging(after.figures) { $1 }, message ?? after.message)
     }
 }
 
@@ -78,6 +88,16 @@ package enum SpecialView: Sendable, Equatable {
     case points(title: String, points: [Point2])
     /// A log-density field (row-major from the top-left) with points over it (GLF's latent view).
     case field(title: String, width: Int, height: Int, logValues: [Double], points: [Point2])
+    /// Two point clouds side by side, each under its caption (CTF's generator alone against the
+    /// generator followed by K Langevin steps).
+    case pointPair(title: String, left: CaptionedPoints, right: CaptionedPoints)
     case none
+}
+
+/// A point cloud under a caption (one half of `SpecialView.pointPair`).
+package struct CaptionedPoints: Sendable, Equatable {
+    package let caption: String
+    package let points: [Point2]
+    package init(_ caption: String, _ points: [Point2]) { self.caption = caption; self.points = points }
 }
 

@@ -11,7 +11,7 @@ package struct RegionGrid: Sendable, Equatable {
     }
 
     /// Codes relabelled 0, 1, 2, … by first appearance in scan order (stable colours).
-    package static func relabelled(width: Int, height: Int, codes: [Int]) -> RegionGrid {
+    static func relabelled(width: Int, height: Int, codes: [Int]) -> RegionGrid {
         var relabel: [Int: Int] = [:]
         let labels = codes.map { code -> Int in
             if let c = relabel[code] { return c }
@@ -111,7 +111,7 @@ package struct DensityTerms: Sendable, Equatable {
     }
 
     /// Runs `body` on chunks of at most `size` rows and joins the results.
-    package static func chunked(_ points: Matrix, size: Int = 2048, _ body: (Matrix) -> DensityTerms?) -> DensityTerms? {
+    static func chunked(_ points: Matrix, size: Int = 2048, _ body: (Matrix) -> DensityTerms?) -> DensityTerms? {
         var parts: [DensityTerms] = []
         var start = 0
         while start < points.rows {

@@ -17,7 +17,7 @@ package struct ModelConfig: Sendable, Codable, Equatable {
     package var weightDecay: Float
     package var iterations: Int
     /// Global gradient-norm clip.
-    package var maxGradNorm: Double
+    var maxGradNorm: Double
     package var seed: UInt64
     /// Cosine learning-rate decay to 5 % of `learningRate` over `iterations` (headless runs);
     /// the explorer trains open-ended at a constant rate.
@@ -54,7 +54,7 @@ package struct ModelConfig: Sendable, Codable, Equatable {
     }
 
     /// CSV training splits below this many rows count as small data.
-    package static let smallDataRows = 1000
+    static let smallDataRows = 1000
 
     /// Smaller defaults for a small CSV, where the spline and RAD flows overfit within a few
     /// hundred steps (measured on 272-row geyser-like tables, README "Your own data"): nsf and
@@ -71,13 +71,33 @@ package struct ModelConfig: Sendable, Codable, Equatable {
         }
     }
 
-    /// Parses `--hidden 64-64-64`.
+    /// The widest hidden layer, and the most hidden layers, a configuration may have.
+    package static let maxHiddenWidth = 4096, maxHiddenLayers = 16
+
+    /// Parses `--hidden 64-64-64`: positive widths joined by single '-'.
     package static func parseHidden(_ text: String) throws -> [Int] {
-        let parts = text.split(separator: "-").map { Int($0) }
-        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 && ($0 ?? 0) <= 4096 }) else {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard !text.isEmpty, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else {
             throw ModelError("--hidden expects positive widths joined by '-', e.g. 64-64, got '\(text)'")
         }
-        return parts.map { $0! }
+        return parts.map { Int($0) ?? Int.max }
+    }
+
+    /// The checks every model shares, made wherever a configuration becomes a model (the CLI,
+    /// a checkpoint, the explorer's presets): `ModelFactory.make` runs them before the model's
+    /// own. Messages name the command-line flag.
+    package func validate() throws {
+        guard iterations >= 0 else { throw ModelError("--iters must be >= 0") }
+        guard iterations <= 100_000_000 else { throw ModelError("--iters must be at most 100000000") }
+        guard (1...1_000_000).contains(batchSize) else { throw ModelError("--batch must be between 1 and 1000000") }
+        guard learningRate > 0 && learningRate < 10 else { throw ModelError("--lr must be a positive number below 10") }
+        guard (1...256).contains(layers) else { throw ModelError("--layers must be between 1 and 256") }
+        if let bad = hidden.first(where: { $0 < 1 || $0 > Self.maxHiddenWidth }) {
+            throw ModelError("--hidden widths must be between 1 and \(Self.maxHiddenWidth), got \(bad == Int.max ? "a larger number" : String(bad))")
+        }
+        guard !hidden.isEmpty, hidden.count <= Self.maxHiddenLayers else {
+            throw ModelError("--hidden takes 1 to \(Self.maxHiddenLayers) widths, got \(hidden.count)")
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 /// standardisation when the configuration has one (a user's CSV).
 package enum ModelFactory {
     package static func make(_ config: ModelConfig) throws -> any FlowLabModel {
+        try config.validate()
         let model = try config.kind.descriptor.build(config)
         guard let s = config.standardization else { return model }
         guard s.isValid else {

@@ -63,8 +63,8 @@ package struct ModelSwitch: Sendable, Equatable {
     package let name: String
     package let isOn: Bool
     /// What on and off mean, for the message line.
-    package let onText: String
-    package let offText: String
+    let onText: String
+    let offText: String
     package init(label: String, name: String, isOn: Bool, on: String, off: String) {
         self.label = label; self.name = name; self.isOn = isOn; onText = on; offText = off
     }

@@ -38,7 +38,7 @@ package struct ModelKind: RawRepresentable, Hashable, Sendable, Codable, CustomS
     package var title: String { descriptor.title }
 
     /// This model's registry entry.
-    package var descriptor: ModelDescriptor {
+    var descriptor: ModelDescriptor {
         guard let d = ModelRegistry.descriptor(id: rawValue) else {
             preconditionFailure("model id '\(rawValue)' is not registered")
         }
@@ -46,7 +46,7 @@ package struct ModelKind: RawRepresentable, Hashable, Sendable, Codable, CustomS
     }
 
     /// "realnvp glow …" for error messages and help.
-    package static var idList: String { allCases.map(\.rawValue).joined(separator: " ") }
+    static var idList: String { allCases.map(\.rawValue).joined(separator: " ") }
 
     /// Parses a model id, or throws the one message every caller shows for an unknown one.
     package static func parse(_ name: String) throws -> ModelKind {

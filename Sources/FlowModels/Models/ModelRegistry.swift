@@ -11,7 +11,7 @@ package enum ModelRegistry {
         GLFModel.descriptor,
     ]
 
-    package static func descriptor(id: String) -> ModelDescriptor? {
+    static func descriptor(id: String) -> ModelDescriptor? {
         all.first { $0.kind.rawValue == id }
     }
 }

@@ -15,6 +15,6 @@ extension Matrix {
 }
 
 /// `log N(z; 0, I)` for a 2-D point: `−½‖z‖² − log 2π`.
-package func standardNormalLogDensity2D(_ z1: Double, _ z2: Double) -> Double {
+func standardNormalLogDensity2D(_ z1: Double, _ z2: Double) -> Double {
     -0.5 * (z1 * z1 + z2 * z2) - 1.8378770664093453
 }

@@ -22,6 +22,8 @@ package final class StandardizedModel: GenerativeModel, ModelInspection {
 
     package var config: ModelConfig { inner.config }
     package var parameters: [Variable] { inner.parameters }
+    package var learningRateScales: [Float]? { inner.learningRateScales }
+    package var adamBeta1: Float? { inner.adamBeta1 }
 
     /// The standardised copy of a dataset (CSVs; others are passed through), cached.
     func innerDataset(_ dataset: Dataset) -> Dataset {
@@ -65,6 +67,9 @@ package final class StandardizedModel: GenerativeModel, ModelInspection {
             return .points(title: title, points: points.map(back))
         case .field(let title, let w, let h, let logValues, let points):
             return .field(title: title, width: w, height: h, logValues: logValues, points: points.map(back))
+        case .pointPair(let title, let left, let right):
+            return .pointPair(title: title, left: CaptionedPoints(left.caption, left.points.map(back)),
+                              right: CaptionedPoints(right.caption, right.points.map(back)))
         case .none:
             return .none
         }

@@ -4,9 +4,9 @@ import FlowCore
 /// (z₁ = const and z₂ = const over [−2.5, 2.5]) mapped to data space by the model's inverse.
 /// Where lines crowd, the flow compresses space, i.e. density is high.
 package enum WarpedGrid {
-    package static let lineCount = 11
-    package static let pointsPerLine = 64
-    package static let extent: Float = 2.5
+    static let lineCount = 11
+    static let pointsPerLine = 64
+    static let extent: Float = 2.5
 
     package static func view(title: String, inverse: (Matrix) -> Matrix) -> SpecialView {
         let (lines, colors) = polylines(inverse(baseGrid()))
@@ -14,7 +14,7 @@ package enum WarpedGrid {
     }
 
     /// The straight base-space lines as one matrix, line after line.
-    package static func baseGrid() -> Matrix {
+    static func baseGrid() -> Matrix {
         var z = Matrix(rows: 2 * lineCount * pointsPerLine, cols: 2)
         var row = 0
         for orientation in 0..<2 {

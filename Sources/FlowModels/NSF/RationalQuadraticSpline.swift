@@ -21,8 +21,8 @@ import FlowCore
 package struct RationalQuadraticSpline: Sendable {
     package let bins: Int
     package let bound: Float
-    package static let minimumBin: Float = 1e-3
-    package static let minimumDerivative: Float = 1e-3
+    static let minimumBin: Float = 1e-3
+    static let minimumDerivative: Float = 1e-3
 
     package init(bins: Int, bound: Float) {
         precondition(bins >= 2 && bound > 0)

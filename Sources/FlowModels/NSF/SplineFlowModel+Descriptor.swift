@@ -9,7 +9,7 @@ extension ModelKind {
 /// [−5, 5] (identity outside), built on the shared coupling-flow model.
 package enum SplineFlowModel {
     package static let bins = 8
-    package static let tailBound: Float = 5
+    static let tailBound: Float = 5
 
     static let descriptor = ModelDescriptor(
         kind: .nsf, title: "NSF (rational-quadratic splines)",

@@ -38,10 +38,6 @@ struct DataParallel {
                           using rng: inout Xoshiro256) -> (loss: Double, figures: Figures, message: String?) {
         let models: [any FlowLabModel] = [model] + replicas
         let params = models.map(\.parameters)
-        for (replica, p) in zip(replicas, params.dropFirst()) {
-            for (dst, src) in zip(p, params[0]) { dst.value = src.value }
-            replica.didLoadParameters()
-        }
         let rows = dataset.isEnergy ? model.config.batchSize : batch.rows
         let parts = Self.ranges(rows: rows, shards: shards)
         // Each shard draws from its own stream, seeded from the session's.
@@ -50,13 +46,19 @@ struct DataParallel {
         var results = [(loss: Double, figures: Figures, message: String?)](repeating: (.nan, [:], nil), count: shards)
         results.withUnsafeMutableBufferPointer { out in
             runner(shards) { i in
+                // Each replica copies the parameters into its own storage, in its own thread:
+                // sharing the buffers would make the optimizer's in-place update copy them all
+                // again, one by one, on the main thread.
+                if i > 0 {
+                    for (dst, src) in zip(params[i], params[0]) { dst.value.copyElements(from: src.value) }
+                    models[i].didLoadParameters()
+                }
                 var shardRNG = Xoshiro256(seed: seeds[i])
                 let shardBatch = dataset.isEnergy ? Matrix(rows: parts[i].count, cols: 2) : batch.rows(parts[i])
                 Gradients.zero(params[i])
                 let result = models[i].loss(batch: shardBatch, dataset: dataset, iteration: iteration, using: &shardRNG)
-                let value = Double(result.loss.scalar)
-                if value.isFinite && !result.gradientsComputed { result.loss.backward() }
-                out[i] = (value, result.figures, result.message)
+                let (figures, message) = result.backward()
+                out[i] = (Double(result.loss.scalar), figures, message)
             }
         }
         // Weighted sums in shard order.

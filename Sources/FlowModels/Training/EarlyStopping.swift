@@ -18,11 +18,11 @@ package final class EarlyStopping {
     private var bestParameters: [Matrix] = []
     private let validation: Matrix
 
-    package static let defaultInterval = 50
-    package static let defaultPatience = 1000
+    static let defaultInterval = 50
+    static let defaultPatience = 1000
 
     /// The most validation points one check evaluates.
-    package static let maxValidationRows = 5_000
+    static let maxValidationRows = 5_000
 
     package init(validation: Matrix, interval: Int = EarlyStopping.defaultInterval, patience: Int = EarlyStopping.defaultPatience) {
         self.validation = validation

@@ -5,7 +5,7 @@ import FlowData
 package enum ReverseKL {
     /// Annealing β_t = min(1, 0.01 + t/τ) (Rezende & Mohamed 2015). The paper's τ = 10 000 is
     /// scaled to the run: β reaches 1 half-way through the configured iterations.
-    package static func annealing(iteration: Int, iterations: Int) -> Double {
+    static func annealing(iteration: Int, iterations: Int) -> Double {
         min(1, 0.01 + Double(iteration) / Double(max(1, iterations / 2)))
     }
 }

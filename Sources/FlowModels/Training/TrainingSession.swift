@@ -54,6 +54,7 @@ package final class TrainingSession {
         self.model = model
         self.dataset = dataset
         self.optimizer = Adam(learningRate: model.config.learningRate, weightDecay: model.config.weightDecay)
+        if let beta1 = model.adamBeta1 { optimizer.beta1 = beta1 }
         // Separate streams: the parameter init used `seed`; training draws from seed+1.
         self.rng = Xoshiro256(seed: model.config.seed &+ 0x9E37_79B9)
         model.attach(to: dataset)
@@ -101,9 +102,8 @@ package final class TrainingSession {
                 return parallel.lossAndGradients(model: model, batch: batch, dataset: dataset, iteration: iteration, using: &rng)
             }
             let result = model.loss(batch: batch, dataset: dataset, iteration: iteration, using: &rng)
-            let value = Double(result.loss.scalar)
-            if value.isFinite && !result.gradientsComputed { result.loss.backward() }
-            return (value, result.figures, result.message)
+            let (figures, message) = result.backward()
+            return (Double(result.loss.scalar), figures, message)
         }()
         var recovered = false
         var message = modelMessage

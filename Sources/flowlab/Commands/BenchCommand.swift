@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FlowApp
 import FlowCore
 import FlowData
 import FlowModels
@@ -13,17 +14,30 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of the table.")
     var json = false
 
+    @Flag(help: "Print a Markdown table (the README's speed table is made this way).")
+    var markdown = false
+
     @Option(help: "Seconds spent per measurement (more is steadier).")
     var budget: Double = 0.4
 
     @Option(help: "Only models whose id is listed (comma-separated).")
     var models: String?
 
+    @Option(help: "Seconds of the live explorer per model (frames/s, training speed, key latency); 0 skips it.")
+    var live: Double = 3
+
     func run() throws {
         var rows: [BenchRow] = []
         let timer = BenchTimer(budget: budget)
         let peak = Peak.measure(timer: timer)
         rows.append(BenchRow(group: "cpu", name: "single-core FP32 peak (FMA throughput)", value: peak, unit: "GFLOP/s"))
+        if ProcessInfo.processInfo.activeProcessorCount > 1 {
+            // What two threads can get at best: below 2× when the cores share FMA units (SMT
+            // siblings) or the clock drops with both busy; it bounds every 2-thread speed-up.
+            let both = Peak.measure(timer: timer, threads: 2)
+            rows.append(BenchRow(group: "cpu", name: "2-thread FP32 peak (both cores at once)", value: both, unit: "GFLOP/s"))
+            rows.append(BenchRow(group: "cpu", name: "2-thread peak, speed-up over one core", value: both / peak, unit: "x"))
+        }
         for row in KernelBench.run(timer: timer, peak: peak) { rows.append(row) }
         let selected = try models.map { list in
             try list.split(separator: ",").map { name -> ModelKind in
@@ -33,11 +47,14 @@ struct BenchCommand: ParsableCommand {
                 return k
             }
         } ?? ModelKind.allCases
-        for kind in selected { rows += try ModelBench.run(kind, timer: timer) }
+        for kind in selected { rows += try ModelBench.run(kind, timer: timer, peak: peak) }
         for row in FrameBench.run(models: selected, timer: timer) { rows.append(row) }
+        if live > 0 { rows += LiveBench.run(models: selected, seconds: live) }
         if json {
             let items = rows.map { "{\"group\":\"\($0.group)\",\"name\":\"\($0.name)\",\"value\":\($0.value.isFinite ? String($0.value) : "null"),\"unit\":\"\($0.unit)\"}" }
             print("{\"rows\":[" + items.joined(separator: ",") + "]}")
+        } else if markdown {
+            print(BenchRow.markdown(rows))
         } else {
             print(BenchRow.table(rows))
         }
@@ -50,6 +67,14 @@ struct BenchRow {
     var name: String
     var value: Double
     var unit: String
+
+    static func markdown(_ rows: [BenchRow]) -> String {
+        var out = "| group | measurement | value | unit |\n| --- | --- | ---: | --- |\n"
+        for r in rows {
+            out += "| \(r.group) | \(r.name) | " + (r.value >= 1000 ? String(format: "%.0f", r.value) : String(format: "%.2f", r.value)) + " | \(r.unit) |\n"
+        }
+        return out
+    }
 
     static func table(_ rows: [BenchRow]) -> String {
         let w0 = max(5, rows.map(\.group.count).max() ?? 0)
@@ -93,12 +118,16 @@ struct BenchTimer {
 
 /// The machine's single-core FP32 FMA throughput: 12 independent SIMD8 FMA chains.
 enum Peak {
-    static func measure(timer: BenchTimer) -> Double {
+    static func measure(timer: BenchTimer, threads: Int = 1) -> Double {
         let iters = 200_000
-        let out = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+        let out = UnsafeMutablePointer<Float>.allocate(capacity: threads)
         defer { out.deallocate() }
-        let t = timer.secondsPerCall { fmaChains(iterations: iters, seed: out.pointee, out: out) }
-        return Double(12 * 8 * 2 * iters) / t / 1e9
+        out.initialize(repeating: 0, count: threads)
+        let t = timer.secondsPerCall {
+            if threads == 1 { fmaChains(iterations: iters, seed: out.pointee, out: out); return }
+            concurrentShards(threads) { i in fmaChains(iterations: iters, seed: out[i], out: out + i) }
+        }
+        return Double(threads * 12 * 8 * 2 * iters) / t / 1e9
     }
 
     /// Twelve independent accumulators hide the FMA latency (4 cycles × 2 ports ≥ 8 in flight).
@@ -155,8 +184,18 @@ enum KernelBench {
 }
 
 /// Per-model training, sampling and density throughput at the default architecture.
+///
+/// "Share of peak" counts only the dense layers' arithmetic: 2·batch·W FLOPs forward for W
+/// weight-matrix entries, 6·batch·W with the backward pass — a lower bound on the work done
+/// (splines, Langevin chains and elementwise ops are not counted), against the measured
+/// single-core peak.
 enum ModelBench {
-    static func run(_ kind: ModelKind, timer: BenchTimer) throws -> [BenchRow] {
+    /// Entries of the weight matrices (parameters with more than one row and column).
+    static func denseWeights(_ model: any FlowLabModel) -> Int {
+        model.parameters.reduce(0) { $0 + ($1.value.rows > 1 && $1.value.cols > 1 ? $1.value.count : 0) }
+    }
+
+    static func run(_ kind: ModelKind, timer: BenchTimer, peak: Double) throws -> [BenchRow] {
         var rows: [BenchRow] = []
         for batch in [100, 512] {
             var c = ModelConfig.defaults(for: kind)
@@ -164,6 +203,11 @@ enum ModelBench {
             let session = TrainingSession(model: try ModelFactory.make(c), dataset: .toy(.eightGaussians))
             let t = timer.secondsPerCall { session.step() }
             rows.append(BenchRow(group: kind.rawValue, name: "train iteration, batch \(batch)", value: t * 1e6, unit: "µs"))
+            if kind != .ffjord {  // FFJORD's iteration is many function evaluations: see its NFE rows
+                let flops = 6 * Double(batch * denseWeights(session.model))
+                rows.append(BenchRow(group: kind.rawValue, name: "train iteration, batch \(batch), dense share of peak",
+                                     value: 100 * flops / t / 1e9 / peak, unit: "%"))
+            }
             // The same with data-parallel shards on two threads (`train --threads 2`).
             if ProcessInfo.processInfo.activeProcessorCount > 1 {
                 let twin = TrainingSession(model: try ModelFactory.make(c), dataset: .toy(.eightGaussians))
@@ -182,16 +226,17 @@ enum ModelBench {
             let tDensity = timer.secondsPerCall { blackHole(model.logDensity(pts)) }
             rows.append(BenchRow(group: kind.rawValue, name: "density evaluation", value: 10_000 / tDensity, unit: "points/s"))
         }
-        if let cnf = model as? CNFModel { rows += CNFBench.run(cnf, timer: timer) }
+        if let cnf = model as? CNFModel { rows += CNFBench.run(cnf, timer: timer, peak: peak, weights: denseWeights(cnf)) }
         return rows
     }
 }
 
 /// FFJORD's cost per function evaluation at the reference configuration (batch 100,
 /// 64-64-64 ConcatSquash, exact trace): the forward dynamics and one adjoint evaluation
-/// (dynamics + vector–Jacobian product).
+/// (dynamics + vector–Jacobian product). Shares of peak count f and its two tangent streams
+/// (the exact 2-D trace) as 3 dense passes, 6·batch·W FLOPs, and the adjoint as twice that.
 enum CNFBench {
-    static func run(_ model: CNFModel, timer: BenchTimer) -> [BenchRow] {
+    static func run(_ model: CNFModel, timer: BenchTimer, peak: Double, weights: Int) -> [BenchRow] {
         var rng = Xoshiro256(seed: 9)
         let z = ToyDataset.eightGaussians.sample(count: 100, using: &rng)
         let tForward = timer.secondsPerCall {
@@ -204,9 +249,12 @@ enum CNFBench {
             ((out[0] * Variable(a)).sumAll() + out[1].sumAll()).backward()
             Gradients.zero(model.parameters)
         }
+        let flops = 6 * 100 * Double(weights)
         return [
             BenchRow(group: "ffjord", name: "NFE forward (f + exact trace), batch 100", value: tForward * 1e6, unit: "µs"),
+            BenchRow(group: "ffjord", name: "NFE forward, dense share of peak", value: 100 * flops / tForward / 1e9 / peak, unit: "%"),
             BenchRow(group: "ffjord", name: "NFE adjoint (f + trace + VJP), batch 100", value: tAdjoint * 1e6, unit: "µs"),
+            BenchRow(group: "ffjord", name: "NFE adjoint, dense share of peak", value: 100 * 2 * flops / tAdjoint / 1e9 / peak, unit: "%"),
         ]
     }
 }

@@ -54,22 +54,21 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("code-noise"), parsing: .unconditional, help: "GLF: std of noise added to the codes before the flow.") var codeNoise: Double?
     @Option(name: .customLong("spline-couplings"), help: "GLF: how many latent couplings are splines (0 = all affine).") var splineCouplings: Int?
 
+    /// One validation path: the flags become a configuration here, and the configuration is
+    /// checked where every configuration is (`ModelFactory.make`: `ModelConfig.validate`, then
+    /// the model's own checks), so the CLI, checkpoints and the explorer accept the same
+    /// values. A bad value is a usage error (exit 64) of this subcommand, before any work.
     func validate() throws {
-        if let iters, iters < 0 { throw ValidationError("--iters must be >= 0") }
-        if let batch, batch < 1 || batch > 1_000_000 { throw ValidationError("--batch must be between 1 and 1000000") }
-        if let lr, !(lr > 0 && lr < 10) { throw ValidationError("--lr must be a positive number below 10") }
-        if let iters, iters > 100_000_000 { throw ValidationError("--iters must be at most 100000000") }
-        if let layers, layers < 1 || layers > 256 { throw ValidationError("--layers must be between 1 and 256") }
         try validateDatasetName(dataset)
-        // Every model option is checked here, so a bad value is a usage error (exit 64) of
-        // this subcommand, reported before any work.
         let c = try config()
         do { _ = try ModelFactory.make(c) } catch let e as ModelError { throw ValidationError(e.message) }
     }
 
     func kind() throws -> ModelKind { try parseModelKind(model) }
 
-    // Long by design: one block per model's options, each validated where it is applied.
+    /// The configuration the flags describe: names and on/off words are parsed here (a typo is
+    /// a usage error naming the choices); numbers are range-checked by `ModelFactory.make`.
+    // Long by design: one block per model's options.
     func config() throws -> ModelConfig {
         // Only built-in names matter for the defaults; a CSV is read once, by makeSession.
         var c = ModelConfig.defaults(for: try kind(), dataset: dataset.hasPrefix("csv:") ? nil : try? Dataset(name: dataset))
@@ -86,23 +85,19 @@ struct ModelOptions: ParsableArguments {
         }
         if let pieces {
             guard c.kind == .rad else { throw ValidationError("--pieces applies to --model rad only") }
-            guard pieces >= 3, pieces % 2 == 1, pieces <= 15 else { throw ValidationError("--pieces must be odd, between 3 and 15") }
             c.rad?.pieces = pieces
         }
         let glfFlags: [Any?] = [latent, stopGradient, beta, codeNoise, splineCouplings]
         if c.kind == .glf {
             var o = c.glf ?? GLFOptions()
-            if let latent { guard latent == 1 || latent == 2 else { throw ValidationError("--latent must be 1 or 2") }; o.latent = latent }
+            if let latent { o.latent = latent }
             if let stopGradient {
                 guard ["on", "off"].contains(stopGradient) else { throw ValidationError("--stop-gradient must be on or off") }
                 o.stopGradient = stopGradient == "on"
             }
-            if let beta { guard beta > 0 else { throw ValidationError("--beta must be positive") }; o.beta = beta }
-            if let codeNoise { guard codeNoise >= 0 else { throw ValidationError("--code-noise must be >= 0") }; o.codeNoise = codeNoise }
-            if let splineCouplings {
-                guard splineCouplings >= 0 else { throw ValidationError("--spline-couplings must be >= 0") }
-                o.splineCouplings = splineCouplings
-            }
+            if let beta { o.beta = beta }
+            if let codeNoise { o.codeNoise = codeNoise }
+            if let splineCouplings { o.splineCouplings = splineCouplings }
             c.glf = o
         } else if glfFlags.contains(where: { $0 != nil }) {
             throw ValidationError("--latent/--stop-gradient/--beta/--code-noise/--spline-couplings apply to --model glf only")
@@ -110,8 +105,8 @@ struct ModelOptions: ParsableArguments {
         let ctfFlags: [Any?] = [langevinStep, langevinSteps, distance]
         if c.kind == .ctf {
             var o = c.ctf ?? CTFOptions()
-            if let langevinStep { guard langevinStep > 0 && langevinStep < 1 else { throw ValidationError("--langevin-step must be in (0, 1)") }; o.step = langevinStep }
-            if let langevinSteps { guard (1...100).contains(langevinSteps) else { throw ValidationError("--langevin-steps must be between 1 and 100") }; o.langevinSteps = langevinSteps }
+            if let langevinStep { o.step = langevinStep }
+            if let langevinSteps { o.langevinSteps = langevinSteps }
             if let distance {
                 guard let d = CTFOptions.Distance(rawValue: distance) else { throw ValidationError("--distance must be mmd, sliced or paired") }
                 o.distance = d
@@ -133,9 +128,9 @@ struct ModelOptions: ParsableArguments {
             guard names.contains(solver) else { throw ValidationError("--solver must be one of \(names.joined(separator: " ")), got '\(solver)'") }
             o.solver = solver
         }
-        if let atol { guard atol > 0 else { throw ValidationError("--atol must be positive") }; o.atol = atol }
-        if let rtol { guard rtol > 0 else { throw ValidationError("--rtol must be positive") }; o.rtol = rtol }
-        if let steps { guard steps >= 1 else { throw ValidationError("--steps must be >= 1") }; o.steps = steps }
+        if let atol { o.atol = atol }
+        if let rtol { o.rtol = rtol }
+        if let steps { o.steps = steps }
         if let trace {
             guard let t = CNFOptions.Trace(rawValue: trace) else { throw ValidationError("--trace must be exact, hutchinson or rademacher") }
             o.trace = t
@@ -144,13 +139,13 @@ struct ModelOptions: ParsableArguments {
             guard let g = CNFOptions.Gradient(rawValue: grad) else { throw ValidationError("--grad must be adjoint or backprop") }
             o.gradient = g
         }
-        if let time { guard time > 0 && time < 100 else { throw ValidationError("--time must be in (0, 100)") }; o.time = time }
+        if let time { o.time = time }
         if let conditioning {
             guard let k = CNFOptions.Conditioning(rawValue: conditioning) else { throw ValidationError("--conditioning must be concatsquash, concat or ignore") }
             o.conditioning = k
         }
-        if let kinetic { guard kinetic >= 0 else { throw ValidationError("--kinetic must be >= 0") }; o.kinetic = kinetic }
-        if let jacobian { guard jacobian >= 0 else { throw ValidationError("--jacobian must be >= 0") }; o.jacobian = jacobian }
+        if let kinetic { o.kinetic = kinetic }
+        if let jacobian { o.jacobian = jacobian }
         c.cnf = o
         return c
     }
@@ -175,7 +170,7 @@ typealias DatasetErrorBridge = DatasetError
 let modelNames = ModelKind.allCases.map(\.rawValue).joined(separator: " ")
 
 /// The widest hidden layer `--hidden` accepts.
-let maxHiddenWidth = 4096
+let maxHiddenWidth = ModelConfig.maxHiddenWidth
 
 /// A model id, or a usage error listing the choices.
 func parseModelKind(_ name: String) throws -> ModelKind {
@@ -197,18 +192,9 @@ func validateDatasetName(_ name: String) throws {
     }
 }
 
-/// `--hidden 64-64-64`: positive widths joined by single '-', each at most `maxHiddenWidth`.
+/// `--hidden 64-64-64` (`ModelConfig.parseHidden`), as a usage error.
 func parseHiddenWidths(_ text: String) throws -> [Int] {
-    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-    guard !text.isEmpty, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else {
-        throw ValidationError("--hidden expects positive widths joined by '-', e.g. 64-64, got '\(text)'")
-    }
-    let widths = parts.map { Int($0) ?? Int.max }
-    if let bad = widths.first(where: { $0 < 1 || $0 > maxHiddenWidth }) {
-        throw ValidationError("--hidden widths must be between 1 and \(maxHiddenWidth), got \(bad == Int.max ? "a larger number" : String(bad))")
-    }
-    guard widths.count <= 16 else { throw ValidationError("--hidden takes at most 16 widths, got \(widths.count)") }
-    return widths
+    do { return try ModelConfig.parseHidden(text) } catch let e as ModelError { throw ValidationError(e.message) }
 }
 
 /// `--seed`: an unsigned 64-bit integer, with a message that says so.

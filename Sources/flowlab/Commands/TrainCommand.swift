@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FlowApp
 import FlowCore
 import FlowModels
 
@@ -58,14 +59,5 @@ extension Duration {
     var seconds: Double {
         let c = components
         return Double(c.seconds) + Double(c.attoseconds) * 1e-18
-    }
-}
-
-/// Runs shards on Dispatch's worker threads. Each shard touches only its own replica and
-/// result slot (`DataParallel`), which is what makes the unchecked hand-over sound.
-func concurrentShards(_ count: Int, _ body: (Int) -> Void) {
-    withoutActuallyEscaping(body) { body in
-        nonisolated(unsafe) let work = body
-        DispatchQueue.concurrentPerform(iterations: count) { work($0) }
     }
 }
