@@ -52,7 +52,7 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("stop-gradient"), help: "GLF: stop the NLL gradient at the codes (on off).") var stopGradient: String?
     @Option(parsing: .unconditional, help: "GLF: weight β of the reconstruction term.") var beta: Double?
     @Option(name: .customLong("code-noise"), parsing: .unconditional, help: "GLF: std of noise added to the codes before the flow.") var codeNoise: Double?
-    @Option(name: .customLong("spline-couplings"), help: "GLF: how many latent couplings are splines (0 = all affine).") var splineCouplings: Int?
+    @Option(name: .customLong("spline-couplings"), parsing: .unconditional, help: "GLF: how many latent couplings are splines (0 = all affine).") var splineCouplings: Int?
 
     /// One validation path: the flags become a configuration here, and the configuration is
     /// checked where every configuration is (`ModelFactory.make`: `ModelConfig.validate`, then
