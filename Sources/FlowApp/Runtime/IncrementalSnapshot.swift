@@ -28,6 +28,8 @@ struct IncrementalSnapshot {
     var scrub: ScrubTrack?
     var scrubCost = 0.0
     var lastScrubTime = -1e9
+    var histogramCost = 0.0
+    var lastHistogramTime = -1e9
 
     init(geometry: PlotGeometry) { self.geometry = geometry }
 
@@ -48,6 +50,7 @@ struct IncrementalSnapshot {
         lastSpecialTime = -1e9
         lastNLLTime = -1e9
         lastScrubTime = -1e9
+        lastHistogramTime = -1e9
     }
 
     /// Refreshes parts within `budget` seconds (everything when `complete`), then returns the
@@ -80,9 +83,16 @@ struct IncrementalSnapshot {
                     rowsPerStep = max(1, min(px.height, Int(budget / 3 / max(perRow, 1e-6))))
                     if complete || nextDensityRow == 0 { break }
                 } else {
-                    let (hist, _) = SnapshotBuilder.density(model, pixels: px, box: box)
-                    density = hist
-                    densityIsHistogram = true
+                    // No density (GLF): a histogram of 10 000 samples, refreshed like the model
+                    // view (it costs tens of milliseconds), but at least 4 times a second.
+                    let t0 = Self.now()
+                    if complete || !densityIsHistogram || t0 - lastHistogramTime > max(0.25, 8 * histogramCost) {
+                        let (hist, _) = SnapshotBuilder.density(model, pixels: px, box: box)
+                        density = hist
+                        densityIsHistogram = true
+                        histogramCost = Self.now() - t0
+                        lastHistogramTime = Self.now()
+                    }
                     break
                 }
             }
@@ -94,9 +104,9 @@ struct IncrementalSnapshot {
             if samples.count < chunks { samples.append(piece) } else { samples[nextSampleChunk] = piece }
             nextSampleChunk = (nextSampleChunk + 1) % chunks
         } while (complete && nextSampleChunk != 0) || (samples.count < chunks && left() > 0)
-        // Model view: when its turn comes (at most a quarter of the time on it).
+        // Model view: when its turn comes (at most an eighth of the time on it).
         let t = Self.now()
-        if complete || wanted != specialIndex || specialNames.isEmpty || (t - lastSpecialTime > max(0.5, 4 * specialCost) && left() > 0) {
+        if complete || wanted != specialIndex || specialNames.isEmpty || (t - lastSpecialTime > max(0.5, 8 * specialCost) && left() > 0) {
             let t0 = Self.now()
             (special, specialNames, specialIndex) = SnapshotBuilder.special(session: session, index: wanted, box: box)
             specialCost = Self.now() - t0

@@ -13,34 +13,36 @@ enum LiveBench {
     static func run(models: [ModelKind], seconds: Double) -> [BenchRow] {
         MainActor.assumeIsolated {
             models.flatMap { kind -> [BenchRow] in
-                guard let headless = try? headlessRate(kind, seconds: seconds) else { return [] }
                 let live = measure(kind, seconds: seconds)
+                // The same iterations headless: FFJORD's cost per iteration grows as it trains.
+                guard let headless = try? headlessRate(kind, iterations: live.iterations) else { return [] }
+                let rate = Double(live.iterations.count) / live.seconds
                 return [
                     BenchRow(group: kind.rawValue, name: "headless training, explorer's configuration", value: headless, unit: "it/s"),
                     BenchRow(group: kind.rawValue, name: "explorer 160x48: new pictures per second", value: live.pictures, unit: "frames/s"),
-                    BenchRow(group: kind.rawValue, name: "explorer 160x48: training speed, share of headless", value: 100 * live.rate / headless, unit: "%"),
+                    BenchRow(group: kind.rawValue, name: "explorer 160x48: training speed, share of headless", value: 100 * rate / headless, unit: "%"),
                     BenchRow(group: kind.rawValue, name: "explorer 160x48: key to frame (+, median of 5)", value: live.keyLatency * 1e3, unit: "ms"),
                 ]
             }
         }
     }
 
-    /// Iterations per second of the explorer's configuration, trained in a plain loop.
-    static func headlessRate(_ kind: ModelKind, seconds: Double) throws -> Double {
+    /// Iterations per second of the explorer's configuration trained in a plain loop, over the
+    /// given iterations (the same seed retraces the explorer's run step for step).
+    static func headlessRate(_ kind: ModelKind, iterations: Range<Int>) throws -> Double {
         let data = try Dataset(name: "8gaussians")
         var config = ModelConfig.defaults(for: kind, dataset: data)
         config.seed = 1
         config.cosineDecay = false
         let session = TrainingSession(model: try ModelFactory.make(config), dataset: data)
-        for _ in 0..<3 { session.step() }
+        while session.iteration < iterations.lowerBound { session.step() }
         let t0 = now()
-        var n = 0
-        while now() - t0 < seconds { session.step(); n += 1 }
-        return Double(n) / (now() - t0)
+        while session.iteration < iterations.upperBound { session.step() }
+        return Double(iterations.count) / (now() - t0)
     }
 
     @MainActor
-    static func measure(_ kind: ModelKind, seconds: Double) -> (pictures: Double, rate: Double, keyLatency: Double) {
+    static func measure(_ kind: ModelKind, seconds: Double) -> (pictures: Double, iterations: Range<Int>, seconds: Double, keyLatency: Double) {
         let terminal = BenchTerminal(Size(width: 160, height: 48))
         let loop = ExplorerLoop(model: kind, dataset: "8gaussians", seed: 1, backend: terminal, datasetCycle: Dataset.builtinNames)
         loop.start()
@@ -50,7 +52,7 @@ enum LiveBench {
         let i0 = loop.state.snapshot?.iteration ?? 0, p0 = terminal.pictures, t0 = now()
         run(for: seconds)
         let dt = now() - t0
-        let rate = Double((loop.state.snapshot?.iteration ?? 0) - i0) / dt
+        let i1 = max(i0, loop.state.snapshot?.iteration ?? 0)
         let pictures = Double(terminal.pictures - p0) / dt
         var latencies: [Double] = []
         for k in 0..<5 {
@@ -61,7 +63,7 @@ enum LiveBench {
             latencies.append(now() - start)
             run(for: 0.2)
         }
-        return (pictures, rate, latencies.sorted()[2])
+        return (pictures, i0..<i1, dt, latencies.sorted()[2])
     }
 
     static func now() -> Double { Date.timeIntervalSinceReferenceDate }
