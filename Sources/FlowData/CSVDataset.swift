@@ -28,8 +28,7 @@ extension CSVPoints {
             throw DatasetError("cannot read CSV file '\(path)'")
         }
         let table = try CSVTable(text: text, source: path)
-        let (x, y) = try table.selectColumns(spec)
-        let (points, skipped) = try table.points(x: x, y: y)
+        let (x, y, points, skipped) = try table.points(columns: spec)
         let names = [table.label(x), table.label(y)]
         guard points.rows > 0 else {
             throw DatasetError("\(path): no usable rows: all \(skipped) rows have a missing value in '\(names[0])' or '\(names[1])'")

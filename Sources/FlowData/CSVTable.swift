@@ -137,13 +137,53 @@ package struct CSVTable: Sendable {
     }
 
     /// True when every non-missing value of column `c` is a finite number (and there is one).
-    func isNumeric(_ c: Int) -> Bool {
+    func isNumeric(_ c: Int) -> Bool { numbers(c) != nil }
+
+    /// Column `c` as numbers, nil where a value is missing; nil when a present value is not a
+    /// finite number, or when none is present.
+    func numbers(_ c: Int) -> [Double?]? {
+        var out: [Double?] = []
+        out.reserveCapacity(rows.count)
         var any = false
-        for row in rows where !CSVTable.isMissing(row[c]) {
-            guard let v = DecimalParser.value(row[c]), v.isFinite else { return false }
+        for row in rows {
+            if CSVTable.isMissing(row[c]) { out.append(nil); continue }
+            guard let v = DecimalParser.value(row[c]), v.isFinite else { return nil }
             any = true
+            out.append(v)
         }
-        return any
+        return any ? out : nil
+    }
+
+    /// The chosen columns (`selectColumns`) and their points (`points(x:y:)`), each value
+    /// parsed once.
+    func points(columns spec: String?) throws -> (x: Int, y: Int, points: Matrix, skipped: Int) {
+        // The first two numeric columns, stopping there (a wide table's other columns are not parsed).
+        var found: [(Int, [Double?])] = []
+        if spec == nil {
+            for c in names.indices where !(hasHeader && names[c].isEmpty) {
+                if let v = numbers(c) { found.append((c, v)) }
+                if found.count == 2 { break }
+            }
+        }
+        guard found.count == 2 else {
+            // A spec, or fewer than two numeric columns: the checked path and its messages.
+            let (x, y) = try selectColumns(spec)
+            let (p, skipped) = try points(x: x, y: y)
+            return (x, y, p, skipped)
+        }
+        let (x, xs) = found[0], (y, ys) = found[1]
+        var values: [Float] = []
+        values.reserveCapacity(2 * rows.count)
+        var skipped = 0
+        for r in rows.indices {
+            guard let a = xs[r], let b = ys[r] else { skipped += 1; continue }
+            for (c, v) in [(x, a), (y, b)] where !Float(v).isFinite {
+                throw DatasetError("\(source) line \(lineNumbers[r]): non-finite value '\(rows[r][c])' in column '\(label(c))'")
+            }
+            values.append(Float(a))
+            values.append(Float(b))
+        }
+        return (x, y, Matrix(rows: values.count / 2, cols: 2, storage: values), skipped)
     }
 
     /// The two columns to use: `spec` is `X,Y`, each a header name or a 1-based index; without
