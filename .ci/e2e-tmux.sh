@@ -18,6 +18,10 @@ wait_for() {  # wait_for PATTERN SECONDS
     for _ in $(seq 1 $(( $2 * 10 ))); do capture; grep -q "$1" "$WORK/screen.txt" && return 0; sleep 0.1; done
     return 1
 }
+wait_gone() {  # wait_gone PATTERN SECONDS
+    for _ in $(seq 1 $(( $2 * 10 ))); do capture; grep -q "$1" "$WORK/screen.txt" || return 0; sleep 0.1; done
+    return 1
+}
 
 tmux new-session -d -s "$SESSION" -x 120 -y 40 \
     "LANG=C.UTF-8 $BIN tui --model realnvp --dataset 8gaussians --seed 1; echo \"exit=\$?\" > $WORK/rc; sleep 30"
@@ -37,13 +41,14 @@ echo "m switched the model"
 # c: a second model side by side (the next one, nsf), with a leaderboard; m picks another; c again: one model.
 tmux send-keys -t "$SESSION" c
 wait_for "nsf density" 20 || fail "c did not show the compare view"
-grep -q "Leaderboard" "$WORK/screen.txt" || fail "c: no leaderboard"
-grep -q "glow density" "$WORK/screen.txt" || fail "c: the left model is not shown"
+# A capture can land mid-redraw (curses writes only what changed): wait for each part.
+wait_for "Leaderboard" 10 || fail "c: no leaderboard"
+wait_for "glow density" 10 || fail "c: the left model is not shown"
 tmux send-keys -t "$SESSION" m
 wait_for "ffjord density" 20 || fail "m did not change the right-hand model while comparing"
 tmux send-keys -t "$SESSION" c
 wait_for "Model    glow" 10 || fail "c again did not return to one model"
-! grep -q "Leaderboard" "$WORK/screen.txt" || fail "c again left the leaderboard on screen"
+wait_gone "Leaderboard" 10 || fail "c again left the leaderboard on screen"
 echo "c compared glow with nsf, m picked ffjord, c went back"
 
 tmux send-keys -t "$SESSION" '?'
