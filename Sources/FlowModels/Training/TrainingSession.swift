@@ -54,10 +54,11 @@ package final class TrainingSession {
         self.model = model
         self.dataset = dataset
         self.optimizer = Adam(learningRate: model.config.learningRate, weightDecay: model.config.weightDecay)
-        if let beta1 = model.adamBeta1 { optimizer.beta1 = beta1 }
         // Separate streams: the parameter init used `seed`; training draws from seed+1.
         self.rng = Xoshiro256(seed: model.config.seed &+ 0x9E37_79B9)
         model.attach(to: dataset)
+        // After `attach`: a model's optimiser settings may depend on what it trains on.
+        if let beta1 = model.adamBeta1 { optimizer.beta1 = beta1 }
         var initRNG = Xoshiro256(seed: model.config.seed &+ 17)
         model.prepare(with: dataset.sample(count: max(512, model.config.batchSize), using: &initRNG))
         self.lastGood = model.parameters.map(\.value)
