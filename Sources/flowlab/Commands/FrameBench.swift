@@ -43,15 +43,7 @@ enum FrameBench {
         MainActor.assumeIsolated {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("flowlab-bench-\(getpid()).cast").path
             defer { try? FileManager.default.removeItem(atPath: path) }
-            final class Null: TerminalBackend {
-                let size: Size
-                init(_ size: Size) { self.size = size }
-                var capabilities: Capabilities { .full }
-                func nextEvent(timeoutMilliseconds: Int) -> InputEvent? { nil }
-                func draw(_ frame: Frame) {}
-                func invalidate() {}
-            }
-            guard let recorder = try? CastRecorder(recording: Null(state.size), to: path) else { return nil }
+            guard let recorder = try? CastRecorder(recording: BenchTerminal(state.size), to: path) else { return nil }
             var other = state
             other.logScale.toggle()
             let frames = [ExplorerView.render(state), ExplorerView.render(other)]
