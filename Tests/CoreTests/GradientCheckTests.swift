@@ -49,6 +49,17 @@ struct GradientCheckTests {
         Case(kind: .streamTanh, shapes: [(9, 4)]) { v in v[0].streamTanh(blockRows: 3) },
         Case(kind: .logSumExpCols, shapes: [(6, 3)]) { v in v[0].logSumExpCols() },
         Case(kind: .clampedSoftScale, shapes: [(6, 2)]) { v in v[0].scaled(by: 3).softClamped(2) },
+        // Both directions and both transformed columns in one objective.
+        Case(kind: .affineCoupling, shapes: [(6, 2), (6, 2)]) { v in
+            Variable.concatColumns([
+                Variable.affineCoupling(v[0], head: v[1].scaled(by: 2), transformed: 1, bound: 2, inverse: false),
+                Variable.affineCoupling(v[0], head: v[1].scaled(by: 2), transformed: 0, bound: 2, inverse: true),
+            ])
+        },
+        Case(kind: .boundedLogScale, shapes: [(6, 2)]) { v in
+            Variable.concatColumns([Variable.boundedLogScale(v[0].scaled(by: 3), bound: 2, negated: false),
+                                    Variable.boundedLogScale(v[0], bound: 1.5, negated: true)])
+        },
         // A user-defined op through the public initialiser: y = x³.
         Case(kind: .custom, shapes: [(4, 2)]) { v in
             let x = v[0]

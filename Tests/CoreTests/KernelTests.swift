@@ -14,7 +14,7 @@ struct KernelTests {
 
     static let shapes: [(Int, Int, Int)] = [
         (1, 1, 1), (7, 3, 2), (6, 4, 16), (13, 64, 64), (256, 64, 64), (100, 1, 64), (37, 64, 2),
-        (5, 17, 48), (12, 2, 32), (0, 4, 4),
+        (5, 17, 48), (12, 2, 32), (0, 4, 4), (100, 64, 64), (64, 100, 32), (9, 8, 16),
     ]
 
     @Test(arguments: 0..<shapes.count)
@@ -31,6 +31,21 @@ struct KernelTests {
         for i in 0..<ref.count { #expect(abs(Double(c2.storage[i]) - ref[i]) < 1e-4 * Double(k + 1)) }
         let c3 = a.matmulTransposed(b.transposed())
         for i in 0..<ref.count { #expect(abs(Double(c3.storage[i]) - ref[i]) < 1e-4 * Double(k + 1)) }
+    }
+
+    /// The accumulating path (`affine` fills the bias, then accumulates the product), including
+    /// the rows after the last full six-row block.
+    @Test(arguments: [(100, 64, 64), (13, 5, 32), (8, 64, 16)])
+    func affineAccumulatesIntoBias(_ shape: (Int, Int, Int)) {
+        let (n, k, m) = shape
+        var rng = Xoshiro256(seed: 42)
+        let x = rng.normalMatrix(rows: n, cols: k), w = rng.normalMatrix(rows: k, cols: m)
+        let b = rng.normalMatrix(rows: 1, cols: m)
+        let ref = Self.naive(x, w)
+        let y = Variable.affine(x, w, b)
+        for i in 0..<n { for j in 0..<m {
+            #expect(abs(Double(y[i, j]) - ref[i * m + j] - Double(b[0, j])) < 1e-4 * Double(k + 1))
+        } }
     }
 
     @Test func polynomialSinIsAccurate() {

@@ -31,10 +31,28 @@ extension Variable {
         }
         let yv = y
         return Variable(op: .linearTanh, value: y, parents: [x, w, b]) { g in
-            let ga = g.zipMap(yv) { gi, yi in gi * (1 - yi * yi) }
+            // The pre-activation gradient and its row sums (the bias gradient) in one pass.
+            let m = yv.cols
+            var bias = Matrix(rows: 1, cols: m)
+            let ga = Matrix(rows: g.rows, cols: m) { out in
+                g.storage.withUnsafeBufferPointer { gp in
+                    yv.storage.withUnsafeBufferPointer { yp in
+                        bias.storage.withUnsafeMutableBufferPointer { bp in
+                            for r in 0..<g.rows {
+                                let o = r * m
+                                for j in 0..<m {
+                                    let v = gp[o + j] * (1 - yp[o + j] * yp[o + j])
+                                    out[o + j] = v
+                                    bp[j] += v
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             return [x.requiresGrad ? ga.matmulTransposed(wv) : nil,
                     w.requiresGrad ? xv.transposedMatmul(ga) : nil,
-                    b.requiresGrad ? ga.sumRows() : nil]
+                    b.requiresGrad ? bias : nil]
         }
     }
 
@@ -42,8 +60,8 @@ extension Variable {
     package static func affine(_ x: Matrix, _ w: Matrix, _ b: Matrix) -> Matrix {
         precondition(x.cols == w.rows && b.cols == w.cols && b.rows == 1, "affine shape mismatch")
         let n = x.rows, k = x.cols, m = w.cols
-        var out = Matrix(rows: n, cols: m)
-        out.storage.withUnsafeMutableBufferPointer { c in
+        // Every element is first set to its bias, then the product accumulates onto it.
+        return Matrix(rows: n, cols: m) { c in
             b.storage.withUnsafeBufferPointer { bp in
                 for r in 0..<n { for j in 0..<m { c[r * m + j] = bp[j] } }
             }
@@ -53,7 +71,6 @@ extension Variable {
                 }
             }
         }
-        return out
     }
 
     // MARK: broadcasting binary ops

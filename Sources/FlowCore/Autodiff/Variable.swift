@@ -13,6 +13,9 @@ package final class Variable {
     let requiresGrad: Bool
     let parents: [Variable]
     let pullback: ((Matrix) -> [Matrix?])?
+    /// Set while `topologicalOrder` runs (interior nodes only, which belong to one graph and so
+    /// to one thread); cheaper than hashing every node into a set.
+    private var visited = false
 
     /// A constant (no gradient).
     package init(_ value: Matrix) {
@@ -74,20 +77,21 @@ package final class Variable {
     }
 
     /// Nodes that need gradients, parents before children (iterative DFS; graphs can be deep).
+    /// Leaves are not marked (parameters are shared between the graphs that data-parallel
+    /// shards build at the same time); one reached twice appears twice, which is harmless
+    /// because leaves have no pullback.
     func topologicalOrder() -> [Variable] {
         var order: [Variable] = []
-        var visited = Set<ObjectIdentifier>()
         var stack: [(Variable, Bool)] = [(self, false)]
         while let (node, expanded) = stack.popLast() {
             if expanded { order.append(node); continue }
-            let id = ObjectIdentifier(node)
-            if visited.contains(id) { continue }
-            visited.insert(id)
+            if node.parents.isEmpty { order.append(node); continue }
+            if node.visited { continue }
+            node.visited = true
             stack.append((node, true))
-            for p in node.parents where p.requiresGrad && !visited.contains(ObjectIdentifier(p)) {
-                stack.append((p, false))
-            }
+            for p in node.parents where p.requiresGrad && !p.visited { stack.append((p, false)) }
         }
+        for node in order { node.visited = false }
         return order
     }
 }
@@ -105,5 +109,6 @@ package enum OpKind: String, CaseIterable, Sendable {
     case streamAffineGate, streamTanh
     case logSumExpCols
     case clampedSoftScale
+    case affineCoupling, boundedLogScale
     case custom
 }

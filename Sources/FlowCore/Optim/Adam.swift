@@ -48,34 +48,20 @@ package struct Adam: Sendable, Codable, Equatable {
         }
     }
 
-    /// The element-wise update on raw pointers (a plain loop the vectoriser handles).
+    /// The element-wise update on raw pointers: a plain loop that LLVM vectorises, because its
+    /// square root is the side-effect-free intrinsic (`vectorizableSquareRoot`), not `sqrtf`.
     @inline(never)
     static func kernel(w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>,
                        v: UnsafeMutablePointer<Float>, count: Int, beta1: Float, beta2: Float, epsilon: Float,
                        weightDecay: Float, stepSize: Float, inverseSqrtC2: Float) {
-        // Explicit SIMD8: the auto-vectoriser leaves this loop scalar (sqrt + div per element).
-        typealias V = SIMD8<Float>
-        let b1 = V(repeating: beta1), b2 = V(repeating: beta2), c1 = V(repeating: 1 - beta1), c2 = V(repeating: 1 - beta2)
-        let wd = V(repeating: weightDecay), lr = V(repeating: stepSize), s2 = V(repeating: inverseSqrtC2), e = V(repeating: epsilon)
-        var j = 0
-        while j + 8 <= count {
-            let wj = Kernels.load8(w + j)
-            let gj = Kernels.load8(g + j) + wd * wj
-            let mj = b1 * Kernels.load8(m + j) + c1 * gj
-            let vj = b2 * Kernels.load8(v + j) + c2 * gj * gj
-            Kernels.store8(mj, m + j)
-            Kernels.store8(vj, v + j)
-            Kernels.store8(wj - lr * mj / (vj.squareRoot() * s2 + e), w + j)
-            j += 8
-        }
-        while j < count {
+        let (c1, c2) = (1 - beta1, 1 - beta2)
+        for j in 0..<count {
             let gj = g[j] + weightDecay * w[j]
-            let mj = beta1 * m[j] + (1 - beta1) * gj
-            let vj = beta2 * v[j] + (1 - beta2) * gj * gj
+            let mj = beta1 * m[j] + c1 * gj
+            let vj = beta2 * v[j] + c2 * gj * gj
             m[j] = mj
             v[j] = vj
-            w[j] -= stepSize * mj / (vj.squareRoot() * inverseSqrtC2 + epsilon)
-            j += 1
+            w[j] -= stepSize * mj / (vectorizableSquareRoot(vj) * inverseSqrtC2 + epsilon)
         }
     }
 
@@ -95,9 +81,10 @@ package enum Gradients {
     }
 
     /// Scales all gradients so their global norm is at most `maxNorm`; returns the norm before.
+    /// `norm`, when the caller has just computed it, saves a pass over every gradient.
     @discardableResult
-    package static func clip(_ parameters: [Variable], maxNorm: Double) -> Double {
-        let n = norm(parameters)
+    package static func clip(_ parameters: [Variable], maxNorm: Double, norm known: Double? = nil) -> Double {
+        let n = known ?? norm(parameters)
         if n > maxNorm && n.isFinite {
             let s = Float(maxNorm / n)
             for p in parameters { p.grad = p.grad.map { s * $0 } }

@@ -61,6 +61,16 @@ extension Matrix {
         }
     }
 
+    /// `self += s · other` in place, element by element as `self + (s·other)` (shapes must match).
+    package mutating func addInPlace(_ other: Matrix, scaledBy s: Float) {
+        precondition(rows == other.rows && cols == other.cols, "addInPlace shape mismatch")
+        storage.withUnsafeMutableBufferPointer { a in
+            other.storage.withUnsafeBufferPointer { b in
+                for i in 0..<a.count { a[i] += s * b[i] }
+            }
+        }
+    }
+
     /// Sums over rows: a `1 × cols` matrix.
     package func sumRows() -> Matrix {
         Matrix(rows: 1, cols: cols) { out in

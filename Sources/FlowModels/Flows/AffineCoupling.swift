@@ -22,25 +22,20 @@ package final class AffineCoupling: Bijector {
 
     package var parameters: [Variable] { net.parameters }
 
-    private func scaleShift(_ xc: Variable) -> (s: Variable, t: Variable) {
-        let h = net(xc)
-        return (h.column(0).softClamped(scaleBound), h.column(1))
-    }
+    /// The head `(ŝ, t)` from the conditioning column; its last layer is zero at initialisation.
+    private func head(_ x: Variable) -> Variable { net(x.column(conditionIndex)) }
 
-    private func assemble(conditioner: Variable, transformed: Variable) -> Variable {
-        conditionIndex == 0 ? Variable.concatColumns([conditioner, transformed])
-                            : Variable.concatColumns([transformed, conditioner])
-    }
-
+    // The element-wise part is one fused tape node each for y and log|det|
+    // (`Variable.affineCoupling`, `Variable.boundedLogScale`, gradient-checked in FlowCore).
     package func forward(_ x: Variable) -> (y: Variable, logAbsDet: Variable) {
-        let xc = x.column(conditionIndex), xt = x.column(1 - conditionIndex)
-        let (s, t) = scaleShift(xc)
-        return (assemble(conditioner: xc, transformed: xt * s.exp() + t), s)
+        let h = head(x)
+        return (Variable.affineCoupling(x, head: h, transformed: 1 - conditionIndex, bound: scaleBound, inverse: false),
+                Variable.boundedLogScale(h, bound: scaleBound, negated: false))
     }
 
     package func inverse(_ y: Variable) -> (x: Variable, logAbsDet: Variable) {
-        let yc = y.column(conditionIndex), yt = y.column(1 - conditionIndex)
-        let (s, t) = scaleShift(yc)
-        return (assemble(conditioner: yc, transformed: (yt - t) * (-s).exp()), -s)
+        let h = head(y)
+        return (Variable.affineCoupling(y, head: h, transformed: 1 - conditionIndex, bound: scaleBound, inverse: true),
+                Variable.boundedLogScale(h, bound: scaleBound, negated: true))
     }
 }

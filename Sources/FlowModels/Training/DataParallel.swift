@@ -73,8 +73,7 @@ struct DataParallel {
             var total: Matrix? = nil
             for i in 0..<shards {
                 guard let g = params[i][j].grad else { continue }
-                let scaled = Float(weights[i]) * g
-                if total == nil { total = scaled } else { total!.addInPlace(scaled) }
+                if total == nil { total = Float(weights[i]) * g } else { total!.addInPlace(g, scaledBy: Float(weights[i])) }
             }
             p.grad = total
         }

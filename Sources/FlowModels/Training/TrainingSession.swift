@@ -125,7 +125,7 @@ package final class TrainingSession {
             let smoothed = smoothedLoss.map { 0.9 * $0 + 0.1 * lossValue } ?? lossValue
             smoothedLoss = smoothed
             bestLoss = min(bestLoss ?? smoothed, smoothed)
-            Gradients.clip(params, maxNorm: config.maxGradNorm)
+            Gradients.clip(params, maxNorm: config.maxGradNorm, norm: gradNorm)
             optimizer.update(params, rateScales: model.learningRateScales)
             Gradients.zero(params)
         }
