@@ -69,6 +69,10 @@ package enum Kernels {
             if !accumulate { c.update(repeating: 0, count: k * m) }
             return
         }
+        if m == 2 && k >= 32 {
+            transposedANarrow2(a, b, c, n: n, k: k, accumulate: accumulate)
+            return
+        }
         if m < 16 {
             // Accumulate Cᵀ[m×k] = Bᵀ·A row by row (contiguous over k), then scatter.
             if !accumulate { c.update(repeating: 0, count: k * m) }
@@ -102,6 +106,38 @@ package enum Kernels {
                 let brow = b + i * m
                 for j in 0..<m { crow[j] += s * brow[j] }
             }
+        }
+    }
+
+    /// `Aᵀ·B` for a two-column B (the weight gradient of a coupling's `hidden → 2` head): 32
+    /// rows of C at a time in eight register accumulators, summed over i in order, so the
+    /// result equals the general path's bit for bit.
+    static func transposedANarrow2(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+                                   n: Int, k: Int, accumulate: Bool) {
+        var p0 = 0
+        while p0 + 32 <= k {
+            var x0 = V8(), x1 = V8(), x2 = V8(), x3 = V8()
+            var y0 = V8(), y1 = V8(), y2 = V8(), y3 = V8()
+            for i in 0..<n {
+                let ap = a + i * k + p0
+                let a0 = load8(ap), a1 = load8(ap + 8), a2 = load8(ap + 16), a3 = load8(ap + 24)
+                let s = V8(repeating: b[2 * i]), t = V8(repeating: b[2 * i + 1])
+                x0 = x0 + s * a0; x1 = x1 + s * a1; x2 = x2 + s * a2; x3 = x3 + s * a3
+                y0 = y0 + t * a0; y1 = y1 + t * a1; y2 = y2 + t * a2; y3 = y3 + t * a3
+            }
+            func store(_ q: Int, _ x: V8, _ y: V8) {
+                for l in 0..<8 {
+                    let dst = c + (p0 + 8 * q + l) * 2
+                    if accumulate { dst[0] += x[l]; dst[1] += y[l] } else { dst[0] = x[l]; dst[1] = y[l] }
+                }
+            }
+            store(0, x0, y0); store(1, x1, y1); store(2, x2, y2); store(3, x3, y3)
+            p0 += 32
+        }
+        for p in p0..<k {
+            var u: Float = 0, v: Float = 0
+            for i in 0..<n { u += b[2 * i] * a[i * k + p]; v += b[2 * i + 1] * a[i * k + p] }
+            if accumulate { c[2 * p] += u; c[2 * p + 1] += v } else { c[2 * p] = u; c[2 * p + 1] = v }
         }
     }
 
