@@ -19,7 +19,7 @@ extension CTFModel {
     ///   Seed 1's energy distance alone cannot rank these: a 2000-sample V-statistic scores an
     ///   exact sampler 0.0017 ± 0.0010 on moons. Over seeds 1–3 the generator's remaining error on
     ///   moons is its width across the arcs (RMS distance to the centre line 0.34, data 0.20,
-    ///   the energy density 0.21, Langevin at h = 0.05 on it 0.28) — README "CTF on data" lists
+    ///   the energy density 0.21, Langevin at h = 0.05 on it 0.28) — README's "The energy model on data" lists
     ///   what did and did not narrow it; `particlePool` did, except on 2spirals.
     static let descriptor = ModelDescriptor(
         kind: .ctf, title: "CTF (Langevin flow)",
