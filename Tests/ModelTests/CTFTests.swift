@@ -97,6 +97,28 @@ extension CTFTests {
         #expect(abs(vx / 1.013 - 1) < 0.05 && abs(vy / 1.013 - 1) < 0.05 && abs(cxy) < 0.05, "MMD: covariance (\(vx), \(vy), \(cxy))")
     }
 
+    /// A pool of P blocks: the first update draws P·n particles from the generator, and each
+    /// update advances only the next block, so after P updates every block has moved once.
+    @Test func particlePoolAdvancesOneBlockPerUpdate() throws {
+        let m = try Self.model({ $0.particlePool = 4; $0.step = 0.05; $0.langevinSteps = 2; $0.refresh = 0.5 / 64 }, dataset: .toy(.moons))
+        var rng = Xoshiro256(seed: 3)
+        let n = 64
+        _ = m.distillation(rows: n, score: { $0.map { -$0 } }, using: &rng)
+        let start = try #require(m.particles)
+        #expect(start.rows == 4 * n)
+        func moved(_ a: Matrix, _ b: Matrix, block k: Int) -> Bool {
+            (k * n..<(k + 1) * n).contains { a[$0, 0] != b[$0, 0] || a[$0, 1] != b[$0, 1] }
+        }
+        _ = m.distillation(rows: n, score: { $0.map { -$0 } }, using: &rng)
+        let after = try #require(m.particles)
+        #expect(moved(start, after, block: 1) && !moved(start, after, block: 0) && !moved(start, after, block: 2) && !moved(start, after, block: 3))
+        _ = m.distillation(rows: n, score: { $0.map { -$0 } }, using: &rng)
+        _ = m.distillation(rows: n, score: { $0.map { -$0 } }, using: &rng)
+        _ = m.distillation(rows: n, score: { $0.map { -$0 } }, using: &rng)
+        let again = try #require(m.particles)
+        #expect(moved(after, again, block: 0) && moved(after, again, block: 2) && moved(after, again, block: 3))
+    }
+
     @Test func slicedDistillationKeepsTheSpread() throws {
         let (vx, vy, _) = try Self.distilledCovariance(.sliced, iterations: 400)
         #expect(abs(vx - 1) < 0.3 && abs(vy - 1) < 0.3, "sliced Wasserstein: variances \(vx), \(vy)")

@@ -189,7 +189,7 @@ package final class CTFModel: GenerativeModel, ModelInspection {
     private var refreshCursor = 0
 
     /// Forgets the persistent particles (a new dataset, or loaded parameters).
-    func resetParticles() { particles = nil; refreshCursor = 0 }
+    func resetParticles() { particles = nil; refreshCursor = 0; blockStart = 0 }
 
     /// The distillation objective D(G(·), Langevin targets) of one update (Eq. 8), the particles
     /// x₀ the targets started from, and the targets x₁. Targets are constants (the stop-gradient).
@@ -199,14 +199,14 @@ package final class CTFModel: GenerativeModel, ModelInspection {
             let x0 = refreshedParticles(rows: n, using: &rng)
             var x1 = x0
             for _ in 0..<options.langevinSteps { x1 = langevinStep(x1, score: score, using: &rng) }
-            particles = x1
+            storeParticles(x1)
             let widths = options.kernelWidths.map { Float($0) }
             return (generate(Variable(latent(rows: n, using: &rng))).kernelDiscrepancy(to: x1, kernel: .gaussians(widths)), x0, x1)
         case .sliced:
             let x0 = refreshedParticles(rows: n, using: &rng)
             var x1 = x0
             for _ in 0..<options.langevinSteps { x1 = langevinStep(x1, score: score, using: &rng) }
-            particles = x1
+            storeParticles(x1)
             var dirs = rng.normalMatrix(rows: 2, cols: options.directions)
             for d in 0..<dirs.cols {
                 let norm = (dirs[0, d] * dirs[0, d] + dirs[1, d] * dirs[1, d]).squareRoot()
@@ -228,23 +228,54 @@ package final class CTFModel: GenerativeModel, ModelInspection {
         }
     }
 
-    /// The particles before this update's Langevin steps: the persistent ones with a rotating
-    /// block of ⌈refresh·n⌉ rows replaced by fresh generator samples (all of them at first).
+    /// The particles before this update's Langevin steps: the next block of n rows of the
+    /// persistent pool (n·`particlePool` rows), with a rotating ⌈refresh·n⌉ of them replaced by
+    /// fresh generator samples (the whole pool from the generator at first).
     func refreshedParticles(rows n: Int, using rng: inout Xoshiro256) -> Matrix {
-        guard var pool = particles, pool.rows == n, options.refresh < 1 else {
+        let size = n * max(1, options.particlePool)
+        guard let pool = particles, pool.rows == size, options.refresh < 1 else {
             refreshCursor = 0
-            return generate(Variable(latent(rows: n, using: &rng))).value
+            blockStart = 0
+            let all = generate(Variable(latent(rows: size, using: &rng))).value
+            if size > n { particles = all }
+            return size > n ? Self.rows(all, from: 0, count: n) : all
         }
+        var block = size > n ? Self.rows(pool, from: blockStart, count: n) : pool
         let m = min(n, Int((options.refresh * Double(n)).rounded(.up)))
-        guard m > 0 else { return pool }
+        guard m > 0 else { return block }
         let fresh = generate(Variable(latent(rows: m, using: &rng))).value
         for i in 0..<m {
             let r = (refreshCursor + i) % n
-            pool[r, 0] = fresh[i, 0]
-            pool[r, 1] = fresh[i, 1]
+            block[r, 0] = fresh[i, 0]
+            block[r, 1] = fresh[i, 1]
         }
         refreshCursor = (refreshCursor + m) % n
-        return pool
+        return block
+    }
+
+    /// Stores this update's advanced particles (the block `refreshedParticles` handed out) back
+    /// into the pool and moves on to the next block.
+    func storeParticles(_ x1: Matrix) {
+        let n = x1.rows, size = n * max(1, options.particlePool)
+        guard size > n else { particles = x1; return }
+        guard var pool = particles, pool.rows == size else { return }
+        for r in 0..<n {
+            pool[(blockStart + r) % size, 0] = x1[r, 0]
+            pool[(blockStart + r) % size, 1] = x1[r, 1]
+        }
+        particles = pool
+        blockStart = (blockStart + n) % size
+    }
+    private var blockStart = 0
+
+    /// n rows of a two-column matrix from row `start` on, wrapping around.
+    static func rows(_ m: Matrix, from start: Int, count n: Int) -> Matrix {
+        var out = Matrix(rows: n, cols: 2)
+        for r in 0..<n {
+            out[r, 0] = m[(start + r) % m.rows, 0]
+            out[r, 1] = m[(start + r) % m.rows, 1]
+        }
+        return out
     }
 
     package func sample(count: Int, using rng: inout Xoshiro256) -> Matrix {

@@ -143,6 +143,7 @@ extension Checkpoint {
             guard o.step.isFinite, o.step > 0, o.step < 1 else { throw bad("Langevin step \(o.step) (in (0, 1))") }
             guard o.langevinSteps >= 1, o.langevinSteps <= 100 else { throw bad("Langevin steps \(o.langevinSteps) (1 to 100)") }
             guard o.directions >= 1, o.directions <= 4096 else { throw bad("directions \(o.directions) (1 to 4096)") }
+            guard o.particlePool >= 1, o.particlePool <= 64 else { throw bad("particle pool \(o.particlePool) (1 to 64)") }
             guard o.viewLangevinSteps >= 1, o.viewLangevinSteps <= 800 else { throw bad("view Langevin steps \(o.viewLangevinSteps) (1 to 800)") }
             guard o.inputScale.isFinite, o.inputScale > 0, o.inputScale <= 100 else { throw bad("input scale \(o.inputScale) (in (0, 100])") }
             guard o.generatorRate.isFinite, o.generatorRate > 0, o.generatorRate <= 1000 else { throw bad("generator rate \(o.generatorRate) (in (0, 1000])") }

@@ -48,6 +48,7 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("langevin-step"), parsing: .unconditional, help: "CTF: Langevin step size h.") var langevinStep: Double?
     @Option(name: .customLong("langevin-steps"), parsing: .unconditional, help: "CTF: Langevin steps distilled per update.") var langevinSteps: Int?
     @Option(help: "CTF: distillation distance (mmd sliced paired).") var distance: String?
+    @Option(name: .customLong("particle-pool"), parsing: .unconditional, help: "CTF: persistent Langevin particles as a multiple of the batch (1-64; each update advances one batch-sized block).") var particlePool: Int?
     @Option(parsing: .unconditional, help: "GLF: latent dimension (1 or 2).") var latent: Int?
     @Option(name: .customLong("stop-gradient"), help: "GLF: stop the NLL gradient at the codes (on off).") var stopGradient: String?
     @Option(parsing: .unconditional, help: "GLF: weight β of the reconstruction term.") var beta: Double?
@@ -102,7 +103,7 @@ struct ModelOptions: ParsableArguments {
         } else if glfFlags.contains(where: { $0 != nil }) {
             throw ValidationError("--latent/--stop-gradient/--beta/--code-noise/--spline-couplings apply to --model glf only")
         }
-        let ctfFlags: [Any?] = [langevinStep, langevinSteps, distance]
+        let ctfFlags: [Any?] = [langevinStep, langevinSteps, distance, particlePool]
         if c.kind == .ctf {
             var o = c.ctf ?? CTFOptions()
             if let langevinStep { o.step = langevinStep }
@@ -111,9 +112,13 @@ struct ModelOptions: ParsableArguments {
                 guard let d = CTFOptions.Distance(rawValue: distance) else { throw ValidationError("--distance must be mmd, sliced or paired") }
                 o.distance = d
             }
+            if let particlePool {
+                guard (1...64).contains(particlePool) else { throw ValidationError("--particle-pool must be between 1 and 64") }
+                o.particlePool = particlePool
+            }
             c.ctf = o
         } else if ctfFlags.contains(where: { $0 != nil }) {
-            throw ValidationError("--langevin-step/--langevin-steps/--distance apply to --model ctf only")
+            throw ValidationError("--langevin-step/--langevin-steps/--distance/--particle-pool apply to --model ctf only")
         }
         let cnfFlags: [Any?] = [solver, atol, rtol, steps, trace, grad, time, conditioning, kinetic, jacobian]
         if c.kind != .ffjord {
