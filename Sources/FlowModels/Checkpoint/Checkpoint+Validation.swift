@@ -138,6 +138,9 @@ extension Checkpoint {
                 throw bad("invalid gate widths \(o.gateHidden)")
             }
             guard o.gateSine.isFinite, o.gateSine >= 0, o.gateSine <= 1000 else { throw bad("gate sine frequency \(o.gateSine) (0 to 1000)") }
+            guard o.foldWidth.isFinite, o.foldWidth > 0, o.foldWidth <= 1000 else { throw bad("fold width \(o.foldWidth) (in (0, 1000])") }
+            guard o.gateRateScale.isFinite, o.gateRateScale > 0, o.gateRateScale <= 1000 else { throw bad("gate rate scale \(o.gateRateScale) (in (0, 1000])") }
+            guard o.trailingAffine >= 0, o.trailingAffine <= 64 else { throw bad("trailing affine couplings \(o.trailingAffine) (0 to 64)") }
         }
         if let o = c.ctf {
             guard o.step.isFinite, o.step > 0, o.step < 1 else { throw bad("Langevin step \(o.step) (in (0, 1))") }

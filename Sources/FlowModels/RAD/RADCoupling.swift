@@ -22,17 +22,18 @@ package final class RADCoupling: Module {
     static let maskedLogit: Float = -1e9
 
     package init<G: RandomNumberGenerator>(activeIndex: Int, pieces: Int, hidden: [Int], gateHidden: [Int],
-                                          activation: Activation, gateSine: Float = 0, name: String, using rng: inout G) {
+                                          activation: Activation, gateSine: Float = 0, foldWidth: Float = 0.975, name: String, using rng: inout G) {
         self.activeIndex = activeIndex
         self.pieces = pieces
         conditioner = MLP(sizes: [1] + hidden + [2 * pieces], activation: activation, name: name + ".conditioner",
                           zeroOutput: true, using: &rng)
         gate = MLP(sizes: [2] + gateHidden + [pieces], activation: activation, name: name + ".gate", zeroOutput: true,
                    sineFrequency: gateSine > 0 ? gateSine : nil, using: &rng)
-        // Start with an open fold (inner pieces spanning ≈ 1 in total, so the gate has something
-        // to choose) that is centred: τ = w/2 makes the tails shift by ±(≈1) symmetrically.
+        // Start with an open fold (inner pieces spanning `foldWidth` in total, so the gate has
+        // something to choose; `RADOptions.foldWidth`) that is centred: τ = w/2 makes the tails
+        // shift symmetrically.
         let last = conditioner.layers[conditioner.layers.count - 1]
-        let width = 0.975 / Double(pieces - 2)
+        let width = Double(foldWidth) / Double(pieces - 2)
         for j in 2..<pieces { last.bias.value.storage[j] = Float(log(expm1(width))) }
         last.bias.value.storage[1] = Float(width / 2)
     }

@@ -8,7 +8,8 @@ extension RADModel {
     static let descriptor = ModelDescriptor(
         kind: .rad, title: "RAD (piecewise flow)",
         configure: { c, _ in
-            c.layers = 4
+            // Two RAD layers, one per axis (`RADOptions.trailingAffine`).
+            c.layers = 2
             c.rad = RADOptions()
         },
         build: { try RADModel(config: $0) })

@@ -29,6 +29,9 @@ package final class RADModel: GenerativeModel, ModelInspection {
         guard o.pieces >= 3, o.pieces % 2 == 1, o.pieces <= 15 else {
             throw ModelError("RAD needs an odd number of pieces between 3 and 15, got \(o.pieces)")
         }
+        guard o.trailingAffine >= 0, o.trailingAffine <= 64 else { throw ModelError("RAD's trailing affine couplings must be between 0 and 64, got \(o.trailingAffine)") }
+        guard o.foldWidth.isFinite, o.foldWidth > 0 else { throw ModelError("RAD's fold width must be a positive number, got \(o.foldWidth)") }
+        guard o.gateRateScale.isFinite, o.gateRateScale > 0 else { throw ModelError("RAD's gate rate scale must be a positive number, got \(o.gateRateScale)") }
         guard o.gateSine.isFinite, o.gateSine >= 0 else { throw ModelError("RAD's gate sine frequency must be a non-negative number, got \(o.gateSine)") }
         guard o.boundaryBandwidth.isFinite, o.boundaryBandwidth >= 0 else {
             throw ModelError("RAD's boundary bandwidth must be a non-negative number, got \(o.boundaryBandwidth)")
@@ -39,11 +42,16 @@ package final class RADModel: GenerativeModel, ModelInspection {
         var s: [Step] = [.bijector(ActNorm(name: "actnorm"))]
         for l in 0..<config.layers {
             s.append(.rad(RADCoupling(activeIndex: l % 2, pieces: o.pieces, hidden: config.hidden, gateHidden: o.gateHidden,
-                                      activation: config.activation, gateSine: o.gateSine, name: "rad\(l)", using: &rng)))
+                                      activation: config.activation, gateSine: o.gateSine, foldWidth: o.foldWidth, name: "rad\(l)", using: &rng)))
             if o.interleaveAffine {
                 s.append(.bijector(AffineCoupling(conditionIndex: l % 2, hidden: config.hidden, activation: config.activation,
                                                   scaleBound: config.scaleBound, name: "affine\(l)", using: &rng)))
             }
+        }
+        for j in 0..<o.trailingAffine {
+            let l = config.layers + j
+            s.append(.bijector(AffineCoupling(conditionIndex: l % 2, hidden: config.hidden, activation: config.activation,
+                                              scaleBound: config.scaleBound, name: "affine\(l)", using: &rng)))
         }
         steps = s
     }
@@ -61,6 +69,19 @@ package final class RADModel: GenerativeModel, ModelInspection {
 
     package func prepare(with batch: Matrix) {
         if case .bijector(let b) = steps[0] { b.initialize(with: batch) }
+    }
+
+    /// The gates learn at `gateRateScale` times the model's rate (`RADOptions`).
+    package var learningRateScales: [Float]? {
+        guard options.gateRateScale != 1 else { return nil }
+        return steps.flatMap { step -> [Float] in
+            switch step {
+            case .bijector(let b): return [Float](repeating: 1, count: b.parameters.count)
+            case .rad(let r):
+                return [Float](repeating: 1, count: r.conditioner.parameters.count)
+                    + [Float](repeating: options.gateRateScale, count: r.gate.parameters.count)
+            }
+        }
     }
 
     package func didLoadParameters() {
