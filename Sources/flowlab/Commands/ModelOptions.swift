@@ -70,9 +70,13 @@ struct ModelOptions: ParsableArguments {
     /// The configuration the flags describe: names and on/off words are parsed here (a typo is
     /// a usage error naming the choices); numbers are range-checked by `ModelFactory.make`.
     // Long by design: one block per model's options.
-    func config() throws -> ModelConfig {
-        // Only built-in names matter for the defaults; a CSV is read once, by makeSession.
-        var c = ModelConfig.defaults(for: try kind(), dataset: dataset.hasPrefix("csv:") ? nil : try? Dataset(name: dataset))
+    ///
+    /// A CSV's defaults depend on the file (its standardisation, the small-data sizes): without
+    /// `loaded` they are the built-in ones, so flags can be checked before the file is read;
+    /// `makeSession` passes the loaded file.
+    func config(loaded: Dataset? = nil) throws -> ModelConfig {
+        let data = loaded ?? (dataset.hasPrefix("csv:") ? nil : try? Dataset(name: dataset))
+        var c = ModelConfig.defaults(for: try kind(), dataset: data)
         if let iters { c.iterations = iters }
         if let batch { c.batchSize = batch }
         if let lr { c.learningRate = Float(lr) }
@@ -160,8 +164,9 @@ struct ModelOptions: ParsableArguments {
     }
 
     func makeSession() throws -> TrainingSession {
-        let config = try config()
+        _ = try config()  // usage errors before the file is read
         let data = try loadDataset()
+        let config = try config(loaded: data)
         do {
             return TrainingSession(model: try ModelFactory.make(config), dataset: data)
         } catch let e as ModelError { throw CLIError(e.message) }
