@@ -194,6 +194,17 @@ extension CTFTests {
         }
     }
 
+    /// Open-ended training at a constant rate (the explorer) regularises the energy's scale with
+    /// at least `openEndedScalePenalty`; runs whose rate decays keep the option's α.
+    @Test func constantRateTrainingUsesTheOpenEndedScalePenalty() throws {
+        var c = ModelConfig.defaults(for: .ctf, dataset: .toy(.moons))
+        #expect(try CTFModel(config: c).scalePenalty == c.ctf?.scalePenalty)
+        c.cosineDecay = false
+        #expect(try CTFModel(config: c).scalePenalty == CTFModel.openEndedScalePenalty)
+        c.ctf?.scalePenalty = 0.5
+        #expect(try CTFModel(config: c).scalePenalty == 0.5)
+    }
+
     @Test func energyModelDensityIsNormalised() throws {
         var c = ModelConfig.defaults(for: .ctf, dataset: .toy(.eightGaussians))
         c.hidden = [32, 32]

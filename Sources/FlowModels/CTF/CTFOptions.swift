@@ -46,6 +46,8 @@ package struct CTFOptions: Sendable, Codable, Equatable {
     package var gradientPenalty = 1e-3
     /// The generator's learning rate as a multiple of the run's (the energy network's) rate.
     package var generatorRate = 1.0
+    /// Scale regulariser α·(E_data[U²] + E_particles[U²]) for runs whose rate decays (headless
+    /// `train`); open-ended runs at a constant rate use `CTFModel.openEndedScalePenalty`.
     package var scalePenalty = 1e-3
     /// Persistent Langevin particles as a multiple of the batch (`--particle-pool P`): each
     /// update advances only the next batch-sized block of the pool, so each chain gets 1/P of
