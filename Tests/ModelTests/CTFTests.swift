@@ -205,6 +205,30 @@ extension CTFTests {
         #expect(try CTFModel(config: c).scalePenalty == 0.5)
     }
 
+    /// Headless runs anneal the energy network over the first half of the updates and then hold
+    /// it at 1 % of the base rate; the generator follows the run's cosine throughout. Checked as
+    /// the effective rate (the run's cosine times the energy's scale).
+    @Test func energyRateAnnealsOverItsShareThenHolds() throws {
+        var c = ModelConfig.defaults(for: .ctf, dataset: .toy(.moons))
+        c.iterations = 1000
+        let m = try CTFModel(config: c)
+        func effective(_ t: Int) -> Double { TrainingSession.cosineFactor(progress: Double(t) / 1000) * m.energyRateScale(at: t) }
+        #expect(abs(effective(0) - 1) < 1e-12)
+        #expect(abs(effective(250) - TrainingSession.cosineFactor(progress: 0.5)) < 1e-12)
+        #expect(abs(effective(499) - TrainingSession.cosineFactor(progress: 499.0 / 500)) < 1e-12)
+        for t in [500, 700, 999] { #expect(abs(effective(t) - 0.01) < 1e-12, "t = \(t)") }
+        // The generator's scale is the option's, whatever the update.
+        #expect(try #require(m.learningRateScales).first == Float(c.ctf!.generatorRate))
+        // Open-ended training, and checkpoints from before the option, keep one rate.
+        c.cosineDecay = false
+        #expect(try CTFModel(config: c).energyRateScale(at: 700) == 1)
+        c.cosineDecay = true
+        c.ctf?.energyAnnealShare = 1
+        #expect(try CTFModel(config: c).energyRateScale(at: 700) == 1)
+        let old = try JSONDecoder().decode(CTFOptions.self, from: Data(#"{"step": 0.05}"#.utf8))
+        #expect(old.energyAnnealShare == 1)
+    }
+
     @Test func energyModelDensityIsNormalised() throws {
         var c = ModelConfig.defaults(for: .ctf, dataset: .toy(.eightGaussians))
         c.hidden = [32, 32]

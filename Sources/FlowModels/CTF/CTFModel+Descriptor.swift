@@ -38,6 +38,9 @@ extension CTFModel {
                 // U2–U4 fill the box along z₁: a bounded latent (see `CTFModel.generate`).
                 if case .energy(let t) = dataset, t != .u1 { c.ctf?.latent = .uniform }
             } else if dataset != nil {
+                // Twice the updates for the generator; the energy anneals over the first half
+                // (`CTFOptions.energyAnnealShare`).
+                c.iterations = 8000
                 c.learningRate = 1e-3
                 c.ctf?.generatorRate = 3
                 c.ctf?.step = 0.05

@@ -57,10 +57,18 @@ package struct CTFOptions: Sendable, Codable, Equatable {
     /// (test NLL 12–18 against 3.3–3.6): its chains lag the moving energy and miss spurious
     /// modes. P = 2 kept 2spirals (3.81) but did nothing for moons.
     package var particlePool = 1
+    /// Headless runs (a decaying rate) anneal the energy network's rate on its own cosine over
+    /// the first `energyAnnealShare` of the iterations and then hold it at `energyHoldRate`
+    /// times the base rate, while the generator's rate follows the whole run's cosine: the
+    /// distillation needs about twice the updates the energy model does (README, "The energy
+    /// model on data"). Checkpoints written before the fields existed used 1 (one schedule).
+    package var energyAnnealShare = 0.5
+    package var energyHoldRate = 0.01
     package init() {}
 
     enum CodingKeys: String, CodingKey {
         case step, langevinSteps, viewLangevinSteps, distance, latent, inputScale, directions, kernelWidths, refresh, energyHidden, gradientPenalty, generatorRate, scalePenalty, particlePool
+        case energyAnnealShare, energyHoldRate
     }
 
     /// Checkpoints written before a field existed decode it as its default.
@@ -81,5 +89,7 @@ package struct CTFOptions: Sendable, Codable, Equatable {
         generatorRate = try c.decodeIfPresent(Double.self, forKey: .generatorRate) ?? d.generatorRate
         scalePenalty = try c.decodeIfPresent(Double.self, forKey: .scalePenalty) ?? d.scalePenalty
         particlePool = try c.decodeIfPresent(Int.self, forKey: .particlePool) ?? d.particlePool
+        energyAnnealShare = try c.decodeIfPresent(Double.self, forKey: .energyAnnealShare) ?? 1
+        energyHoldRate = try c.decodeIfPresent(Double.self, forKey: .energyHoldRate) ?? d.energyHoldRate
     }
 }

@@ -156,6 +156,12 @@ extension Checkpoint {
             guard o.gradientPenalty.isFinite, o.gradientPenalty >= 0, o.scalePenalty.isFinite, o.scalePenalty >= 0 else {
                 throw bad("invalid penalties")
             }
+            guard o.energyAnnealShare.isFinite, o.energyAnnealShare > 0, o.energyAnnealShare <= 1 else {
+                throw bad("energy anneal share \(o.energyAnnealShare) (in (0, 1])")
+            }
+            guard o.energyHoldRate.isFinite, o.energyHoldRate >= 0, o.energyHoldRate <= 1 else {
+                throw bad("energy hold rate \(o.energyHoldRate) (0 to 1)")
+            }
         }
         if let o = c.glf {
             guard o.latent == 1 || o.latent == 2 else { throw bad("latent \(o.latent) (1 or 2)") }

@@ -83,10 +83,14 @@ package final class TrainingSession {
     private func applySchedule() {
         var factor: Float = 1
         if config.cosineDecay && config.iterations > 0 {
-            let progress = min(1, Double(iteration) / Double(config.iterations))
-            factor = Float(0.05 + 0.95 * 0.5 * (1 + Foundation_cos(Double.pi * progress)))
+            factor = Float(Self.cosineFactor(progress: Double(iteration) / Double(config.iterations)))
         }
         optimizer.learningRate = baseLearningRate * factor
+    }
+
+    /// The cosine schedule's factor 0.05 + 0.95 · ½(1 + cos(π p)) at progress p (clamped to [0, 1]).
+    package static func cosineFactor(progress: Double) -> Double {
+        0.05 + 0.95 * 0.5 * (1 + Foundation_cos(Double.pi * min(1, max(0, progress))))
     }
 
     @discardableResult
