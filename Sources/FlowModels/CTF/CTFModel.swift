@@ -214,8 +214,8 @@ package final class CTFModel: GenerativeModel, ModelInspection {
     /// it stays at 3.17, 2.97 and 2.44 (seed 1; 0.01 and 0.03 still ran away on 2spirals, and
     /// penalising only |U| > 5, or the gap², did not hold it). |U| then stays within about
     /// 1/(2α), which flattens sharp densities: the two-Gaussian test's widths come out 24–36 %
-    /// too wide. Headless runs decay the rate before the runaway sets in (at the default 4000
-    /// iterations) and keep `options.scalePenalty`. (Du & Mordatch 2019 use the same regulariser.)
+    /// too wide. Headless runs anneal the energy's rate before the runaway sets in (over the
+    /// first 4000 of the default 8000 updates, `energyRateScale`) and keep `options.scalePenalty`. (Du & Mordatch 2019 use the same regulariser.)
     package static let openEndedScalePenalty = 0.1
 
     /// The α in use: `options.scalePenalty` when the rate decays, at least
