@@ -195,6 +195,27 @@ enum ModelBench {
         model.parameters.reduce(0) { $0 + ($1.value.rows > 1 && $1.value.cols > 1 ? $1.value.count : 0) }
     }
 
+    /// Where an iteration's time goes: the loss (forward pass and tape), its backward pass, and
+    /// the rest of the step (data, gradient norm and clipping, Adam), on one fixed batch.
+    static func phases(of model: any FlowLabModel, batch: Int, iteration: Double, timer: BenchTimer) -> [BenchRow] {
+        var rng = Xoshiro256(seed: 5)
+        let data = ToyDataset.eightGaussians.sample(count: batch, using: &rng)
+        let params = model.parameters
+        let tForward = timer.secondsPerCall {
+            blackHole(model.loss(batch: data, dataset: .toy(.eightGaussians), iteration: 0, using: &rng).loss.value)
+        }
+        let tBoth = timer.secondsPerCall {
+            _ = model.loss(batch: data, dataset: .toy(.eightGaussians), iteration: 0, using: &rng).backward()
+            Gradients.zero(params)
+        }
+        let name = "train iteration, batch \(batch):"
+        return [
+            BenchRow(group: model.config.kind.rawValue, name: "\(name) forward", value: tForward * 1e6, unit: "µs"),
+            BenchRow(group: model.config.kind.rawValue, name: "\(name) backward", value: max(0, tBoth - tForward) * 1e6, unit: "µs"),
+            BenchRow(group: model.config.kind.rawValue, name: "\(name) data, clipping, Adam", value: max(0, iteration - tBoth) * 1e6, unit: "µs"),
+        ]
+    }
+
     static func run(_ kind: ModelKind, timer: BenchTimer, peak: Double) throws -> [BenchRow] {
         var rows: [BenchRow] = []
         for batch in [100, 512] {
@@ -207,6 +228,7 @@ enum ModelBench {
                 let flops = 6 * Double(batch * denseWeights(session.model))
                 rows.append(BenchRow(group: kind.rawValue, name: "train iteration, batch \(batch), dense share of peak",
                                      value: 100 * flops / t / 1e9 / peak, unit: "%"))
+                rows += phases(of: session.model, batch: batch, iteration: t, timer: timer)
             }
             // The same with data-parallel shards on two threads (`train --threads 2`).
             if ProcessInfo.processInfo.activeProcessorCount > 1 {
