@@ -215,7 +215,8 @@ package final class CTFModel: GenerativeModel, ModelInspection {
     /// penalising only |U| > 5, or the gap², did not hold it). |U| then stays within about
     /// 1/(2α), which flattens sharp densities: the two-Gaussian test's widths come out 24–36 %
     /// too wide. Headless runs anneal the energy's rate before the runaway sets in (over the
-    /// first 4000 of the default 8000 updates, `energyRateScale`) and keep `options.scalePenalty`. (Du & Mordatch 2019 use the same regulariser.)
+    /// first 4000 of the default 8000 updates, `energyRateScale`) and keep
+    /// `options.scalePenalty`. (Du & Mordatch 2019 use the same regulariser.)
     package static let openEndedScalePenalty = 0.1
 
     /// The α in use: `options.scalePenalty` when the rate decays, at least
