@@ -51,9 +51,9 @@ package struct CTFOptions: Sendable, Codable, Equatable {
     package var scalePenalty = 1e-3
     /// Persistent Langevin particles as a multiple of the batch (`--particle-pool P`): each
     /// update advances only the next batch-sized block of the pool, so each chain gets 1/P of
-    /// the Langevin time per update. Not the default: measured (seeds 1–3, README's "The energy model on data"),
-    /// P = 16 narrows the generator on moons (hist40 0.19–0.24 → 0.14) and 8gaussians
-    /// (0.12–0.40 → 0.11–0.13) at no extra cost, but on 2spirals the energy model diverges
+    /// the Langevin time per update. Not the default: measured with 4000 updates on one
+    /// schedule (seeds 1–3, README's "The energy model on data"), P = 16 narrows the generator
+    /// on moons (hist40 0.19–0.24 → 0.14) and 8gaussians (0.12–0.40 → 0.11–0.13) at no extra cost, but on 2spirals the energy model diverges
     /// (test NLL 12–18 against 3.3–3.6): its chains lag the moving energy and miss spurious
     /// modes. P = 2 kept 2spirals (3.81) but did nothing for moons.
     package var particlePool = 1
