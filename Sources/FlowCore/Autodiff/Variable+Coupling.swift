@@ -18,7 +18,7 @@ extension Variable {
         // Per row: the bounded scale s and the factor e = e^{±s} the pullback needs.
         var scale = [Float](repeating: 0, count: n), factor = [Float](repeating: 0, count: n)
         for r in 0..<n {
-            let s = bound * Kernels.tanh(hv.storage[2 * r] / bound)
+            let s = Kernels.softClamp(hv.storage[2 * r], bound: bound)
             let t = hv.storage[2 * r + 1]
             let xt = xv.storage[2 * r + tc]
             if inverse {
@@ -59,7 +59,7 @@ extension Variable {
         precondition(h.cols == 2, "boundedLogScale expects an n×2 head")
         let n = h.rows, sign: Float = negated ? -1 : 1
         let s = Matrix(rows: n, cols: 1) { out in
-            for r in 0..<n { out[r] = bound * Kernels.tanh(h.value.storage[2 * r] / bound) }
+            for r in 0..<n { out[r] = Kernels.softClamp(h.value.storage[2 * r], bound: bound) }
         }
         let value = negated ? s.map { -$0 } : s
         return Variable(op: .boundedLogScale, value: value, parents: [h]) { g in

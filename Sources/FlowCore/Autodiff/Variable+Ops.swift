@@ -201,7 +201,7 @@ extension Variable {
     /// `bound · tanh(x / bound)`: a scale that is ≈x near 0 and never exceeds ±bound
     /// (Real NVP's bounded log-scale, keeping exp(s) away from overflow).
     package func softClamped(_ bound: Float) -> Variable {
-        Variable.unary(self, .clampedSoftScale, { bound * Kernels.tanh($0 / bound) }) { _, y in
+        Variable.unary(self, .clampedSoftScale, { Kernels.softClamp($0, bound: bound) }) { _, y in
             let t = y / bound
             return 1 - t * t
         }

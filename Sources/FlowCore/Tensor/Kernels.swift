@@ -267,6 +267,11 @@ package enum Kernels {
         return x0 > c ? 1 : (x0 < -c ? -1 : r)
     }
 
+    /// `B·tanh(x/B)`: ≈x near 0 and never beyond ±B (Real NVP's bounded log-scale, which keeps
+    /// exp(s) from overflowing); its derivative is 1 − (y/B)².
+    @inline(__always)
+    package static func softClamp(_ x: Float, bound: Float) -> Float { bound * tanh(x / bound) }
+
     /// `y[i] = tanh(x[i])` over `count` elements.
     package static func tanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
         for i in 0..<count { y[i] = tanh(x[i]) }
