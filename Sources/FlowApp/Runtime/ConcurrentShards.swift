@@ -1,4 +1,5 @@
 import Foundation
+import FlowModels
 
 /// Runs data-parallel shards on Dispatch's worker threads (`TrainingSession.useShards`). Each
 /// shard touches only its own replica and result slot (`DataParallel`), which is what makes the
@@ -8,4 +9,15 @@ package func concurrentShards(_ count: Int, _ body: (Int) -> Void) {
         nonisolated(unsafe) let work = body
         DispatchQueue.concurrentPerform(iterations: count) { work($0) }
     }
+}
+
+/// The runner for `threads`-way data-parallel shards: a persistent `ShardPool` (its workers
+/// spin between steps instead of being woken for each), or Dispatch where `Synchronization`
+/// is unavailable (macOS before 15).
+package func shardRunner(threads: Int) -> ShardRunner {
+    if #available(macOS 15, *) {
+        let pool = ShardPool(threads: threads)
+        return { pool.run($0, $1) }
+    }
+    return concurrentShards
 }

@@ -19,7 +19,7 @@ extension TrainerWorker {
                 config.cosineDecay = false
                 if let preset, preset.model == model { preset.apply(to: &config) }
                 let fresh = TrainingSession(model: try ModelFactory.make(config), dataset: data)
-                if trainingThreads > 1 { try fresh.useShards(trainingThreads, runner: concurrentShards) }
+                if trainingThreads > 1 { try fresh.useShards(trainingThreads, runner: shardRunner(threads: trainingThreads)) }
                 session = fresh
                 history = []
                 lastLoss = nil
@@ -118,7 +118,7 @@ extension TrainerWorker {
                     post("\(path) holds \(loaded.config.kind.rawValue) on \(loaded.dataset.name); switch to it first")
                     return
                 }
-                if trainingThreads > 1 { try loaded.useShards(trainingThreads, runner: concurrentShards) }
+                if trainingThreads > 1 { try loaded.useShards(trainingThreads, runner: shardRunner(threads: trainingThreads)) }
                 session = loaded
                 run += 1
                 timeline.clear()

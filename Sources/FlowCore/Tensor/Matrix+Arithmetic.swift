@@ -71,6 +71,13 @@ extension Matrix {
         }
     }
 
+    /// Multiplies every element by `s` in place (the same products as `s * self`).
+    package mutating func scale(by s: Float) {
+        storage.withUnsafeMutableBufferPointer { a in
+            for i in 0..<a.count { a[i] = s * a[i] }
+        }
+    }
+
     /// Sums over rows: a `1 × cols` matrix.
     package func sumRows() -> Matrix {
         Matrix(rows: 1, cols: cols) { out in

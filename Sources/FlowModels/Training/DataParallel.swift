@@ -14,6 +14,9 @@ struct DataParallel {
     /// Replicas 1…T−1 (shard 0 runs on the main model).
     let replicas: [any FlowLabModel]
     let runner: ShardRunner
+    /// What a replica's parameters hold between steps: one all-zero matrix per parameter,
+    /// allocated once and never written. During a step they share the main model's storage.
+    let idleValues: [Matrix]
 
     var shards: Int { replicas.count + 1 }
 
@@ -24,6 +27,7 @@ struct DataParallel {
             r.attach(to: dataset)
             return r
         }
+        idleValues = model.parameters.map { Matrix(rows: $0.value.rows, cols: $0.value.cols) }
         self.runner = runner
     }
 
@@ -44,25 +48,32 @@ struct DataParallel {
         var seeds: [UInt64] = []
         for _ in 0..<shards { seeds.append(rng.next()) }
         var results = [(loss: Double, figures: Figures, message: String?)](repeating: (.nan, [:], nil), count: shards)
+        let weights = parts.map { Double($0.count) / Double(rows) }
+        let idle = idleValues
         results.withUnsafeMutableBufferPointer { out in
             runner(shards) { i in
-                // Each replica copies the parameters into its own storage, in its own thread:
-                // sharing the buffers would make the optimizer's in-place update copy them all
-                // again, one by one, on the main thread.
+                // A replica reads the main model's parameter storage for the step (no copy), and
+                // lets go of it before the optimizer writes there (or that write would copy).
                 if i > 0 {
-                    for (dst, src) in zip(params[i], params[0]) { dst.value.copyElements(from: src.value) }
+                    for (dst, src) in zip(params[i], params[0]) { dst.value = src.value }
                     models[i].didLoadParameters()
                 }
+                defer { if i > 0 { for (p, v) in zip(params[i], idle) { p.value = v } } }
                 var shardRNG = Xoshiro256(seed: seeds[i])
                 let shardBatch = dataset.isEnergy ? Matrix(rows: parts[i].count, cols: 2) : batch.rows(parts[i])
                 Gradients.zero(params[i])
-                let result = models[i].loss(batch: shardBatch, dataset: dataset, iteration: iteration, using: &shardRNG)
-                let (figures, message) = result.backward()
-                out[i] = (Double(result.loss.scalar), figures, message)
+                let (loss, figures, message): (Double, Figures, String?) = {
+                    let result = models[i].loss(batch: shardBatch, dataset: dataset, iteration: iteration, using: &shardRNG)
+                    let (figures, message) = result.backward()
+                    return (Double(result.loss.scalar), figures, message)
+                }()
+                // Each shard weights its own gradients (n_i / n), in its own thread.
+                let w = Float(weights[i])
+                for p in params[i] { p.grad?.scale(by: w) }
+                out[i] = (loss, figures, message)
             }
         }
         // Weighted sums in shard order.
-        let weights = parts.map { Double($0.count) / Double(rows) }
         var loss = 0.0
         var figures: Figures = [:]
         for (w, r) in zip(weights, results) {
@@ -70,12 +81,10 @@ struct DataParallel {
             for (k, v) in r.figures { figures[k, default: 0] += w * v }
         }
         for (j, p) in params[0].enumerated() {
-            var total: Matrix? = nil
-            for i in 0..<shards {
+            for i in 1..<shards {
                 guard let g = params[i][j].grad else { continue }
-                if total == nil { total = Float(weights[i]) * g } else { total!.addInPlace(g, scaledBy: Float(weights[i])) }
+                if p.grad == nil { p.grad = g } else { p.grad!.addInPlace(g) }
             }
-            p.grad = total
         }
         for p in params.dropFirst() { Gradients.zero(p) }
         return (loss, figures, results.lazy.compactMap(\.message).first)

@@ -233,7 +233,7 @@ enum ModelBench {
             // The same with data-parallel shards on two threads (`train --threads 2`).
             if ProcessInfo.processInfo.activeProcessorCount > 1 {
                 let twin = TrainingSession(model: try ModelFactory.make(c), dataset: .toy(.eightGaussians))
-                try twin.useShards(2, runner: concurrentShards)
+                try twin.useShards(2, runner: shardRunner(threads: 2))
                 let t2 = timer.secondsPerCall { twin.step() }
                 rows.append(BenchRow(group: kind.rawValue, name: "train iteration, batch \(batch), 2 threads", value: t2 * 1e6, unit: "µs"))
                 rows.append(BenchRow(group: kind.rawValue, name: "2-thread speed-up, batch \(batch)", value: t / t2, unit: "x"))

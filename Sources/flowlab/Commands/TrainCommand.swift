@@ -35,7 +35,7 @@ struct TrainCommand: ParsableCommand {
         if let save { do { try Checkpoint.checkDestination(save) } catch let e as CheckpointError { throw CLIError(e.message) } }
         let session = try options.makeSession()
         do {
-            try session.useShards(threads, runner: concurrentShards)
+            try session.useShards(threads, runner: shardRunner(threads: threads))
         } catch let e as ModelError { throw CLIError(e.message) }
         let report = HeadlessTraining(quiet: quiet).run(session)
         var saveError: CLIError?
