@@ -89,4 +89,16 @@ struct KernelTests {
         #expect(Matrix.concatRows([m, m]).rows == 4)
         #expect(!Matrix([[1, .nan]]).isFinite && m.isFinite)
     }
+
+    /// The tiled transpose moves every element to (c, r), tiles and edges alike.
+    @Test(arguments: [(1, 1), (3, 5), (8, 8), (7, 9), (16, 24), (64, 64), (13, 70), (100, 2), (2, 100), (64, 2)])
+    func transposeMovesEveryElement(_ shape: (Int, Int)) {
+        let (rows, cols) = shape
+        let m = Matrix(rows: rows, cols: cols, storage: (0..<(rows * cols)).map(Float.init))
+        let t = m.transposed()
+        #expect(t.rows == cols && t.cols == rows)
+        var wrong = 0
+        for r in 0..<rows { for c in 0..<cols where t[c, r] != m[r, c] { wrong += 1 } }
+        #expect(wrong == 0)
+    }
 }

@@ -185,6 +185,40 @@ package enum Kernels {
         }
     }
 
+    /// `dst[c·rows + r] = src[r·cols + c]`: 8×8 tiles in registers, the rest element by element.
+    ///
+    /// A tile is eight rows `v₀…v₇` of one 64-element array; splitting that array into its even
+    /// and odd elements rotates each 6-bit index right by one bit, and three such splits rotate
+    /// it by three: (r, c) → (c, r), the tile's transpose. Each split is four `evenHalf` and four
+    /// `oddHalf` shuffles of adjacent row pairs.
+    package static func transpose(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
+        let fullRows = rows & ~7, fullCols = cols & ~7
+        var r0 = 0
+        while r0 < fullRows {
+            var c0 = 0
+            while c0 < fullCols {
+                var v = (load8(src + r0 * cols + c0), load8(src + (r0 + 1) * cols + c0),
+                         load8(src + (r0 + 2) * cols + c0), load8(src + (r0 + 3) * cols + c0),
+                         load8(src + (r0 + 4) * cols + c0), load8(src + (r0 + 5) * cols + c0),
+                         load8(src + (r0 + 6) * cols + c0), load8(src + (r0 + 7) * cols + c0))
+                for _ in 0..<3 {
+                    let p0 = SIMD16(lowHalf: v.0, highHalf: v.1), p1 = SIMD16(lowHalf: v.2, highHalf: v.3)
+                    let p2 = SIMD16(lowHalf: v.4, highHalf: v.5), p3 = SIMD16(lowHalf: v.6, highHalf: v.7)
+                    v = (p0.evenHalf, p1.evenHalf, p2.evenHalf, p3.evenHalf,
+                         p0.oddHalf, p1.oddHalf, p2.oddHalf, p3.oddHalf)
+                }
+                let d = dst + c0 * rows + r0
+                store8(v.0, d); store8(v.1, d + rows); store8(v.2, d + 2 * rows); store8(v.3, d + 3 * rows)
+                store8(v.4, d + 4 * rows); store8(v.5, d + 5 * rows); store8(v.6, d + 6 * rows); store8(v.7, d + 7 * rows)
+                c0 += 8
+            }
+            r0 += 8
+        }
+        // The edges: the last rows % 8 rows, then the last cols % 8 columns of the tiled rows.
+        for r in fullRows..<rows { for c in 0..<cols { dst[c * rows + r] = src[r * cols + c] } }
+        for r in 0..<fullRows { for c in fullCols..<cols { dst[c * rows + r] = src[r * cols + c] } }
+    }
+
     /// Dot product with eight independent partial sums (so it vectorises).
     @inline(__always)
     package static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float {

@@ -53,9 +53,8 @@ package struct Matrix: Sendable, Equatable {
     package func transposed() -> Matrix {
         Matrix(rows: cols, cols: rows) { out in
             storage.withUnsafeBufferPointer { src in
-                for r in 0..<rows {
-                    for c in 0..<cols { out[c * rows + r] = src[r * cols + c] }
-                }
+                guard let s = src.baseAddress, let d = out.baseAddress else { return }
+                Kernels.transpose(s, d, rows: rows, cols: cols)
             }
         }
     }
