@@ -87,7 +87,7 @@ package enum Gradients {
         let n = known ?? norm(parameters)
         if n > maxNorm && n.isFinite {
             let s = Float(maxNorm / n)
-            for p in parameters { p.grad = p.grad.map { s * $0 } }
+            for p in parameters { p.grad?.scale(by: s) }
         }
         return n
     }
