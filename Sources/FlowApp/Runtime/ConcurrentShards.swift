@@ -1,5 +1,5 @@
 import Foundation
-import FlowModels
+import FlowCore
 
 /// Runs data-parallel shards on Dispatch's worker threads (`TrainingSession.useShards`). Each
 /// shard touches only its own replica and result slot (`DataParallel`), which is what makes the

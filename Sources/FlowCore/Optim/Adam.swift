@@ -19,8 +19,12 @@ package struct Adam: Sendable, Codable, Equatable {
     }
 
     /// Applies one update to every parameter that has a gradient; `rateScales` (one factor per
-    /// parameter, or nil for all 1) multiplies the learning rate per parameter.
-    package mutating func update(_ parameters: [Variable], rateScales: [Float]? = nil) {
+    /// parameter, or nil for all 1) multiplies the learning rate per parameter. With a
+    /// `runner` of `shards` > 1 the parameters are split into that many contiguous groups of
+    /// about equal size, updated at the same time; each parameter's arithmetic is unchanged, so
+    /// the result is identical.
+    package mutating func update(_ parameters: [Variable], rateScales: [Float]? = nil,
+                                 runner: ShardRunner? = nil, shards: Int = 1) {
         precondition(rateScales == nil || rateScales?.count == parameters.count, "one rate scale per parameter")
         if firstMoments.count != parameters.count {
             firstMoments = parameters.map { [Float](repeating: 0, count: $0.value.count) }
@@ -31,21 +35,50 @@ package struct Adam: Sendable, Codable, Equatable {
         let c2 = 1 - Float.expCompat(Float(step) * Float.logCompat(beta2))
         let (b1, b2, eps, wd) = (beta1, beta2, epsilon, weightDecay)
         let lrCorrected = learningRate / c1
-        let sqrtC2 = c2.squareRoot()
-        for (i, p) in parameters.enumerated() {
-            guard let g = p.grad else { continue }
-            firstMoments[i].withUnsafeMutableBufferPointer { m in
-                secondMoments[i].withUnsafeMutableBufferPointer { v in
-                    g.storage.withUnsafeBufferPointer { gp in
-                        p.value.storage.withUnsafeMutableBufferPointer { w in
-                            Adam.kernel(w: w.baseAddress!, g: gp.baseAddress!, m: m.baseAddress!, v: v.baseAddress!,
-                                        count: w.count, beta1: b1, beta2: b2, epsilon: eps, weightDecay: wd,
-                                        stepSize: lrCorrected * (rateScales?[i] ?? 1), inverseSqrtC2: 1 / sqrtC2)
+        let inverseSqrtC2 = 1 / c2.squareRoot()
+        let groups = Adam.groups(sizes: parameters.map(\.value.count), count: runner == nil ? 1 : shards)
+        // Each parameter's moments are touched by one group only.
+        firstMoments.withUnsafeMutableBufferPointer { first in
+            secondMoments.withUnsafeMutableBufferPointer { second in
+                nonisolated(unsafe) let (firstMoments, secondMoments) = (first, second)
+                let updateGroup = { (g: Int) in
+                    for i in groups[g] {
+                        guard let grad = parameters[i].grad else { continue }
+                        firstMoments[i].withUnsafeMutableBufferPointer { m in
+                            secondMoments[i].withUnsafeMutableBufferPointer { v in
+                                grad.storage.withUnsafeBufferPointer { gp in
+                                    parameters[i].value.storage.withUnsafeMutableBufferPointer { w in
+                                        Adam.kernel(w: w.baseAddress!, g: gp.baseAddress!, m: m.baseAddress!, v: v.baseAddress!,
+                                                    count: w.count, beta1: b1, beta2: b2, epsilon: eps, weightDecay: wd,
+                                                    stepSize: lrCorrected * (rateScales?[i] ?? 1), inverseSqrtC2: inverseSqrtC2)
+                                    }
+                                }
+                            }
                         }
                     }
                 }
+                if let runner, groups.count > 1 { runner(groups.count, updateGroup) } else { updateGroup(0) }
             }
         }
+    }
+
+    /// Splits parameters of the given sizes into at most `count` contiguous index ranges of
+    /// about equal total size (none empty).
+    static func groups(sizes: [Int], count: Int) -> [Range<Int>] {
+        let total = sizes.reduce(0, +)
+        guard count > 1, sizes.count > 1, total > 0 else { return [0..<sizes.count] }
+        var out: [Range<Int>] = []
+        var start = 0, running = 0
+        for (i, size) in sizes.enumerated() {
+            running += size
+            // Close the group once it holds its share of the elements.
+            if out.count < count - 1 && running * count >= total * (out.count + 1) && i + 1 < sizes.count {
+                out.append(start..<(i + 1))
+                start = i + 1
+            }
+        }
+        out.append(start..<sizes.count)
+        return out
     }
 
     /// The element-wise update on raw pointers: a plain loop that LLVM vectorises, because its

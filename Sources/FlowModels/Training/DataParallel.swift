@@ -1,10 +1,6 @@
 import FlowCore
 import FlowData
 
-/// Runs `count` independent pieces of work, possibly at the same time (the caller decides how:
-/// the core never starts threads itself). `body(i)` must only touch shard `i`'s state.
-package typealias ShardRunner = (_ count: Int, _ body: (Int) -> Void) -> Void
-
 /// Data-parallel gradients: a batch split into contiguous shards, one model replica per shard,
 /// each replica's loss and backward pass computed on its own, and the gradients summed into the
 /// main model in a fixed order with weights n_i / n — so the result is the full batch's mean

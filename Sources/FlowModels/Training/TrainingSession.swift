@@ -130,7 +130,7 @@ package final class TrainingSession {
             smoothedLoss = smoothed
             bestLoss = min(bestLoss ?? smoothed, smoothed)
             Gradients.clip(params, maxNorm: config.maxGradNorm, norm: gradNorm)
-            optimizer.update(params, rateScales: model.learningRateScales)
+            optimizer.update(params, rateScales: model.learningRateScales, runner: parallel?.runner, shards: shardCount)
             Gradients.zero(params)
         }
         iteration += 1
