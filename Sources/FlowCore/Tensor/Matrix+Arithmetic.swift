@@ -61,16 +61,6 @@ extension Matrix {
         }
     }
 
-    /// `self += s · other` in place, element by element as `self + (s·other)` (shapes must match).
-    package mutating func addInPlace(_ other: Matrix, scaledBy s: Float) {
-        precondition(rows == other.rows && cols == other.cols, "addInPlace shape mismatch")
-        storage.withUnsafeMutableBufferPointer { a in
-            other.storage.withUnsafeBufferPointer { b in
-                for i in 0..<a.count { a[i] += s * b[i] }
-            }
-        }
-    }
-
     /// Multiplies every element by `s` in place (the same products as `s * self`).
     package mutating func scale(by s: Float) {
         storage.withUnsafeMutableBufferPointer { a in

@@ -118,17 +118,6 @@ package struct Matrix: Sendable, Equatable {
         }
     }
 
-    /// Overwrites the elements with `other`'s (same shape) in this matrix's own storage.
-    package mutating func copyElements(from other: Matrix) {
-        precondition(rows == other.rows && cols == other.cols, "copyElements: shapes differ")
-        storage.withUnsafeMutableBufferPointer { d in
-            other.storage.withUnsafeBufferPointer { s in
-                guard let dp = d.baseAddress, let sp = s.baseAddress else { return }
-                dp.update(from: sp, count: s.count)
-            }
-        }
-    }
-
     /// True when every element is finite.
     package var isFinite: Bool {
         storage.withUnsafeBufferPointer { p in

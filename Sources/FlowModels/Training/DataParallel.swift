@@ -58,6 +58,8 @@ struct DataParallel {
                 var shardRNG = Xoshiro256(seed: seeds[i])
                 let shardBatch = dataset.isEnergy ? Matrix(rows: parts[i].count, cols: 2) : batch.rows(parts[i])
                 Gradients.zero(params[i])
+                // The graph lives only in this closure: freed before the gradients are scaled
+                // (so no buffer is still shared) and before the replica lets go of the storage.
                 let (loss, figures, message): (Double, Figures, String?) = {
                     let result = models[i].loss(batch: shardBatch, dataset: dataset, iteration: iteration, using: &shardRNG)
                     let (figures, message) = result.backward()
