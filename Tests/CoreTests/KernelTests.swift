@@ -48,6 +48,45 @@ struct KernelTests {
         } }
     }
 
+    /// A bias given to `gemm` starts the accumulators; the result must equal filling C with the
+    /// bias and accumulating onto it, bit for bit (full blocks, the tail rows, narrow outputs,
+    /// the axpy path for short inner sizes).
+    @Test(arguments: [(100, 64, 64), (256, 64, 64), (5, 64, 64), (13, 5, 32), (8, 64, 16), (100, 1, 64),
+                      (100, 64, 2), (37, 64, 3), (12, 2, 32)])
+    func gemmBiasEqualsFillThenAccumulate(_ shape: (Int, Int, Int)) {
+        let (n, k, m) = shape
+        var rng = Xoshiro256(seed: 7)
+        let a = rng.normalMatrix(rows: n, cols: k), b = rng.normalMatrix(rows: k, cols: m)
+        let bias = rng.normalMatrix(rows: 1, cols: m)
+        var filled = Matrix(rows: n, cols: m)
+        for i in 0..<n { for j in 0..<m { filled[i, j] = bias[0, j] } }
+        a.storage.withUnsafeBufferPointer { ap in
+            b.storage.withUnsafeBufferPointer { bp in
+                filled.storage.withUnsafeMutableBufferPointer { cp in
+                    Kernels.gemm(ap.baseAddress!, bp.baseAddress!, cp.baseAddress!, n: n, k: k, m: m, accumulate: true)
+                }
+            }
+        }
+        #expect(Variable.affine(a, b, bias).storage == filled.storage)
+    }
+
+    /// Narrow outputs (m < 16) are computed eight at a time; each must equal `Kernels.dot` of its
+    /// row and column, bit for bit, whatever the width, the inner size's tail or the rows left over.
+    @Test(arguments: [(100, 64, 2), (7, 64, 2), (300, 64, 1), (13, 19, 1), (9, 70, 4), (5, 16, 8), (11, 33, 3), (6, 64, 15)])
+    func narrowProductsEqualDots(_ shape: (Int, Int, Int)) {
+        let (n, k, m) = shape
+        var rng = Xoshiro256(seed: 11)
+        let a = rng.normalMatrix(rows: n, cols: k), b = rng.normalMatrix(rows: k, cols: m)
+        let bt = b.transposed(), c = a.matmul(b)
+        a.storage.withUnsafeBufferPointer { ap in
+            bt.storage.withUnsafeBufferPointer { bp in
+                for i in 0..<n { for j in 0..<m {
+                    #expect(c[i, j] == 0 + Kernels.dot(ap.baseAddress! + i * k, bp.baseAddress! + j * k, count: k))
+                } }
+            }
+        }
+    }
+
     @Test func polynomialSinIsAccurate() {
         var worst = 0.0
         for i in 0...20_000 {

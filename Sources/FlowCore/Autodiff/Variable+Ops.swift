@@ -60,14 +60,14 @@ extension Variable {
     package static func affine(_ x: Matrix, _ w: Matrix, _ b: Matrix) -> Matrix {
         precondition(x.cols == w.rows && b.cols == w.cols && b.rows == 1, "affine shape mismatch")
         let n = x.rows, k = x.cols, m = w.cols
-        // Every element is first set to its bias, then the product accumulates onto it.
+        // Every element starts from its bias, and the product accumulates onto it.
         return Matrix(rows: n, cols: m) { c in
             b.storage.withUnsafeBufferPointer { bp in
-                for r in 0..<n { for j in 0..<m { c[r * m + j] = bp[j] } }
-            }
-            x.storage.withUnsafeBufferPointer { a in
-                w.storage.withUnsafeBufferPointer { wp in
-                    Kernels.gemm(a.baseAddress!, wp.baseAddress!, c.baseAddress!, n: n, k: k, m: m, accumulate: true)
+                x.storage.withUnsafeBufferPointer { a in
+                    w.storage.withUnsafeBufferPointer { wp in
+                        Kernels.gemm(a.baseAddress!, wp.baseAddress!, c.baseAddress!, n: n, k: k, m: m,
+                                     accumulate: false, bias: bp.baseAddress!)
+                    }
                 }
             }
         }

@@ -21,33 +21,40 @@ package enum Kernels {
 
     /// `C[n×m] (+)= A[n×k] · B[k×m]`, all row-major and contiguous. With `accumulate` false,
     /// C may hold garbage on entry (every element is written), so callers skip zero-filling.
+    /// With a `bias` (1×m, `accumulate` false) every row of C starts from it: `C = 1·biasᵀ + A·B`,
+    /// the same sums as filling C with the bias and accumulating, without the extra pass.
     package static func gemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                            n: Int, k: Int, m: Int, accumulate: Bool) {
+                            n: Int, k: Int, m: Int, accumulate: Bool, bias: UnsafePointer<Float>? = nil) {
         guard n > 0, m > 0 else { return }
-        guard k > 0 else {
-            if !accumulate { c.update(repeating: 0, count: n * m) }
-            return
+        precondition(bias == nil || !accumulate, "gemm: a bias replaces the accumulator's start")
+        /// Sets rows `from..<n` of C to their start (zero or the bias) for the loops that add onto C.
+        func clear(from r0: Int) {
+            if let bias {
+                for r in r0..<n { (c + r * m).update(from: bias, count: m) }
+            } else if !accumulate {
+                (c + r0 * m).update(repeating: 0, count: (n - r0) * m)
+            }
         }
+        guard k > 0 else { clear(from: 0); return }
         if m < 16 && k >= 16 {
             // Narrow output (e.g. a 64→2 head): dot products against the transposed B.
-            if !accumulate { c.update(repeating: 0, count: n * m) }
+            clear(from: 0)
             let bt = UnsafeMutablePointer<Float>.allocate(capacity: k * m)
             defer { bt.deallocate() }
             for p in 0..<k { for j in 0..<m { bt[j * k + p] = b[p * m + j] } }
-            for i in 0..<n {
-                for j in 0..<m { c[i * m + j] += dot(a + i * k, bt + j * k, count: k) }
-            }
+            narrowDots(a, bt, c, n: n, k: k, m: m)
             return
         }
         var rowStart = 0
         if m % 16 == 0 && k >= 4 {
-            rowStart = blocked(a, rowStride: k, innerStride: 1, b, c, rows: n, inner: k, m: m, accumulate: accumulate)
+            rowStart = blocked(a, rowStride: k, innerStride: 1, b, c, rows: n, inner: k, m: m, accumulate: accumulate, bias: bias)
         }
         if rowStart < n && rowStart >= 6 {
-            blockedTail(a, rowStride: k, innerStride: 1, b, c, rows: n, from: rowStart, inner: k, m: m, accumulate: accumulate)
+            blockedTail(a, rowStride: k, innerStride: 1, b, c, rows: n, from: rowStart, inner: k, m: m,
+                        accumulate: accumulate, bias: bias)
             return
         }
-        if !accumulate && rowStart < n { (c + rowStart * m).update(repeating: 0, count: (n - rowStart) * m) }
+        clear(from: rowStart)
         // Remaining rows: contiguous axpy over the output row.
         for i in rowStart..<n {
             let crow = c + i * m
@@ -141,19 +148,72 @@ package enum Kernels {
         }
     }
 
+    /// `C[i, j] += dot(A row i, Bᵀ row j)` for every output, eight outputs (in row-major order)
+    /// at a time: eight independent sums instead of one dependent chain, and their lanes added
+    /// through an 8×8 register transpose. Each output's arithmetic is exactly `dot`'s (lane sums
+    /// over p ≡ l mod 8, then lanes 0…7 in order, then the tail), so results equal it bit for bit.
+    static func narrowDots(_ a: UnsafePointer<Float>, _ bt: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+                           n: Int, k: Int, m: Int) {
+        // Widths dividing 8 keep 8/m rows of A and all m rows of Bᵀ in registers.
+        let done: Int
+        switch m {
+        case 1: done = dotGroups(a, bt, c, n: n, k: k, m: 1)
+        case 2: done = dotGroups(a, bt, c, n: n, k: k, m: 2)
+        case 4: done = dotGroups(a, bt, c, n: n, k: k, m: 4)
+        case 8: done = dotGroups(a, bt, c, n: n, k: k, m: 8)
+        default: done = 0
+        }
+        for i in done..<n {
+            for j in 0..<m { c[i * m + j] += dot(a + i * k, bt + j * k, count: k) }
+        }
+    }
+
+    /// `narrowDots` for whole groups of 8/m rows; returns the rows done. Inlined with a constant
+    /// m, so each of the eight outputs' operand rows is a fixed offset and shared loads fold.
+    @inline(__always)
+    static func dotGroups(_ a: UnsafePointer<Float>, _ bt: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+                          n: Int, k: Int, m: Int) -> Int {
+        let rowsPerGroup = 8 / m, body = k & ~7
+        var i0 = 0
+        while i0 + rowsPerGroup <= n {
+            let base = a + i0 * k
+            func x(_ l: Int) -> UnsafePointer<Float> { base + (l / m) * k }
+            func y(_ l: Int) -> UnsafePointer<Float> { bt + (l % m) * k }
+            var v = (V8(), V8(), V8(), V8(), V8(), V8(), V8(), V8())
+            var p = 0
+            while p < body {
+                v.0 = v.0 + load8(x(0) + p) * load8(y(0) + p); v.1 = v.1 + load8(x(1) + p) * load8(y(1) + p)
+                v.2 = v.2 + load8(x(2) + p) * load8(y(2) + p); v.3 = v.3 + load8(x(3) + p) * load8(y(3) + p)
+                v.4 = v.4 + load8(x(4) + p) * load8(y(4) + p); v.5 = v.5 + load8(x(5) + p) * load8(y(5) + p)
+                v.6 = v.6 + load8(x(6) + p) * load8(y(6) + p); v.7 = v.7 + load8(x(7) + p) * load8(y(7) + p)
+                p += 8
+            }
+            let t = transpose8x8(v)
+            var s = t.0 + t.1
+            s = s + t.2; s = s + t.3; s = s + t.4; s = s + t.5; s = s + t.6; s = s + t.7
+            for l in 0..<8 {
+                var r = s[l]
+                for q in body..<k { r += x(l)[q] * y(l)[q] }
+                c[i0 * m + l] += r
+            }
+            i0 += rowsPerGroup
+        }
+        return i0
+    }
+
     /// Runs the 6×16 micro-kernel over all full 6-row blocks; returns the first unhandled row.
     /// Element (r, p) of the left operand is at `a[r·rowStride + p·innerStride]`.
     @inline(__always)
     static func blocked(_ a: UnsafePointer<Float>, rowStride: Int, innerStride: Int,
                         _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                        rows: Int, inner: Int, m: Int, accumulate: Bool) -> Int {
+                        rows: Int, inner: Int, m: Int, accumulate: Bool, bias: UnsafePointer<Float>? = nil) -> Int {
         let fullBlocks = rows / 6
         for blk in 0..<fullBlocks {
             let r0 = blk * 6
             var col = 0
             while col < m {
                 microKernel6x16(a + r0 * rowStride, rowStride: rowStride, innerStride: innerStride,
-                                b + col, c + r0 * m + col, k: inner, m: m, accumulate: accumulate)
+                                b + col, c + r0 * m + col, k: inner, m: m, accumulate: accumulate, bias: bias.map { $0 + col })
                 col += 16
             }
         }
@@ -162,10 +222,11 @@ package enum Kernels {
 
     /// The last `rows − from` (< 6) rows after `blocked`: the micro-kernel runs on the final six
     /// rows (overlapping rows already done) into a scratch panel, and only the missing rows are
-    /// written back, so a batch of 100 or a width of 64 keeps the blocked speed for its tail.
+    /// written back, so a batch of 100 or a width of 64 keeps the blocked speed for its tail. The
+    /// panel's sums start from zero; a bias or C's own values are added to them afterwards.
     static func blockedTail(_ a: UnsafePointer<Float>, rowStride: Int, innerStride: Int,
                             _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                            rows: Int, from: Int, inner: Int, m: Int, accumulate: Bool) {
+                            rows: Int, from: Int, inner: Int, m: Int, accumulate: Bool, bias: UnsafePointer<Float>? = nil) {
         let first = rows - 6
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 6 * m)
         defer { scratch.deallocate() }
@@ -177,7 +238,9 @@ package enum Kernels {
         }
         for r in from..<rows {
             let src = scratch + (r - first) * m, dst = c + r * m
-            if accumulate {
+            if let bias {
+                for j in 0..<m { dst[j] = bias[j] + src[j] }
+            } else if accumulate {
                 for j in 0..<m { dst[j] += src[j] }
             } else {
                 dst.update(from: src, count: m)
@@ -185,28 +248,34 @@ package enum Kernels {
         }
     }
 
-    /// `dst[c·rows + r] = src[r·cols + c]`: 8×8 tiles in registers, the rest element by element.
-    ///
-    /// A tile is eight rows `v₀…v₇` of one 64-element array; splitting that array into its even
-    /// and odd elements rotates each 6-bit index right by one bit, and three such splits rotate
-    /// it by three: (r, c) → (c, r), the tile's transpose. Each split is four `evenHalf` and four
-    /// `oddHalf` shuffles of adjacent row pairs.
+    /// The transpose of an 8×8 tile held as eight rows `v₀…v₇` of one 64-element array:
+    /// splitting that array into its even and odd elements rotates each 6-bit index right by one
+    /// bit, and three such splits rotate it by three: (r, c) → (c, r). Each split is four
+    /// `evenHalf` and four `oddHalf` shuffles of adjacent row pairs.
+    @inline(__always)
+    static func transpose8x8(_ rows: (V8, V8, V8, V8, V8, V8, V8, V8)) -> (V8, V8, V8, V8, V8, V8, V8, V8) {
+        var v = rows
+        for _ in 0..<3 {
+            let p0 = SIMD16(lowHalf: v.0, highHalf: v.1), p1 = SIMD16(lowHalf: v.2, highHalf: v.3)
+            let p2 = SIMD16(lowHalf: v.4, highHalf: v.5), p3 = SIMD16(lowHalf: v.6, highHalf: v.7)
+            v = (p0.evenHalf, p1.evenHalf, p2.evenHalf, p3.evenHalf,
+                 p0.oddHalf, p1.oddHalf, p2.oddHalf, p3.oddHalf)
+        }
+        return v
+    }
+
+    /// `dst[c·rows + r] = src[r·cols + c]`: 8×8 tiles in registers (`transpose8x8`), the rest
+    /// element by element.
     package static func transpose(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
         let fullRows = rows & ~7, fullCols = cols & ~7
         var r0 = 0
         while r0 < fullRows {
             var c0 = 0
             while c0 < fullCols {
-                var v = (load8(src + r0 * cols + c0), load8(src + (r0 + 1) * cols + c0),
-                         load8(src + (r0 + 2) * cols + c0), load8(src + (r0 + 3) * cols + c0),
-                         load8(src + (r0 + 4) * cols + c0), load8(src + (r0 + 5) * cols + c0),
-                         load8(src + (r0 + 6) * cols + c0), load8(src + (r0 + 7) * cols + c0))
-                for _ in 0..<3 {
-                    let p0 = SIMD16(lowHalf: v.0, highHalf: v.1), p1 = SIMD16(lowHalf: v.2, highHalf: v.3)
-                    let p2 = SIMD16(lowHalf: v.4, highHalf: v.5), p3 = SIMD16(lowHalf: v.6, highHalf: v.7)
-                    v = (p0.evenHalf, p1.evenHalf, p2.evenHalf, p3.evenHalf,
-                         p0.oddHalf, p1.oddHalf, p2.oddHalf, p3.oddHalf)
-                }
+                let v = transpose8x8((load8(src + r0 * cols + c0), load8(src + (r0 + 1) * cols + c0),
+                                      load8(src + (r0 + 2) * cols + c0), load8(src + (r0 + 3) * cols + c0),
+                                      load8(src + (r0 + 4) * cols + c0), load8(src + (r0 + 5) * cols + c0),
+                                      load8(src + (r0 + 6) * cols + c0), load8(src + (r0 + 7) * cols + c0)))
                 let d = dst + c0 * rows + r0
                 store8(v.0, d); store8(v.1, d + rows); store8(v.2, d + 2 * rows); store8(v.3, d + 3 * rows)
                 store8(v.4, d + 4 * rows); store8(v.5, d + 5 * rows); store8(v.6, d + 6 * rows); store8(v.7, d + 7 * rows)
@@ -233,14 +302,19 @@ package enum Kernels {
         return s
     }
 
-    /// Six rows of A times a 16-wide column panel of B, accumulated into C (12 accumulators).
+    /// Six rows of A times a 16-wide column panel of B, accumulated into C (12 accumulators),
+    /// which start from C itself (`accumulate`), from the 16 bias values, or from zero.
     @inline(__always)
     static func microKernel6x16(_ a: UnsafePointer<Float>, rowStride rs: Int, innerStride cs: Int,
                                 _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                                k: Int, m: Int, accumulate: Bool) {
+                                k: Int, m: Int, accumulate: Bool, bias: UnsafePointer<Float>? = nil) {
         var c00 = V8(), c01 = V8(), c10 = V8(), c11 = V8(), c20 = V8(), c21 = V8()
         var c30 = V8(), c31 = V8(), c40 = V8(), c41 = V8(), c50 = V8(), c51 = V8()
-        if accumulate {
+        if let bias {
+            let lo = load8(bias), hi = load8(bias + 8)
+            (c00, c01, c10, c11, c20, c21) = (lo, hi, lo, hi, lo, hi)
+            (c30, c31, c40, c41, c50, c51) = (lo, hi, lo, hi, lo, hi)
+        } else if accumulate {
             c00 = load8(c); c01 = load8(c + 8)
             c10 = load8(c + m); c11 = load8(c + m + 8)
             c20 = load8(c + 2 * m); c21 = load8(c + 2 * m + 8)
