@@ -247,6 +247,17 @@ extension CTFTests {
         #expect(abs(mass - 1) < 0.01, "∫p over the box = \(mass)")
     }
 
+    /// Many points go through the energy network in blocks of `rowBlock` rows (to stay in
+    /// cache); the values must be those of one pass, bit for bit.
+    @Test func energyInRowBlocksEqualsOnePass() throws {
+        let m = try CTFModel(config: ModelConfig.defaults(for: .ctf))
+        var rng = Xoshiro256(seed: 5)
+        let x = rng.normalMatrix(rows: 2 * CTFModel.rowBlock + 77, cols: 2)
+        let whole = m.energy(t: 0, Variable(x), tangents: []).f.value.storage
+        let blocks: [Float] = x.mapRowChunks(size: CTFModel.rowBlock) { m.energy(t: 0, Variable($0), tangents: []).f.value.storage }
+        #expect(blocks == whole)
+    }
+
     @Test func slicedWassersteinGradientMatchesFiniteDifferences() {
         var rng = Xoshiro256(seed: 3)
         let x = Variable(parameter: rng.normalMatrix(rows: 12, cols: 2), name: "x")

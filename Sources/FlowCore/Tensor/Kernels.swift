@@ -30,7 +30,7 @@ package enum Kernels {
         /// Sets rows `from..<n` of C to their start (zero or the bias) for the loops that add onto C.
         func clear(from r0: Int) {
             if let bias {
-                for r in r0..<n { (c + r * m).update(from: bias, count: m) }
+                for r in r0..<n { for j in 0..<m { c[r * m + j] = bias[j] } }  // inline: rows are short
             } else if !accumulate {
                 (c + r0 * m).update(repeating: 0, count: (n - r0) * m)
             }
