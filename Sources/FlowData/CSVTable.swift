@@ -14,30 +14,60 @@ package struct CSVTable: Sendable {
     /// header field stays "" (a row-index column; never picked by default).
     package var names: [String]
     package var hasHeader: Bool
-    /// Raw fields of each data row (unquoted, trimmed), and each row's line number in the file.
-    package var rows: [[String]]
-    var lineNumbers: [Int]
     package var source: String
+    /// Each data row's line number in the file.
+    var lineNumbers: [Int]
+    /// The file's bytes, followed by the unescaped text of its quoted fields.
+    private var bytes: [UInt8]
+    /// Field c of data row r (unquoted, trimmed) is `bytes[starts[i]..<ends[i]]`, i = r·width + c:
+    /// two offsets per field instead of a String per field and an array per row, which made
+    /// loading millions of rows allocation-bound.
+    private var starts: [UInt32] = [], ends: [UInt32] = []
+
+    /// Number of data rows.
+    package var rowCount: Int { lineNumbers.count }
+
+    /// Field `c` of data row `r`.
+    package func field(_ r: Int, _ c: Int) -> String {
+        let i = r * names.count + c
+        return String(decoding: bytes[Int(starts[i])..<Int(ends[i])], as: UTF8.self)
+    }
+
+    /// Every data row's fields (for tests and small tables).
+    package var rows: [[String]] { (0..<rowCount).map { r in names.indices.map { field(r, $0) } } }
 
     /// Fields that mean "no value": empty, `NA`, `N/A`, `NaN`, `null` (any case).
     static func isMissing(_ field: String) -> Bool {
-        guard let first = field.utf8.first else { return true }
+        var f = field
+        return f.withUTF8 { isMissing($0) }
+    }
+
+    static func isMissing(_ f: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = f.first else { return true }
         // Numbers start with a digit, a sign or a point: no need to look further.
         if (first >= 0x30 && first <= 0x39) || first == 0x2D || first == 0x2B || first == 0x2E { return false }
-        return ["na", "n/a", "nan", "null"].contains(field.lowercased())
+        guard f.count <= 4 else { return false }
+        let lower = f.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+        return missingWords.contains(lower)
     }
+
+    static let missingWords: [[UInt8]] = ["na", "n/a", "nan", "null"].map { Array($0.utf8) }
 
     package init(text: String, source: String) throws {
         self.source = source
         var names: [String] = []
-        var rows: [[String]] = []
         var lineNumbers: [Int] = []
         var delimiter: UInt8?
         var hasHeader = false
         var lineNumber = 0
         // Bytes, not Characters: Foundation's trimming and String slicing are far too slow for
         // files of millions of rows; every syntax character of a CSV is ASCII.
-        let bytes = Array(text.utf8)
+        var bytes = Array(text.utf8)
+        // Offsets are 32-bit; with the unquoted copies a file's text is at most twice its size.
+        guard bytes.count < Int(UInt32.max) / 2 else { throw DatasetError("\(source): files of 2 GB or more are not supported") }
+        var unquoted: [UInt8] = []  // quoted fields' text, stored after the file's bytes
+        var starts: [UInt32] = [], ends: [UInt32] = []
+        var spans: [(Int, Int)] = []
         var start = 0
         while start <= bytes.count {
             var end = start
@@ -50,28 +80,39 @@ package struct CSVTable: Sendable {
                 let line = bytes[lo..<hi]
                 delimiter = line.contains(0x2C) ? 0x2C : (line.contains(0x3B) ? 0x3B : (line.contains(0x09) ? 0x09 : 0x2C))
             }
-            let fields = try CSVTable.split(bytes[lo..<hi], delimiter: delimiter!, source: source, line: lineNumber)
+            spans.removeAll(keepingCapacity: true)
+            try CSVTable.split(bytes, lo, hi, delimiter: delimiter!, into: &spans, unquoted: &unquoted, offset: bytes.count,
+                               source: source, line: lineNumber)
             if names.isEmpty {
+                let fields = spans.map { a, b in
+                    String(decoding: a >= bytes.count ? unquoted[(a - bytes.count)..<(b - bytes.count)] : bytes[a..<b], as: UTF8.self)
+                }
                 names = fields
                 let isHeader = fields.contains { Double($0) == nil && !CSVTable.isMissing($0) }
                 if isHeader { hasHeader = true; continue }
                 names = (1...fields.count).map { "column \($0)" }
             }
-            guard fields.count == names.count else {
-                throw DatasetError("\(source) line \(lineNumber): expected \(names.count) columns, found \(fields.count)")
+            guard spans.count == names.count else {
+                throw DatasetError("\(source) line \(lineNumber): expected \(names.count) columns, found \(spans.count)")
             }
-            rows.append(fields)
+            for (a, b) in spans {
+                starts.append(UInt32(a))
+                ends.append(UInt32(b))
+            }
             lineNumbers.append(lineNumber)
         }
         guard !names.isEmpty else { throw DatasetError("\(source): no data points (the file is empty)") }
-        guard !rows.isEmpty else { throw DatasetError("\(source): no data points (a header line and no data rows)") }
+        guard !lineNumbers.isEmpty else { throw DatasetError("\(source): no data points (a header line and no data rows)") }
         guard names.count >= 2 else {
             throw DatasetError("\(source): one column found; FlowLab needs two numeric columns (x,y)")
         }
+        bytes += unquoted
         self.names = names
         self.hasHeader = hasHeader
-        self.rows = rows
         self.lineNumbers = lineNumbers
+        self.bytes = bytes
+        self.starts = starts
+        self.ends = ends
     }
 
     /// ASCII whitespace: space, tab, CR, LF, VT, FF.
@@ -85,21 +126,31 @@ package struct CSVTable: Sendable {
         return (lo, hi)
     }
 
-    /// Splits one line into unquoted, trimmed fields.
-    static func split(_ line: ArraySlice<UInt8>, delimiter: UInt8, source: String, line number: Int) throws -> [String] {
-        if !line.contains(0x22) { return splitUnquoted(line, delimiter: delimiter) }
-        var fields: [String] = []
+    /// Splits the line `bytes[lo..<hi]` into the ranges of its unquoted, trimmed fields. A
+    /// quoted field's text (quotes removed, `""` unescaped) is appended to `unquoted`, and its
+    /// range is given past `offset` (where `unquoted` will follow the file's bytes).
+    static func split(_ bytes: [UInt8], _ lo: Int, _ hi: Int, delimiter: UInt8, into spans: inout [(Int, Int)],
+                      unquoted: inout [UInt8], offset: Int, source: String, line number: Int) throws {
+        if !bytes[lo..<hi].contains(0x22) {
+            var fieldStart = lo
+            for i in lo...hi where i == hi || bytes[i] == delimiter {
+                spans.append(trimmed(bytes, fieldStart, i))
+                fieldStart = i + 1
+            }
+            return
+        }
         var current: [UInt8] = []
         var quoted = false, inQuotes = false, afterQuote = false
         func finish() {
-            var lo = 0, hi = current.count
+            var a = 0, b = current.count
             if !quoted {
-                while lo < hi && isSpace(current[lo]) { lo += 1 }
-                while hi > lo && isSpace(current[hi - 1]) { hi -= 1 }
+                while a < b && isSpace(current[a]) { a += 1 }
+                while b > a && isSpace(current[b - 1]) { b -= 1 }
             }
-            fields.append(String(decoding: current[lo..<hi], as: UTF8.self))
+            spans.append((offset + unquoted.count, offset + unquoted.count + (b - a)))
+            unquoted += current[a..<b]
         }
-        for c in line {
+        for c in bytes[lo..<hi] {
             if inQuotes {
                 if c == 0x22 { inQuotes = false; afterQuote = true } else { current.append(c) }
             } else if c == 0x22 {
@@ -116,24 +167,22 @@ package struct CSVTable: Sendable {
         }
         guard !inQuotes else { throw DatasetError("\(source) line \(number): unterminated quoted field") }
         finish()
-        return fields
     }
 
-    /// `split` for a line without quotes (most lines of most files): each field is a trimmed
-    /// slice turned straight into a String.
-    static func splitUnquoted(_ line: ArraySlice<UInt8>, delimiter: UInt8) -> [String] {
-        line.withUnsafeBufferPointer { b in
-            var fields: [String] = []
-            var start = 0
-            for i in 0...b.count where i == b.count || b[i] == delimiter {
-                var lo = start, hi = i
-                while lo < hi && isSpace(b[lo]) { lo += 1 }
-                while hi > lo && isSpace(b[hi - 1]) { hi -= 1 }
-                fields.append(String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self))
-                start = i + 1
+    /// Field `c` of every row as bytes, in order (nothing allocated per field).
+    private func forEachField(_ c: Int, _ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        let w = names.count
+        try bytes.withUnsafeBufferPointer { all in
+            for r in 0..<rowCount {
+                let i = r * w + c
+                try body(r, UnsafeBufferPointer(rebasing: all[Int(starts[i])..<Int(ends[i])]))
             }
-            return fields
         }
+    }
+
+    /// The value of one field: the exact fast path, else `Double(String)`.
+    private static func value(_ f: UnsafeBufferPointer<UInt8>) -> Double? {
+        DecimalParser.fastValue(f) ?? Double(String(decoding: f, as: UTF8.self))
     }
 
     /// True when every non-missing value of column `c` is a finite number (and there is one).
@@ -143,15 +192,16 @@ package struct CSVTable: Sendable {
     /// finite number, or when none is present.
     func numbers(_ c: Int) -> [Double?]? {
         var out: [Double?] = []
-        out.reserveCapacity(rows.count)
-        var any = false
-        for row in rows {
-            if CSVTable.isMissing(row[c]) { out.append(nil); continue }
-            guard let v = DecimalParser.value(row[c]), v.isFinite else { return nil }
+        out.reserveCapacity(rowCount)
+        var any = false, bad = false
+        forEachField(c) { _, f in
+            guard !bad else { return }
+            if CSVTable.isMissing(f) { out.append(nil); return }
+            guard let v = CSVTable.value(f), v.isFinite else { bad = true; return }
             any = true
             out.append(v)
         }
-        return any ? out : nil
+        return any && !bad ? out : nil
     }
 
     /// The chosen columns (`selectColumns`) and their points (`points(x:y:)`), each value
@@ -173,12 +223,12 @@ package struct CSVTable: Sendable {
         }
         let (x, xs) = found[0], (y, ys) = found[1]
         var values: [Float] = []
-        values.reserveCapacity(2 * rows.count)
+        values.reserveCapacity(2 * rowCount)
         var skipped = 0
-        for r in rows.indices {
+        for r in 0..<rowCount {
             guard let a = xs[r], let b = ys[r] else { skipped += 1; continue }
             for (c, v) in [(x, a), (y, b)] where !Float(v).isFinite {
-                throw DatasetError("\(source) line \(lineNumbers[r]): non-finite value '\(rows[r][c])' in column '\(label(c))'")
+                throw DatasetError("\(source) line \(lineNumbers[r]): non-finite value '\(field(r, c))' in column '\(label(c))'")
             }
             values.append(Float(a))
             values.append(Float(b))
@@ -217,17 +267,17 @@ package struct CSVTable: Sendable {
     /// are skipped and counted. Any other non-number is an error naming its line.
     package func points(x: Int, y: Int) throws -> (points: Matrix, skipped: Int) {
         var values: [Float] = []
-        values.reserveCapacity(2 * rows.count)
+        values.reserveCapacity(2 * rowCount)
         var skipped = 0
-        for (row, line) in zip(rows, lineNumbers) {
-            if CSVTable.isMissing(row[x]) || CSVTable.isMissing(row[y]) { skipped += 1; continue }
+        for r in 0..<rowCount {
+            if CSVTable.isMissing(field(r, x)) || CSVTable.isMissing(field(r, y)) { skipped += 1; continue }
             for c in [x, y] {
-                let f = row[c]
+                let f = field(r, c)
                 guard let v = DecimalParser.value(f) else {
-                    throw DatasetError("\(source) line \(line): '\(f)' in column '\(label(c))' is not a number")
+                    throw DatasetError("\(source) line \(lineNumbers[r]): '\(f)' in column '\(label(c))' is not a number")
                 }
                 guard v.isFinite, Float(v).isFinite else {
-                    throw DatasetError("\(source) line \(line): non-finite value '\(f)' in column '\(label(c))'")
+                    throw DatasetError("\(source) line \(lineNumbers[r]): non-finite value '\(f)' in column '\(label(c))'")
                 }
                 values.append(Float(v))
             }

@@ -35,6 +35,18 @@ struct CSVTableTests {
         #expect(semi.names == ["u", "v"] && semi.rows == [["1,5", "2"]])
     }
 
+    /// Fields are kept as byte ranges (quoted ones unescaped after the file's text); every
+    /// spelling of a missing value counts as missing, and quoted numbers are numbers.
+    @Test func missingSpellingsAndQuotedNumbers() throws {
+        let text = "a,b\n\"1\",NA\n2, n/a \nNULL,\"3.5\"\n\"4\",nan\n5,Null\n-6e1,\"\"\n\"7\", \"8\"\n-6e1,9\n"
+        let t = try CSVTable(text: text, source: "m.csv")
+        #expect(t.rowCount == 8 && t.field(0, 0) == "1" && t.field(1, 1) == "n/a" && t.field(2, 1) == "3.5" && t.field(5, 1) == "")
+        let (points, skipped) = try t.points(x: 0, y: 1)
+        #expect(skipped == 6 && points.storage == [7, 8, -60, 9])
+        let swapped = try t.points(x: 1, y: 0)
+        #expect(swapped.skipped == 6 && swapped.points.storage == [8, 7, 9, -60])
+    }
+
     @Test func defaultColumnsAreTheFirstTwoNumericOnesSkippingTheRowIndex() throws {
         let path = try write(rTable())
         defer { try? FileManager.default.removeItem(atPath: path) }
