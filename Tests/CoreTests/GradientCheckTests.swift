@@ -47,6 +47,7 @@ struct GradientCheckTests {
             Variable.streamAffineGate(v[0], bias: v[1], gate: v[2], shift: v[3], blockRows: 3)
         },
         Case(kind: .streamTanh, shapes: [(9, 4)]) { v in v[0].streamTanh(blockRows: 3) },
+        Case(kind: .timeGate, shapes: [(1, 5), (1, 5)]) { v in Variable.timeGate(weight: v[0], bias: v[1], time: 0.7) },
         Case(kind: .logSumExpCols, shapes: [(6, 3)]) { v in v[0].logSumExpCols() },
         Case(kind: .clampedSoftScale, shapes: [(6, 2)]) { v in v[0].scaled(by: 3).softClamped(2) },
         // Both directions and both transformed columns in one objective.
@@ -110,6 +111,26 @@ struct GradientCheckTests {
                 #expect(abs(a - numeric) <= 3e-3 + 1e-2 * abs(numeric),
                         "\(c.kind) input \(k)[\(i)]: analytic \(a) vs numeric \(numeric)")
             }
+        }
+    }
+
+    /// The fused time gate is the scale–add–sigmoid chain it replaced, bit for bit, in value
+    /// and in both gradients.
+    @Test func timeGateEqualsTheChainItFuses() {
+        var rng = Xoshiro256(seed: 8)
+        let w = Variable(parameter: rng.normalMatrix(rows: 1, cols: 64), name: "w")
+        let b = Variable(parameter: rng.normalMatrix(rows: 1, cols: 64), name: "b")
+        let g = Variable(rng.normalMatrix(rows: 1, cols: 64))
+        func run(_ gate: () -> Variable) -> [Matrix] {
+            let y = gate()
+            (y * g).sumAll().backward()
+            defer { w.grad = nil; b.grad = nil }
+            return [y.value, w.grad!, b.grad!]
+        }
+        for t: Float in [0, 0.37, 1, -2.5] {
+            let fused = run { Variable.timeGate(weight: w, bias: b, time: t) }
+            let chain = run { (w.scaled(by: t) + b).sigmoid() }
+            #expect(fused == chain, "t = \(t)")
         }
     }
 

@@ -25,6 +25,23 @@ extension Variable {
         }
     }
 
+    /// FFJORD's time gate `σ(t·w + b)` for `1 × c` rows w, b: one node where scale, add and
+    /// sigmoid were three. The arithmetic is theirs, step for step, so values and gradients are
+    /// unchanged bit for bit: `∂/∂b = ḡ ⊙ s(1 − s)`, `∂/∂w = t · ∂/∂b`.
+    package static func timeGate(weight w: Variable, bias b: Variable, time t: Float) -> Variable {
+        let wv = w.value, bv = b.value
+        precondition(wv.rows == 1 && bv.rows == 1 && wv.cols == bv.cols, "timeGate shapes")
+        let s = Matrix(rows: 1, cols: wv.cols, storage: (0..<wv.cols).map { Kernels.sigmoid(t * wv.storage[$0] + bv.storage[$0]) })
+        return Variable(op: .timeGate, value: s, parents: [w, b]) { g in
+            let gb = Matrix(rows: 1, cols: s.cols, storage: (0..<s.cols).map { j in
+                let y = s.storage[j]
+                return g.storage[j] * (y * (1 - y))
+            })
+            return [w.requiresGrad ? Matrix(rows: 1, cols: s.cols, storage: gb.storage.map { $0 * t }) : nil,
+                    b.requiresGrad ? gb : nil]
+        }
+    }
+
     /// `y = P ⊙ gate`, plus `bias ⊙ gate + shift` on the first `blockRows` rows (the value
     /// stream; tangents get no bias): FFJORD's ConcatSquash output for stacked streams.
     /// `bias`, `gate`, `shift` are `1 × c`.

@@ -83,11 +83,18 @@ extension CNFModel {
         for k in 1..<core { seed = seed + (outs[k] * Variable(s.values[core + k])).sumAll() }
         Gradients.zero(params)
         seed.backward()
+        /// −∂(a·F)/∂v, negated in place: the gradient is taken from the node (which is left
+        /// without one), so its storage is not copied.
+        func negatedGradient(_ v: Variable) -> Matrix {
+            var d = v.grad ?? Matrix(rows: v.rows, cols: v.cols)
+            v.grad = nil
+            d.scale(by: -1)
+            return d
+        }
         var derivative = outs.map(\.value)
-        derivative.append((zLeaf.grad ?? Matrix(rows: zLeaf.rows, cols: 2)).map { -$0 })
+        derivative.append(negatedGradient(zLeaf))
         for k in 1..<core { derivative.append(Matrix(rows: s.values[k].rows, cols: 1)) }
-        for p in params { derivative.append((p.grad ?? Matrix(rows: p.value.rows, cols: p.value.cols)).map { -$0 }) }
-        Gradients.zero(params)
+        for p in params { derivative.append(negatedGradient(p)) }
         return AdjointState(values: derivative, normedCount: s.normedCount)
     }
 }

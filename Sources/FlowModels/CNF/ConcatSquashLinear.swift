@@ -40,7 +40,7 @@ package struct ConcatSquashLinear: Module {
         let product = Variable.matmul(s, weight)
         switch conditioning {
         case .concatsquash:
-            let gate = (gateWeight.scaled(by: tf) + gateBias).sigmoid()
+            let gate = Variable.timeGate(weight: gateWeight, bias: gateBias, time: tf)
             return Variable.streamAffineGate(product, bias: bias, gate: gate, shift: timeWeight.scaled(by: tf), blockRows: blockRows)
         case .concat:
             let one = Variable(Matrix(rows: 1, cols: weight.cols, repeating: 1))
