@@ -199,3 +199,31 @@ struct ODENetTests {
         }
     }
 }
+
+/// Solves and scores that need no gradient run without a tape (`ODENet.values`,
+/// `CNFModel.dynamicsValues`); their values must be the tape's, bit for bit.
+struct TapeFreeEvaluationTests {
+    @Test(arguments: CNFOptions.Conditioning.allCases)
+    func odeNetValuesEqualTheTape(_ conditioning: CNFOptions.Conditioning) {
+        var rng = Xoshiro256(seed: 6)
+        let net = ODENet(hidden: [16, 32], conditioning: conditioning, using: &rng)
+        let z = rng.normalMatrix(rows: 13, cols: 2)
+        let tangents = [CNFModel.basisMatrix(13, 0), rng.normalMatrix(rows: 13, cols: 2)]
+        for t in [0.0, 0.41] {
+            let tape = net(t: t, Variable(z), tangents: tangents.map { Variable($0) })
+            let plain = net.values(t: t, z, tangents: tangents)
+            #expect(plain.f == tape.f.value && plain.jvps == tape.jvps.map(\.value))
+            #expect(net.values(t: t, z, tangents: []).f == net(t: t, Variable(z), tangents: []).f.value)
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func dynamicsValuesEqualTheTape(_ hutchinson: Bool) throws {
+        let m = try CNFTests.model()
+        var rng = Xoshiro256(seed: 7)
+        let z = rng.normalMatrix(rows: 21, cols: 2)
+        let noise = hutchinson ? rng.normalMatrix(rows: 21, cols: 2) : nil
+        let tape = m.dynamics(t: 0.2, z: Variable(z), noise: noise, regularize: false).map(\.value)
+        #expect(m.dynamicsValues(t: 0.2, z: z, noise: noise, regularize: false) == tape)
+    }
+}

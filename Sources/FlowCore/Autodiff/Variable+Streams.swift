@@ -29,9 +29,7 @@ extension Variable {
     /// sigmoid were three. The arithmetic is theirs, step for step, so values and gradients are
     /// unchanged bit for bit: `∂/∂b = ḡ ⊙ s(1 − s)`, `∂/∂w = t · ∂/∂b`.
     package static func timeGate(weight w: Variable, bias b: Variable, time t: Float) -> Variable {
-        let wv = w.value, bv = b.value
-        precondition(wv.rows == 1 && bv.rows == 1 && wv.cols == bv.cols, "timeGate shapes")
-        let s = Matrix(rows: 1, cols: wv.cols, storage: (0..<wv.cols).map { Kernels.sigmoid(t * wv.storage[$0] + bv.storage[$0]) })
+        let s = Matrix.timeGate(weight: w.value, bias: b.value, time: t)
         return Variable(op: .timeGate, value: s, parents: [w, b]) { g in
             let gb = Matrix(rows: 1, cols: s.cols, storage: (0..<s.cols).map { j in
                 let y = s.storage[j]
@@ -47,28 +45,9 @@ extension Variable {
     /// `bias`, `gate`, `shift` are `1 × c`.
     package static func streamAffineGate(_ p: Variable, bias: Variable, gate: Variable, shift: Variable,
                                         blockRows: Int) -> Variable {
-        let pv = p.value, bv = bias.value, gv = gate.value, sv = shift.value
+        let pv = p.value, bv = bias.value, gv = gate.value
         let (n, c) = (pv.rows, pv.cols)
-        precondition(bv.count == c && gv.count == c && sv.count == c && blockRows <= n, "streamAffineGate shapes")
-        // Unsafe pointers and the head rows split from the rest, so the inner loops vectorise.
-        let y = Matrix(rows: n, cols: c) { yp in
-            pv.storage.withUnsafeBufferPointer { pp in
-                gv.storage.withUnsafeBufferPointer { gp in
-                    bv.storage.withUnsafeBufferPointer { bp in
-                        sv.storage.withUnsafeBufferPointer { sp in
-                            for r in 0..<n {
-                                let row = r * c
-                                if r < blockRows {
-                                    for j in 0..<c { yp[row + j] = pp[row + j] * gp[j] + (bp[j] * gp[j] + sp[j]) }  // the reference order
-                                } else {
-                                    for j in 0..<c { yp[row + j] = pp[row + j] * gp[j] }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let y = pv.streamAffineGate(bias: bv, gate: gv, shift: shift.value, blockRows: blockRows)
         return Variable(op: .streamAffineGate, value: y, parents: [p, bias, gate, shift]) { g in
             var headSum = [Float](repeating: 0, count: c), allProd = [Float](repeating: 0, count: c)
             let gp = Matrix(rows: n, cols: c) { out in
@@ -104,21 +83,10 @@ extension Variable {
     package func streamTanh(blockRows: Int) -> Variable {
         let xv = value
         let (n, c) = (rows, cols)
-        precondition(blockRows > 0 && n % blockRows == 0, "streamTanh: rows must be whole blocks")
         let m = blockRows * c
         let blocks = n / blockRows
         // The value block of y is h itself; the backward pass reads it from there.
-        let y = Matrix(rows: n, cols: c) { yp in
-            xv.storage.withUnsafeBufferPointer { x in
-                Kernels.tanh(x.baseAddress!, yp.baseAddress!, count: m)
-                for b in 1..<max(blocks, 1) {
-                    for i in 0..<m {
-                        let h = yp[i]
-                        yp[b * m + i] = (1 - h * h) * x[b * m + i]
-                    }
-                }
-            }
-        }
+        let y = xv.streamTanh(blockRows: blockRows)
         return Variable(op: .streamTanh, value: y, parents: [self]) { g in
             let out = Matrix(rows: n, cols: c) { o in
                 g.storage.withUnsafeBufferPointer { gg in

@@ -49,7 +49,7 @@ extension CNFModel {
                       figures: inout Figures, report: AdjointReport) -> Result<Variable, SolveFailure> {
         let regularize = input.cols == 4
         let forward = trainingSolver.solve({ t, s in
-            MatrixState(self.dynamics(t: t, z: Variable(s.parts[0]), noise: noise, regularize: regularize, block: b).map(\.value))
+            MatrixState(self.dynamicsValues(t: t, z: s.parts[0], noise: noise, regularize: regularize, block: b))
         }, y0: MatrixState(Self.parts(input.value)), from: t0, to: t1)
         Self.count(forward, into: &figures)
         guard forward.result.isSuccess else { return .failure(SolveFailure(message: forward.result.message)) }

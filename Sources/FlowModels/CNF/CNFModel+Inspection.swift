@@ -18,7 +18,7 @@ extension CNFModel {
         let solver = evaluationSolver
         for (i, b) in blocks.reversed().enumerated() {
             let sol = solver.solve({ t, s in
-                MatrixState([self.nets[b](t: t, Variable(s.parts[0]), tangents: []).f.value])
+                MatrixState([self.nets[b].values(t: t, s.parts[0], tangents: []).f])
             }, y0: MatrixState([state]), from: options.time, to: 0, saveAt: times)
             for (j, saved) in sol.saved.enumerated() where j > 0 {
                 positions.append(saved.y.parts[0])
@@ -58,7 +58,7 @@ extension CNFModel {
             for b in blocks where ok {
                 let before = state.parts[1]
                 let sol = evaluationSolver.solve({ t, s in
-                    MatrixState(self.dynamics(t: t, z: Variable(s.parts[0]), noise: nil, regularize: false, block: b).map(\.value))
+                    MatrixState(self.dynamicsValues(t: t, z: s.parts[0], noise: nil, regularize: false, block: b))
                 }, y0: state, from: 0, to: options.time)
                 ok = sol.result.isSuccess
                 nfe += sol.nfe

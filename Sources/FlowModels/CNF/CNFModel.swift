@@ -64,10 +64,13 @@ package final class CNFModel: GenerativeModel, ModelInspection {
 
     // MARK: dynamics
 
-    package static func basis(_ rows: Int, _ j: Int) -> Variable {
+    package static func basis(_ rows: Int, _ j: Int) -> Variable { Variable(basisMatrix(rows, j)) }
+
+    /// The tangent e_j for every row (`rows × 2`).
+    package static func basisMatrix(_ rows: Int, _ j: Int) -> Matrix {
         var m = Matrix(rows: rows, cols: 2)
         for r in 0..<rows { m[r, j] = 1 }
-        return Variable(m)
+        return m
     }
 
     /// `[f, −div f, reg]` at (t, z). `noise` selects Hutchinson's estimator; `regularize`
@@ -92,6 +95,17 @@ package final class CNFModel: GenerativeModel, ModelInspection {
             out.append(reg)
         }
         return out
+    }
+
+    /// `dynamics` without a tape, for solves that need no gradient: the same values, bit for
+    /// bit (a regularised field goes through the tape ops).
+    package func dynamicsValues(t: Double, z: Matrix, noise: Matrix?, regularize: Bool, block: Int = 0) -> [Matrix] {
+        if regularize { return dynamics(t: t, z: Variable(z), noise: noise, regularize: true, block: block).map(\.value) }
+        let n = z.rows
+        let tangents = noise.map { [$0] } ?? [Self.basisMatrix(n, 0), Self.basisMatrix(n, 1)]
+        let (f, jvps) = nets[block].values(t: t, z, tangents: tangents)
+        let div = noise.map { jvps[0].zipMap($0, *).sumCols() } ?? jvps[0].column(0).zipMap(jvps[1].column(1), +)
+        return [f, div.map { -$0 }]
     }
 
     func drawNoise(rows: Int, using rng: inout Xoshiro256) -> Matrix? {
@@ -184,7 +198,7 @@ package final class CNFModel: GenerativeModel, ModelInspection {
             var ok = true
             for b in blocks where ok {
                 let sol = evaluationSolver.solve({ t, s in
-                    MatrixState(self.dynamics(t: t, z: Variable(s.parts[0]), noise: nil, regularize: false, block: b).map(\.value))
+                    MatrixState(self.dynamicsValues(t: t, z: s.parts[0], noise: nil, regularize: false, block: b))
                 }, y0: state, from: 0, to: options.time)
                 ok = sol.result.isSuccess
                 state = sol.y
@@ -206,7 +220,7 @@ package final class CNFModel: GenerativeModel, ModelInspection {
         var sol = Solution(y: MatrixState([z]), t: options.time, result: .success)
         for b in blocks.reversed() {
             let part = solver.solve({ t, s in
-                MatrixState([self.nets[b](t: t, Variable(s.parts[0]), tangents: []).f.value])
+                MatrixState([self.nets[b].values(t: t, s.parts[0], tangents: []).f])
             }, y0: sol.y, from: options.time, to: 0, saveAt: saveAt)
             sol.y = part.y
             sol.t = part.t

@@ -52,6 +52,24 @@ package struct ConcatSquashLinear: Module {
         }
     }
 
+    /// `applyStacked` on plain matrices, without a tape (the same arithmetic, bit for bit).
+    func applyStacked(t: Double, _ s: Matrix, blockRows: Int) -> Matrix {
+        let tf = Float(t)
+        let product = s.matmul(weight.value)
+        let c = weight.cols
+        switch conditioning {
+        case .concatsquash:
+            let gate = Matrix.timeGate(weight: gateWeight.value, bias: gateBias.value, time: tf)
+            return product.streamAffineGate(bias: bias.value, gate: gate, shift: timeWeight.value.map { tf * $0 }, blockRows: blockRows)
+        case .concat:
+            return product.streamAffineGate(bias: bias.value, gate: Matrix(rows: 1, cols: c, repeating: 1),
+                                            shift: timeWeight.value.map { tf * $0 }, blockRows: blockRows)
+        case .ignore:
+            return product.streamAffineGate(bias: bias.value, gate: Matrix(rows: 1, cols: c, repeating: 1),
+                                            shift: Matrix(rows: 1, cols: c), blockRows: blockRows)
+        }
+    }
+
     /// The layer output and the pushed-forward tangents (unfused reference form).
     package func apply(t: Double, _ h: Variable, tangents: [Variable]) -> (Variable, [Variable]) {
         let tf = Float(t)

@@ -29,4 +29,17 @@ package struct ODENet: Module {
         if tangents.isEmpty { return (s, []) }
         return (s.rows(0..<n), (1...tangents.count).map { s.rows(($0 * n)..<(($0 + 1) * n)) })
     }
+
+    /// f and its Jacobian-vector products without a tape, for solves and scores that need no
+    /// gradient: the values of `callAsFunction`, bit for bit, without its nodes and closures.
+    package func values(t: Double, _ z: Matrix, tangents: [Matrix]) -> (f: Matrix, jvps: [Matrix]) {
+        let n = z.rows
+        var s = tangents.isEmpty ? z : Matrix.concatRows([z] + tangents)
+        for (i, layer) in layers.enumerated() {
+            let out = layer.applyStacked(t: t, s, blockRows: n)
+            s = i == layers.count - 1 ? out : out.streamTanh(blockRows: n)
+        }
+        if tangents.isEmpty { return (s, []) }
+        return (s.rows(0..<n), (1...tangents.count).map { s.rows(($0 * n)..<(($0 + 1) * n)) })
+    }
 }

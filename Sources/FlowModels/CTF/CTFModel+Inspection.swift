@@ -31,7 +31,7 @@ extension CTFModel {
         guard hasEnergyModel else { return nil }
         let logZ = currentLogZ()
         return DensityTerms.chunked(points) { x in
-            let u = energy(t: 0, Variable(x), tangents: []).f.value.columnValues()
+            let u = energy.values(t: 0, x, tangents: []).f.columnValues()
             return DensityTerms(terms: [DensityTerm(id: "energy_U", label: "U_θ(x)", values: u),
                                         DensityTerm(id: "minus_logZ", label: "−log Z", values: u.map { _ in -logZ })], z: nil)
         }

@@ -148,8 +148,9 @@ package final class CTFModel: GenerativeModel, ModelInspection {
                 let end = min(x.rows, start + block)
                 var chunk = Matrix(rows: end - start, cols: 2)
                 for r in start..<end { chunk[r - start, 0] = x[r, 0]; chunk[r - start, 1] = x[r, 1] }
-                let (_, grad) = energyWithGradient(chunk)
-                for r in start..<end { g[r, 0] = grad[0].value[r - start, 0]; g[r, 1] = grad[1].value[r - start, 0] }
+                let rows = end - start
+                let grad = energy.values(t: 0, chunk, tangents: [CNFModel.basisMatrix(rows, 0), CNFModel.basisMatrix(rows, 1)]).jvps
+                for r in start..<end { g[r, 0] = grad[0][r - start, 0]; g[r, 1] = grad[1][r - start, 0] }
             }
         }
         return g
@@ -341,7 +342,7 @@ package final class CTFModel: GenerativeModel, ModelInspection {
         guard hasEnergyModel else { return nil }
         let logZ = currentLogZ()
         return points.mapRowChunks(size: Self.rowBlock) { chunk in
-            energy(t: 0, Variable(chunk), tangents: []).f.value.storage.map { Float(Double($0) - logZ) }
+            energy.values(t: 0, chunk, tangents: []).f.storage.map { Float(Double($0) - logZ) }
         }
     }
 
@@ -356,7 +357,7 @@ package final class CTFModel: GenerativeModel, ModelInspection {
         if let c = cachedLogZ, c.version == parameterVersion { return c.value }
         let n = 160
         let grid = Evaluation.gridPoints(resolution: n, box: Self.box)
-        let ug = grid.mapRowChunks(size: Self.rowBlock) { energy(t: 0, Variable($0), tangents: []).f.value.storage }
+        let ug = grid.mapRowChunks(size: Self.rowBlock) { energy.values(t: 0, $0, tangents: []).f.storage }
         let m = ug.max() ?? 0
         var z = 0.0
         for v in ug { z += exp(Double(v - m)) }

@@ -282,7 +282,7 @@ enum CNFBench {
         var rng = Xoshiro256(seed: 9)
         let z = ToyDataset.eightGaussians.sample(count: 100, using: &rng)
         let tForward = timer.secondsPerCall {
-            blackHole(model.dynamics(t: 0.25, z: Variable(z), noise: nil, regularize: false).map(\.value))
+            blackHole(model.dynamicsValues(t: 0.25, z: z, noise: nil, regularize: false))
         }
         let a = rng.normalMatrix(rows: 100, cols: 2)
         let tAdjoint = timer.secondsPerCall {
