@@ -134,6 +134,28 @@ struct GradientCheckTests {
         }
     }
 
+    /// An element-wise op's pullback is ḡ times its slope, each product exactly as written out
+    /// (the slope is evaluated in the forward pass, where its closure inlines).
+    @Test func elementwisePullbacksAreGradientTimesSlope() {
+        var rng = Xoshiro256(seed: 12)
+        let x = Variable(parameter: rng.normalMatrix(rows: 7, cols: 5), name: "x")
+        let g = rng.normalMatrix(rows: 7, cols: 5)
+        let cases: [((Variable) -> Variable, (Float, Float) -> Float)] = [
+            ({ $0.sigmoid() }, { _, y in y * (1 - y) }),
+            ({ $0.exp() }, { _, y in y }),
+            ({ $0.softplus() }, { x, _ in Kernels.sigmoid(x) }),
+            ({ $0.scaled(by: -1.7) }, { _, _ in -1.7 }),
+        ]
+        for (op, slope) in cases {
+            let y = op(x)
+            y.backward(seed: g)
+            var expected = Matrix(rows: 7, cols: 5)
+            for i in 0..<expected.count { expected.storage[i] = g.storage[i] * slope(x.value.storage[i], y.value.storage[i]) }
+            #expect(x.grad == expected)
+            x.grad = nil
+        }
+    }
+
     @Test func parameterGradientsAccumulateAcrossBackwardCalls() {
         let p = Variable(parameter: Matrix([[1, 2]]), name: "p")
         p.square().sumAll().backward()

@@ -134,22 +134,24 @@ extension Variable {
 
     // MARK: unary ops
 
+    /// An element-wise op `y = f(x)` with derivative `df(x, y)`. The derivative is evaluated
+    /// here, where `f` and `df` inline into the loops; inside the escaping pullback it would be
+    /// an indirect call per element (5 ns each). The pullback is then `ḡ ⊙ df`, the same
+    /// products as before.
     @inline(__always)
     static func unary(_ x: Variable, _ op: OpKind, _ f: (Float) -> Float,
-                      _ df: @escaping (_ x: Float, _ y: Float) -> Float) -> Variable {
+                      _ df: (_ x: Float, _ y: Float) -> Float) -> Variable {
         let xv = x.value
         let y = xv.map(f)
-        return Variable(op: op, value: y, parents: [x]) { g in
-            [Matrix(rows: g.rows, cols: g.cols) { out in
-                g.storage.withUnsafeBufferPointer { gp in
-                    xv.storage.withUnsafeBufferPointer { xp in
-                        y.storage.withUnsafeBufferPointer { yp in
-                            for i in 0..<gp.count { out[i] = gp[i] * df(xp[i], yp[i]) }
-                        }
-                    }
+        guard x.requiresGrad else { return Variable(op: op, value: y, parents: [x]) { _ in [nil] } }
+        let slope = Matrix(rows: y.rows, cols: y.cols) { out in
+            xv.storage.withUnsafeBufferPointer { xp in
+                y.storage.withUnsafeBufferPointer { yp in
+                    for i in 0..<xp.count { out[i] = df(xp[i], yp[i]) }
                 }
-            }]
+            }
         }
+        return Variable(op: op, value: y, parents: [x]) { g in [g.zipMap(slope, *)] }
     }
 
     package static prefix func - (x: Variable) -> Variable { unary(x, .neg, { -$0 }, { _, _ in -1 }) }
