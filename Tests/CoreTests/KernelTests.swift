@@ -87,6 +87,23 @@ struct KernelTests {
         }
     }
 
+    /// Widths the micro-kernel does not take go through register-blocked multiply-adds; each
+    /// element must equal the plain loop `c += a·b` (p in order), bit for bit, for A·B and Aᵀ·B.
+    @Test(arguments: [(100, 64, 23), (13, 64, 23), (256, 64, 40), (9, 5, 17), (100, 1, 64), (7, 3, 64), (5, 8, 8)])
+    func axpyWidthsEqualThePlainLoop(_ shape: (Int, Int, Int)) {
+        let (n, k, m) = shape
+        var rng = Xoshiro256(seed: 13)
+        let a = rng.normalMatrix(rows: n, cols: k), b = rng.normalMatrix(rows: k, cols: m)
+        var plain = [Float](repeating: 0, count: n * m)
+        for i in 0..<n { for p in 0..<k { let s = a[i, p]; for j in 0..<m { plain[i * m + j] += s * b[p, j] } } }
+        #expect(a.matmul(b).storage == plain)
+        // Aᵀ·B with A = aᵀ (k × n read as n rows of k): the same products, summed over rows of B.
+        let g = rng.normalMatrix(rows: n, cols: m)
+        var plainT = [Float](repeating: 0, count: k * m)
+        for p in 0..<k { for i in 0..<n { let s = a[i, p]; for j in 0..<m { plainT[p * m + j] += s * g[i, j] } } }
+        if m >= 16 && m % 16 != 0 || k < 6 { #expect(a.transposedMatmul(g).storage == plainT) }
+    }
+
     @Test func polynomialSinIsAccurate() {
         var worst = 0.0
         for i in 0...20_000 {

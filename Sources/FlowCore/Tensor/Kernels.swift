@@ -55,16 +55,8 @@ package enum Kernels {
             return
         }
         clear(from: rowStart)
-        // Remaining rows: contiguous axpy over the output row.
-        for i in rowStart..<n {
-            let crow = c + i * m
-            let arow = a + i * k
-            for p in 0..<k {
-                let s = arow[p]
-                let brow = b + p * m
-                for j in 0..<m { crow[j] += s * brow[j] }
-            }
-        }
+        // Remaining rows: C row += a_ip · B row p, for p in order.
+        axpyRows(a + rowStart * k, rowStride: k, innerStride: 1, b, c + rowStart * m, rows: n - rowStart, inner: k, m: m)
     }
 
     /// `C[k×m] (+)= Aᵀ · B` for `A[n×k]`, `B[n×m]` (weight gradients `Xᵀ·G`) without
@@ -106,11 +98,66 @@ package enum Kernels {
             return
         }
         if !accumulate && rowStart < k { (c + rowStart * m).update(repeating: 0, count: (k - rowStart) * m) }
-        for p in rowStart..<k {
-            let crow = c + p * m
-            for i in 0..<n {
-                let s = a[i * k + p]
-                let brow = b + i * m
+        axpyRows(a + rowStart, rowStride: 1, innerStride: k, b, c + rowStart * m, rows: k - rowStart, inner: n, m: m)
+    }
+
+    /// `C[r, ·] += Σ_p A[r, p] · B[p, ·]` for widths the micro-kernel does not take (a spline
+    /// head's 23 outputs, a 1 → 64 first layer): every element adds its products one by one in
+    /// p order, a multiply then an add, like the plain loop `crow[j] += s * brow[j]` it replaces,
+    /// bit for bit. Blocks of four rows keep 8-column slices of C in registers instead of
+    /// reading and writing C once per p. A[r, p] is at `a[r·rowStride + p·innerStride]`.
+    static func axpyRows(_ a: UnsafePointer<Float>, rowStride: Int, innerStride: Int, _ b: UnsafePointer<Float>,
+                         _ c: UnsafeMutablePointer<Float>, rows: Int, inner: Int, m: Int) {
+        var r0 = 0
+        if m >= 8 && inner >= 4 {
+            while r0 + 4 <= rows {
+                let a0 = a + r0 * rowStride
+                var j0 = 0
+                while j0 < m {
+                    let width = min(8, m - j0)
+                    func load(_ r: Int) -> V8 {
+                        let p = c + (r0 + r) * m + j0
+                        if width == 8 { return load8(p) }
+                        var v = V8()
+                        for l in 0..<width { v[l] = p[l] }
+                        return v
+                    }
+                    func store(_ v: V8, _ r: Int) {
+                        let p = c + (r0 + r) * m + j0
+                        if width == 8 { store8(v, p); return }
+                        for l in 0..<width { p[l] = v[l] }
+                    }
+                    var (c0, c1, c2, c3) = (load(0), load(1), load(2), load(3))
+                    if width == 8 {
+                        for p in 0..<inner {
+                            let bv = load8(b + p * m + j0), ap = a0 + p * innerStride
+                            c0 = c0 + V8(repeating: ap[0]) * bv
+                            c1 = c1 + V8(repeating: ap[rowStride]) * bv
+                            c2 = c2 + V8(repeating: ap[2 * rowStride]) * bv
+                            c3 = c3 + V8(repeating: ap[3 * rowStride]) * bv
+                        }
+                    } else {
+                        for p in 0..<inner {
+                            var bv = V8()
+                            for l in 0..<width { bv[l] = b[p * m + j0 + l] }
+                            let ap = a0 + p * innerStride
+                            c0 = c0 + V8(repeating: ap[0]) * bv
+                            c1 = c1 + V8(repeating: ap[rowStride]) * bv
+                            c2 = c2 + V8(repeating: ap[2 * rowStride]) * bv
+                            c3 = c3 + V8(repeating: ap[3 * rowStride]) * bv
+                        }
+                    }
+                    store(c0, 0); store(c1, 1); store(c2, 2); store(c3, 3)
+                    j0 += 8
+                }
+                r0 += 4
+            }
+        }
+        for r in r0..<rows {
+            let crow = c + r * m
+            for p in 0..<inner {
+                let s = a[r * rowStride + p * innerStride]
+                let brow = b + p * m
                 for j in 0..<m { crow[j] += s * brow[j] }
             }
         }
