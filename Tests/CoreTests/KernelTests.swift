@@ -89,7 +89,8 @@ struct KernelTests {
 
     /// Widths the micro-kernel does not take go through register-blocked multiply-adds; each
     /// element must equal the plain loop `c += a·b` (p in order), bit for bit, for A·B and Aᵀ·B.
-    @Test(arguments: [(100, 64, 23), (13, 64, 23), (256, 64, 40), (9, 5, 17), (100, 1, 64), (7, 3, 64), (5, 8, 8)])
+    @Test(arguments: [(100, 64, 23), (13, 64, 23), (256, 64, 40), (9, 5, 17), (100, 1, 64), (7, 3, 64), (5, 8, 8),
+                      (3, 40, 70), (2, 9, 41), (256, 2, 64)])
     func axpyWidthsEqualThePlainLoop(_ shape: (Int, Int, Int)) {
         let (n, k, m) = shape
         var rng = Xoshiro256(seed: 13)
