@@ -48,6 +48,7 @@ struct GradientCheckTests {
         },
         Case(kind: .streamTanh, shapes: [(9, 4)]) { v in v[0].streamTanh(blockRows: 3) },
         Case(kind: .timeGate, shapes: [(1, 5), (1, 5)]) { v in Variable.timeGate(weight: v[0], bias: v[1], time: 0.7) },
+        Case(kind: .negatedExactTrace, shapes: [(12, 2)]) { v in v[0].negatedExactTrace(blockRows: 4) },
         Case(kind: .logSumExpCols, shapes: [(6, 3)]) { v in v[0].logSumExpCols() },
         Case(kind: .clampedSoftScale, shapes: [(6, 2)]) { v in v[0].scaled(by: 3).softClamped(2) },
         // Both directions and both transformed columns in one objective.

@@ -217,6 +217,28 @@ struct TapeFreeEvaluationTests {
         }
     }
 
+    /// The exact trace read off the stacked streams in one node equals the chain of slices,
+    /// column picks, add and negation it replaces: values, ∂/∂z and every parameter gradient.
+    @Test func exactTraceNodeEqualsTheChainItFuses() throws {
+        let m = try CNFTests.model()
+        var rng = Xoshiro256(seed: 8)
+        let z = rng.normalMatrix(rows: 17, cols: 2)
+        let a = rng.normalMatrix(rows: 17, cols: 2), b = rng.normalMatrix(rows: 17, cols: 1)
+        func run(_ outs: (Variable) -> [Variable]) -> [Matrix] {
+            let leaf = Variable(parameter: z, name: "z")
+            let o = outs(leaf)
+            ((o[0] * Variable(a)).sumAll() + (o[1] * Variable(b)).sumAll()).backward()
+            defer { Gradients.zero(m.parameters) }
+            return [o[0].value, o[1].value, leaf.grad!] + m.parameters.map { $0.grad ?? Matrix(rows: 0, cols: 0) }
+        }
+        let fused = run { m.dynamics(t: 0.3, z: $0, noise: nil, regularize: false) }
+        let chain = run { leaf in
+            let (f, jvps) = m.nets[0](t: 0.3, leaf, tangents: [CNFModel.basis(17, 0), CNFModel.basis(17, 1)])
+            return [f, -(jvps[0].column(0) + jvps[1].column(1))]
+        }
+        #expect(fused == chain)
+    }
+
     @Test(arguments: [false, true])
     func dynamicsValuesEqualTheTape(_ hutchinson: Bool) throws {
         let m = try CNFTests.model()

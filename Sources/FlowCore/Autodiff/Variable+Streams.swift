@@ -25,6 +25,25 @@ extension Variable {
         }
     }
 
+    /// `−tr(∂f/∂z)` per row from stacked streams `[f; J·e₁; J·e₂]` (2 columns, blocks of
+    /// `blockRows`): `−(s[n + r, 0] + s[2n + r, 1])`. One node where two row slices, two column
+    /// picks, an add and a negation were six, with the same arithmetic: the pullback writes
+    /// `0 + ḡ·(−1)` where the chain's zero-filled scatters added it to zeros.
+    package func negatedExactTrace(blockRows n: Int) -> Variable {
+        let sv = value
+        precondition(sv.cols == 2 && sv.rows == 3 * n, "negatedExactTrace: 3 blocks of 2 columns")
+        let y = Matrix(rows: n, cols: 1, storage: (0..<n).map { r in -(sv.storage[2 * (n + r)] + sv.storage[2 * (2 * n + r) + 1]) })
+        return Variable(op: .negatedExactTrace, value: y, parents: [self]) { g in
+            var out = Matrix(rows: 3 * n, cols: 2)
+            for r in 0..<n {
+                let d = 0 + g.storage[r] * -1
+                out.storage[2 * (n + r)] = d
+                out.storage[2 * (2 * n + r) + 1] = d
+            }
+            return [out]
+        }
+    }
+
     /// FFJORD's time gate `σ(t·w + b)` for `1 × c` rows w, b: one node where scale, add and
     /// sigmoid were three. The arithmetic is theirs, step for step, so values and gradients are
     /// unchanged bit for bit: `∂/∂b = ḡ ⊙ s(1 − s)`, `∂/∂w = t · ∂/∂b`.

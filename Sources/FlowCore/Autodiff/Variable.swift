@@ -106,7 +106,7 @@ package enum OpKind: String, CaseIterable, Sendable {
     case tanh, sigmoid, relu, softplus, exp, log, sqrt, square, sin
     case sumCols, sumAll, mean
     case column, columnSlice, concatColumns, rowSlice, concatRows
-    case streamAffineGate, streamTanh, timeGate
+    case streamAffineGate, streamTanh, timeGate, negatedExactTrace
     case logSumExpCols
     case clampedSoftScale
     case affineCoupling, boundedLogScale

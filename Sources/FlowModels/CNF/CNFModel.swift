@@ -77,6 +77,11 @@ package final class CNFModel: GenerativeModel, ModelInspection {
     /// appends the per-sample regulariser rate λ_K‖f‖² + λ_J‖J‖²_F.
     package func dynamics(t: Double, z: Variable, noise: Matrix?, regularize: Bool, block: Int = 0) -> [Variable] {
         let n = z.rows
+        if noise == nil && !regularize {
+            // The common case as two nodes: f, and −div read straight off the stacked tangents.
+            let s = nets[block].stacked(t: t, z, tangents: [Self.basis(n, 0), Self.basis(n, 1)])
+            return [s.rows(0..<n), s.negatedExactTrace(blockRows: n)]
+        }
         let tangents = noise.map { [Variable($0)] } ?? [Self.basis(n, 0), Self.basis(n, 1)]
         let (f, jvps) = nets[block](t: t, z, tangents: tangents)
         let div: Variable

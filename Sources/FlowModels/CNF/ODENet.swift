@@ -19,15 +19,22 @@ package struct ODENet: Module {
     package var parameters: [Variable] { layers.flatMap(\.parameters) }
 
     package func callAsFunction(t: Double, _ z: Variable, tangents: [Variable]) -> (f: Variable, jvps: [Variable]) {
-        // Value and tangents travel as row blocks of one matrix: one product per layer.
+        let n = z.rows
+        let s = stacked(t: t, z, tangents: tangents)
+        if tangents.isEmpty { return (s, []) }
+        return (s.rows(0..<n), (1...tangents.count).map { s.rows(($0 * n)..<(($0 + 1) * n)) })
+    }
+
+    /// f and its tangents as row blocks `[f; J·v₁; …]` of one node (value and tangents travel
+    /// as row blocks of one matrix: one product per layer).
+    package func stacked(t: Double, _ z: Variable, tangents: [Variable]) -> Variable {
         let n = z.rows
         var s = tangents.isEmpty ? z : Variable.concatRows([z] + tangents)
         for (i, layer) in layers.enumerated() {
             let out = layer.applyStacked(t: t, s, blockRows: n)
             s = i == layers.count - 1 ? out : out.streamTanh(blockRows: n)
         }
-        if tangents.isEmpty { return (s, []) }
-        return (s.rows(0..<n), (1...tangents.count).map { s.rows(($0 * n)..<(($0 + 1) * n)) })
+        return s
     }
 
     /// f and its Jacobian-vector products without a tape, for solves and scores that need no
