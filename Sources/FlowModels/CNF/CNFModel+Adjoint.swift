@@ -79,10 +79,10 @@ extension CNFModel {
     func augmentedDynamics(t: Double, state s: AdjointState, core: Int, noise: Matrix?, params: [Variable], block: Int) -> AdjointState {
         let zLeaf = Variable(parameter: s.values[0], name: "z")
         let outs = dynamics(t: t, z: zLeaf, noise: noise, regularize: core == 3, block: block)
-        var seed = (outs[0] * Variable(s.values[core])).sumAll()
-        for k in 1..<core { seed = seed + (outs[k] * Variable(s.values[core + k])).sumAll() }
+        // a·∂F/∂(z, θ): F's parts side by side, seeded with the adjoint's (one node where a
+        // product, a sum and an add per part built the scalar a·F; the same gradients).
         Gradients.zero(params)
-        seed.backward()
+        Variable.concatColumns(outs).backward(seed: Matrix.concatColumns(Array(s.values[core..<(2 * core)])))
         /// −∂(a·F)/∂v, negated in place: the gradient is taken from the node (which is left
         /// without one), so its storage is not copied.
         func negatedGradient(_ v: Variable) -> Matrix {

@@ -284,11 +284,12 @@ enum CNFBench {
         let tForward = timer.secondsPerCall {
             blackHole(model.dynamicsValues(t: 0.25, z: z, noise: nil, regularize: false))
         }
-        let a = rng.normalMatrix(rows: 100, cols: 2)
+        // The adjoint's seed, as `augmentedDynamics` builds it: a for f, ones for −div.
+        let a = Matrix.concatColumns([rng.normalMatrix(rows: 100, cols: 2), Matrix(rows: 100, cols: 1, repeating: 1)])
         let tAdjoint = timer.secondsPerCall {
             let leaf = Variable(parameter: z, name: "z")
             let out = model.dynamics(t: 0.25, z: leaf, noise: nil, regularize: false)
-            ((out[0] * Variable(a)).sumAll() + out[1].sumAll()).backward()
+            Variable.concatColumns(out).backward(seed: a)
             Gradients.zero(model.parameters)
         }
         let flops = 6 * 100 * Double(weights)
