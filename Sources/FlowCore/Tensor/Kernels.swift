@@ -102,18 +102,32 @@ package enum Kernels {
     }
 
     /// `C[r, ·] += Σ_p A[r, p] · B[p, ·]` for widths the micro-kernel does not take (a spline
-    /// head's 23 outputs, a 1 → 64 first layer): every element adds its products one by one in
-    /// p order, a multiply then an add, like the plain loop `crow[j] += s * brow[j]` it replaces,
-    /// bit for bit. Blocks of four rows keep 8-column slices of C in registers instead of
-    /// reading and writing C once per p. A[r, p] is at `a[r·rowStride + p·innerStride]`.
+    /// head's 23 outputs and its weight gradient): every element adds its products one by one
+    /// in p order, a multiply then an add, like the plain loop `crow[j] += s * brow[j]` it
+    /// replaces, bit for bit. Blocks of four rows keep 8-column slices of C in registers instead
+    /// of reading and writing C once per p; rows left over, and inner sizes below 4 (a 1 → 64
+    /// first layer), take the plain loop. A[r, p] is at `a[r·rowStride + p·innerStride]`.
     static func axpyRows(_ a: UnsafePointer<Float>, rowStride: Int, innerStride: Int, _ b: UnsafePointer<Float>,
                          _ c: UnsafeMutablePointer<Float>, rows: Int, inner: Int, m: Int) {
         var r0 = 0
-        if m >= 8 && inner >= 4 {
+        if m >= 8 && inner >= 4 && rows >= 4 {
+            // B's rows padded with zeros to a multiple of 8 columns, so every load is whole.
+            let stride = (m + 7) & ~7
+            let padded = stride == m ? nil : UnsafeMutablePointer<Float>.allocate(capacity: inner * stride)
+            defer { padded?.deallocate() }
+            if let padded {
+                for p in 0..<inner {
+                    (padded + p * stride).update(from: b + p * m, count: m)
+                    (padded + p * stride + m).update(repeating: 0, count: stride - m)
+                }
+            }
+            let bRows = UnsafePointer(padded) ?? b
             while r0 + 4 <= rows {
                 let a0 = a + r0 * rowStride
                 var j0 = 0
                 while j0 < m {
+                    // Columns j0 ..< j0 + width of C: a last slice narrower than 8 is loaded and
+                    // stored lane by lane.
                     let width = min(8, m - j0)
                     func load(_ r: Int) -> V8 {
                         let p = c + (r0 + r) * m + j0
@@ -128,24 +142,12 @@ package enum Kernels {
                         for l in 0..<width { p[l] = v[l] }
                     }
                     var (c0, c1, c2, c3) = (load(0), load(1), load(2), load(3))
-                    if width == 8 {
-                        for p in 0..<inner {
-                            let bv = load8(b + p * m + j0), ap = a0 + p * innerStride
-                            c0 = c0 + V8(repeating: ap[0]) * bv
-                            c1 = c1 + V8(repeating: ap[rowStride]) * bv
-                            c2 = c2 + V8(repeating: ap[2 * rowStride]) * bv
-                            c3 = c3 + V8(repeating: ap[3 * rowStride]) * bv
-                        }
-                    } else {
-                        for p in 0..<inner {
-                            var bv = V8()
-                            for l in 0..<width { bv[l] = b[p * m + j0 + l] }
-                            let ap = a0 + p * innerStride
-                            c0 = c0 + V8(repeating: ap[0]) * bv
-                            c1 = c1 + V8(repeating: ap[rowStride]) * bv
-                            c2 = c2 + V8(repeating: ap[2 * rowStride]) * bv
-                            c3 = c3 + V8(repeating: ap[3 * rowStride]) * bv
-                        }
+                    for p in 0..<inner {
+                        let bv = load8(bRows + p * stride + j0), ap = a0 + p * innerStride
+                        c0 = c0 + V8(repeating: ap[0]) * bv
+                        c1 = c1 + V8(repeating: ap[rowStride]) * bv
+                        c2 = c2 + V8(repeating: ap[2 * rowStride]) * bv
+                        c3 = c3 + V8(repeating: ap[3 * rowStride]) * bv
                     }
                     store(c0, 0); store(c1, 1); store(c2, 2); store(c3, 3)
                     j0 += 8
