@@ -36,38 +36,27 @@ package struct ConcatSquashLinear: Module {
     /// The layer on stacked streams `[h; d₁; …]` (blocks of `blockRows` rows): one matrix
     /// product for all streams; bias and time shift reach the value block only.
     func applyStacked(t: Double, _ s: Variable, blockRows: Int) -> Variable {
-        let tf = Float(t)
-        let product = Variable.matmul(s, weight)
+        let tf = Float(t), c = weight.cols
+        let (gate, shift): (Variable, Variable)
         switch conditioning {
-        case .concatsquash:
-            let gate = Variable.timeGate(weight: gateWeight, bias: gateBias, time: tf)
-            return Variable.streamAffineGate(product, bias: bias, gate: gate, shift: timeWeight.scaled(by: tf), blockRows: blockRows)
-        case .concat:
-            let one = Variable(Matrix(rows: 1, cols: weight.cols, repeating: 1))
-            return Variable.streamAffineGate(product, bias: bias, gate: one, shift: timeWeight.scaled(by: tf), blockRows: blockRows)
-        case .ignore:
-            let one = Variable(Matrix(rows: 1, cols: weight.cols, repeating: 1))
-            let zero = Variable(Matrix(rows: 1, cols: weight.cols))
-            return Variable.streamAffineGate(product, bias: bias, gate: one, shift: zero, blockRows: blockRows)
+        case .concatsquash: (gate, shift) = (Variable.timeGate(weight: gateWeight, bias: gateBias, time: tf), timeWeight.scaled(by: tf))
+        case .concat: (gate, shift) = (Variable(Matrix(rows: 1, cols: c, repeating: 1)), timeWeight.scaled(by: tf))
+        case .ignore: (gate, shift) = (Variable(Matrix(rows: 1, cols: c, repeating: 1)), Variable(Matrix(rows: 1, cols: c)))
         }
+        return Variable.streamAffineGate(Variable.matmul(s, weight), bias: bias, gate: gate, shift: shift, blockRows: blockRows)
     }
 
     /// `applyStacked` on plain matrices, without a tape (the same arithmetic, bit for bit).
     func applyStacked(t: Double, _ s: Matrix, blockRows: Int) -> Matrix {
-        let tf = Float(t)
-        let product = s.matmul(weight.value)
-        let c = weight.cols
+        let tf = Float(t), c = weight.cols
+        let (gate, shift): (Matrix, Matrix)
         switch conditioning {
         case .concatsquash:
-            let gate = Matrix.timeGate(weight: gateWeight.value, bias: gateBias.value, time: tf)
-            return product.streamAffineGate(bias: bias.value, gate: gate, shift: timeWeight.value.map { tf * $0 }, blockRows: blockRows)
-        case .concat:
-            return product.streamAffineGate(bias: bias.value, gate: Matrix(rows: 1, cols: c, repeating: 1),
-                                            shift: timeWeight.value.map { tf * $0 }, blockRows: blockRows)
-        case .ignore:
-            return product.streamAffineGate(bias: bias.value, gate: Matrix(rows: 1, cols: c, repeating: 1),
-                                            shift: Matrix(rows: 1, cols: c), blockRows: blockRows)
+            (gate, shift) = (Matrix.timeGate(weight: gateWeight.value, bias: gateBias.value, time: tf), timeWeight.value.map { tf * $0 })
+        case .concat: (gate, shift) = (Matrix(rows: 1, cols: c, repeating: 1), timeWeight.value.map { tf * $0 })
+        case .ignore: (gate, shift) = (Matrix(rows: 1, cols: c, repeating: 1), Matrix(rows: 1, cols: c))
         }
+        return s.matmul(weight.value).streamAffineGate(bias: bias.value, gate: gate, shift: shift, blockRows: blockRows)
     }
 
     /// The layer output and the pushed-forward tangents (unfused reference form).

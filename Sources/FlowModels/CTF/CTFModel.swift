@@ -142,14 +142,12 @@ package final class CTFModel: GenerativeModel, ModelInspection {
                 g[r, 1] = Float(-d2)
             }
         } else {
-            // In row blocks, so long sampling runs keep their tapes small.
+            // In row blocks that keep the activations in cache (`rowBlock`), without a tape.
             let block = Self.rowBlock
             for start in stride(from: 0, to: x.rows, by: block) {
-                let end = min(x.rows, start + block)
-                var chunk = Matrix(rows: end - start, cols: 2)
-                for r in start..<end { chunk[r - start, 0] = x[r, 0]; chunk[r - start, 1] = x[r, 1] }
-                let rows = end - start
-                let grad = energy.values(t: 0, chunk, tangents: [CNFModel.basisMatrix(rows, 0), CNFModel.basisMatrix(rows, 1)]).jvps
+                let end = min(x.rows, start + block), rows = end - start
+                let tangents = [CNFModel.basisMatrix(rows, 0), CNFModel.basisMatrix(rows, 1)]
+                let grad = energy.values(t: 0, x.rows(start..<end), tangents: tangents).jvps
                 for r in start..<end { g[r, 0] = grad[0][r - start, 0]; g[r, 1] = grad[1][r - start, 0] }
             }
         }
