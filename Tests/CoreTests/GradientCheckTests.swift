@@ -54,13 +54,17 @@ struct GradientCheckTests {
         // Both directions and both transformed columns in one objective.
         Case(kind: .affineCoupling, shapes: [(6, 2), (6, 2)]) { v in
             Variable.concatColumns([
-                Variable.affineCoupling(v[0], head: v[1].scaled(by: 2), transformed: 1, bound: 2, inverse: false),
-                Variable.affineCoupling(v[0], head: v[1].scaled(by: 2), transformed: 0, bound: 2, inverse: true),
+                Variable.affineCoupling(v[0], head: v[1].scaled(by: 2), transformed: 1, bound: 2, inverse: false).y,
+                Variable.affineCoupling(v[0], head: v[1].scaled(by: 2), transformed: 0, bound: 2, inverse: true).y,
             ])
         },
+        // The log|det| node alone (its x is a constant).
         Case(kind: .boundedLogScale, shapes: [(6, 2)]) { v in
-            Variable.concatColumns([Variable.boundedLogScale(v[0].scaled(by: 3), bound: 2, negated: false),
-                                    Variable.boundedLogScale(v[0], bound: 1.5, negated: true)])
+            let x = Variable(Matrix(rows: 6, cols: 2, repeating: 0.5))
+            return Variable.concatColumns([
+                Variable.affineCoupling(x, head: v[0].scaled(by: 3), transformed: 1, bound: 2, inverse: false).logAbsDet,
+                Variable.affineCoupling(x, head: v[0], transformed: 0, bound: 1.5, inverse: true).logAbsDet,
+            ])
         },
         // A user-defined op through the public initialiser: y = x³.
         Case(kind: .custom, shapes: [(4, 2)]) { v in

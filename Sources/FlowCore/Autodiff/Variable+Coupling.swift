@@ -8,68 +8,79 @@
 /// (`softClamped`, `exp`, `*`, `+`) operation for operation, so values are unchanged.
 extension Variable {
     /// `y_c = x_c` and, with `c` the other column,
-    /// forward: `y_t = x_t·eˢ + t`; inverse: `y_t = (x_t − t)·e⁻ˢ`.
+    /// forward: `y_t = x_t·eˢ + t`; inverse: `y_t = (x_t − t)·e⁻ˢ`;
+    /// and the coupling's `log|det|` column, `s` (forward) or `−s` (inverse).
+    ///
+    /// One pass computes s, its slope and e^{±s} per row for both nodes, in loops over
+    /// contiguous rows that vectorise (except libm's `expf`).
     package static func affineCoupling(_ x: Variable, head h: Variable, transformed tc: Int,
-                                       bound: Float, inverse: Bool) -> Variable {
+                                       bound: Float, inverse: Bool) -> (y: Variable, logAbsDet: Variable) {
         precondition(x.cols == 2 && h.cols == 2 && x.rows == h.rows && (tc == 0 || tc == 1), "affineCoupling shapes")
         let n = x.rows
         let xv = x.value, hv = h.value
+        // Per row: the bounded scale s, its slope ds/dŝ and the factor e = e^{±s}.
+        var scale = [Float](repeating: 0, count: n), slope = scale, factor = scale
         var y = xv
-        // Per row: the bounded scale s and the factor e = e^{±s} the pullback needs.
-        var scale = [Float](repeating: 0, count: n), factor = [Float](repeating: 0, count: n)
-        for r in 0..<n {
-            let s = Kernels.softClamp(hv.storage[2 * r], bound: bound)
-            let t = hv.storage[2 * r + 1]
-            let xt = xv.storage[2 * r + tc]
-            if inverse {
-                let e = Float.expCompat(-s)
-                y.storage[2 * r + tc] = (xt - t) * e
-                factor[r] = e
-            } else {
-                let e = Float.expCompat(s)
-                y.storage[2 * r + tc] = xt * e + t
-                factor[r] = e
+        hv.storage.withUnsafeBufferPointer { hp in
+            scale.withUnsafeMutableBufferPointer { sp in
+                slope.withUnsafeMutableBufferPointer { dp in
+                    for r in 0..<n {
+                        let s = Kernels.softClamp(hp[2 * r], bound: bound), q = s / bound
+                        sp[r] = s
+                        dp[r] = 1 - q * q
+                    }
+                }
             }
-            scale[r] = s
+            factor.withUnsafeMutableBufferPointer { ep in
+                y.storage.withUnsafeMutableBufferPointer { yp in
+                    if inverse {
+                        for r in 0..<n { ep[r] = Float.expCompat(-scale[r]) }
+                        for r in 0..<n { yp[2 * r + tc] = (yp[2 * r + tc] - hp[2 * r + 1]) * ep[r] }
+                    } else {
+                        for r in 0..<n { ep[r] = Float.expCompat(scale[r]) }
+                        for r in 0..<n { yp[2 * r + tc] = yp[2 * r + tc] * ep[r] + hp[2 * r + 1] }
+                    }
+                }
+            }
         }
         let yv = y
-        return Variable(op: .affineCoupling, value: y, parents: [x, h]) { g in
+        let coupled = Variable(op: .affineCoupling, value: y, parents: [x, h]) { g in
             var gx = g, gh = Matrix(rows: n, cols: 2)
-            for r in 0..<n {
-                let gt = g.storage[2 * r + tc], e = factor[r], q = scale[r] / bound
-                let dsdh = 1 - q * q
-                gx.storage[2 * r + tc] = gt * e
-                if inverse {
-                    // ∂y_t/∂s = −y_t, ∂y_t/∂t = −e⁻ˢ.
-                    gh.storage[2 * r] = -gt * yv.storage[2 * r + tc] * dsdh
-                    gh.storage[2 * r + 1] = -gt * e
-                } else {
-                    // ∂y_t/∂s = x_t·eˢ, ∂y_t/∂t = 1.
-                    gh.storage[2 * r] = gt * xv.storage[2 * r + tc] * e * dsdh
-                    gh.storage[2 * r + 1] = gt
+            g.storage.withUnsafeBufferPointer { gp in
+                gx.storage.withUnsafeMutableBufferPointer { gxp in
+                    gh.storage.withUnsafeMutableBufferPointer { ghp in
+                        if inverse {
+                            // ∂y_t/∂s = −y_t, ∂y_t/∂t = −e⁻ˢ.
+                            for r in 0..<n {
+                                let gt = gp[2 * r + tc], e = factor[r]
+                                gxp[2 * r + tc] = gt * e
+                                ghp[2 * r] = -gt * yv.storage[2 * r + tc] * slope[r]
+                                ghp[2 * r + 1] = -gt * e
+                            }
+                        } else {
+                            // ∂y_t/∂s = x_t·eˢ, ∂y_t/∂t = 1.
+                            for r in 0..<n {
+                                let gt = gp[2 * r + tc], e = factor[r]
+                                gxp[2 * r + tc] = gt * e
+                                ghp[2 * r] = gt * xv.storage[2 * r + tc] * e * slope[r]
+                                ghp[2 * r + 1] = gt
+                            }
+                        }
+                    }
                 }
             }
             return [x.requiresGrad ? gx : nil, h.requiresGrad ? gh : nil]
         }
-    }
-
-    /// The coupling's `log|det|` column: `s = B·tanh(ŝ/B)` from the head's first column, negated
-    /// for the inverse direction.
-    package static func boundedLogScale(_ h: Variable, bound: Float, negated: Bool) -> Variable {
-        precondition(h.cols == 2, "boundedLogScale expects an n×2 head")
-        let n = h.rows, sign: Float = negated ? -1 : 1
-        let s = Matrix(rows: n, cols: 1) { out in
-            for r in 0..<n { out[r] = Kernels.softClamp(h.value.storage[2 * r], bound: bound) }
-        }
-        let value = negated ? s.map { -$0 } : s
-        return Variable(op: .boundedLogScale, value: value, parents: [h]) { g in
+        let sign: Float = inverse ? -1 : 1
+        let logScale = Matrix(rows: n, cols: 1, storage: inverse ? scale.map { -$0 } : scale)
+        let logAbsDet = Variable(op: .boundedLogScale, value: logScale, parents: [h]) { g in
             [Matrix(rows: n, cols: 2) { out in
                 for r in 0..<n {
-                    let q = s.storage[r] / bound
-                    out[2 * r] = sign * g.storage[r] * (1 - q * q)
+                    out[2 * r] = sign * g.storage[r] * slope[r]
                     out[2 * r + 1] = 0
                 }
             }]
         }
+        return (coupled, logAbsDet)
     }
 }

@@ -101,14 +101,27 @@ package enum Kernels {
         axpyRows(a + rowStart, rowStride: 1, innerStride: k, b, c + rowStart * m, rows: k - rowStart, inner: n, m: m)
     }
 
-    /// `C[r, ·] += Σ_p A[r, p] · B[p, ·]` for widths the micro-kernel does not take (a spline
-    /// head's 23 outputs and its weight gradient): every element adds its products one by one
-    /// in p order, a multiply then an add, like the plain loop `crow[j] += s * brow[j]` it
-    /// replaces, bit for bit. Blocks of four rows keep 8-column slices of C in registers instead
-    /// of reading and writing C once per p; rows left over, and inner sizes below 4 (a 1 → 64
-    /// first layer), take the plain loop. A[r, p] is at `a[r·rowStride + p·innerStride]`.
+    /// `C[r, ·] += Σ_p A[r, p] · B[p, ·]` for shapes the micro-kernel does not take (a spline
+    /// head's 23 outputs, a 1 → 64 first layer, the 2 → 64 input gradient of a coupling's head,
+    /// a one-row weight gradient): every element adds its products one by one in p order, a
+    /// multiply then an add, like the plain loop `crow[j] += s * brow[j]`, bit for bit. C stays
+    /// in registers over all p instead of being read and written once per p: blocks of four
+    /// rows by 8 columns, rows left over one at a time 32 columns at once, and inner sizes 1
+    /// and 2 in a single pass over each row. A[r, p] is at `a[r·rowStride + p·innerStride]`.
     static func axpyRows(_ a: UnsafePointer<Float>, rowStride: Int, innerStride: Int, _ b: UnsafePointer<Float>,
                          _ c: UnsafeMutablePointer<Float>, rows: Int, inner: Int, m: Int) {
+        if inner <= 2 {
+            for r in 0..<rows {
+                let crow = c + r * m, s0 = a[r * rowStride]
+                if inner == 1 {
+                    for j in 0..<m { crow[j] += s0 * b[j] }
+                } else {
+                    let s1 = a[r * rowStride + innerStride], b1 = b + m
+                    for j in 0..<m { crow[j] = (crow[j] + s0 * b[j]) + s1 * b1[j] }
+                }
+            }
+            return
+        }
         var r0 = 0
         if m >= 8 && inner >= 4 && rows >= 4 {
             // B's rows padded with zeros to a multiple of 8 columns, so every load is whole.
@@ -153,6 +166,28 @@ package enum Kernels {
                     j0 += 8
                 }
                 r0 += 4
+            }
+        }
+        if m >= 32 && inner >= 4 {
+            // Rows left over, one at a time: four independent 8-column sums so the adds overlap.
+            while r0 < rows {
+                let ar = a + r0 * rowStride, crow = c + r0 * m
+                var j0 = 0
+                while j0 + 32 <= m {
+                    var (c0, c1, c2, c3) = (load8(crow + j0), load8(crow + j0 + 8), load8(crow + j0 + 16), load8(crow + j0 + 24))
+                    for p in 0..<inner {
+                        let s = V8(repeating: ar[p * innerStride]), bp = b + p * m + j0
+                        c0 = c0 + s * load8(bp); c1 = c1 + s * load8(bp + 8)
+                        c2 = c2 + s * load8(bp + 16); c3 = c3 + s * load8(bp + 24)
+                    }
+                    store8(c0, crow + j0); store8(c1, crow + j0 + 8); store8(c2, crow + j0 + 16); store8(c3, crow + j0 + 24)
+                    j0 += 32
+                }
+                for p in 0..<inner {
+                    let s = ar[p * innerStride], brow = b + p * m
+                    for j in j0..<m { crow[j] += s * brow[j] }
+                }
+                r0 += 1
             }
         }
         for r in r0..<rows {

@@ -26,16 +26,14 @@ package final class AffineCoupling: Bijector {
     private func head(_ x: Variable) -> Variable { net(x.column(conditionIndex)) }
 
     // The element-wise part is one fused tape node each for y and log|det|
-    // (`Variable.affineCoupling`, `Variable.boundedLogScale`, gradient-checked in FlowCore).
+    // (`Variable.affineCoupling`, gradient-checked in FlowCore).
     package func forward(_ x: Variable) -> (y: Variable, logAbsDet: Variable) {
-        let h = head(x)
-        return (Variable.affineCoupling(x, head: h, transformed: 1 - conditionIndex, bound: scaleBound, inverse: false),
-                Variable.boundedLogScale(h, bound: scaleBound, negated: false))
+        Variable.affineCoupling(x, head: head(x), transformed: 1 - conditionIndex, bound: scaleBound, inverse: false)
     }
 
     package func inverse(_ y: Variable) -> (x: Variable, logAbsDet: Variable) {
-        let h = head(y)
-        return (Variable.affineCoupling(y, head: h, transformed: 1 - conditionIndex, bound: scaleBound, inverse: true),
-                Variable.boundedLogScale(h, bound: scaleBound, negated: true))
+        let (x, logAbsDet) = Variable.affineCoupling(y, head: head(y), transformed: 1 - conditionIndex,
+                                                     bound: scaleBound, inverse: true)
+        return (x, logAbsDet)
     }
 }
