@@ -19,6 +19,9 @@ struct GradientCheckTests {
         Case(kind: .matmul, shapes: [(7, 5), (5, 3)]) { v in Variable.matmul(v[0], v[1]) },
         Case(kind: .linear, shapes: [(13, 6), (6, 16), (1, 16)]) { v in Variable.linear(v[0], v[1], v[2]) },
         Case(kind: .linearTanh, shapes: [(9, 4), (4, 32), (1, 32)]) { v in Variable.linearTanh(v[0], v[1], v[2]) },
+        Case(kind: .tanhMLP, shapes: [(9, 3), (3, 16), (1, 16), (16, 5), (1, 5), (5, 2), (1, 2)]) { v in
+            Variable.tanhMLP(v[0], weights: [v[1], v[3], v[5]], biases: [v[2], v[4], v[6]])
+        },
         Case(kind: .add, shapes: [(4, 3), (1, 3)]) { v in v[0] + v[1] },
         Case(kind: .sub, shapes: [(4, 3), (4, 1)]) { v in v[0] - v[1] },
         Case(kind: .mul, shapes: [(4, 3), (4, 3)]) { v in v[0] * v[1] },
@@ -137,6 +140,32 @@ struct GradientCheckTests {
             let chain = run { (w.scaled(by: t) + b).sigmoid() }
             #expect(fused == chain, "t = \(t)")
         }
+    }
+
+    /// The one-node MLP is the `linearTanh`…`linear` chain it replaces, bit for bit, in value
+    /// and in every gradient: a coupling's 1 → 64 → 64 → 2 at batch 100, odd widths, one layer.
+    @Test(arguments: [[1, 64, 64, 2], [3, 5, 23, 7], [2, 40], [2, 16, 16, 16, 3]], [100, 7])
+    func tanhMLPEqualsTheChainItFuses(sizes: [Int], rows: Int) {
+        var rng = Xoshiro256(seed: 21)
+        let x = Variable(parameter: rng.normalMatrix(rows: rows, cols: sizes[0]), name: "x")
+        let layers = (0..<(sizes.count - 1)).map {
+            Linear(inFeatures: sizes[$0], outFeatures: sizes[$0 + 1], name: "l\($0)", using: &rng)
+        }
+        let g = Variable(rng.normalMatrix(rows: rows, cols: sizes.last!))
+        let params = [x] + layers.flatMap(\.parameters)
+        func run(_ net: () -> Variable) -> [Matrix] {
+            let y = net()
+            (y * g).sumAll().backward()
+            defer { Gradients.zero(params) }
+            return [y.value] + params.map { $0.grad! }
+        }
+        let fused = run { Variable.tanhMLP(x, weights: layers.map(\.weight), biases: layers.map(\.bias)) }
+        let chain = run {
+            var h = x
+            for l in layers.dropLast() { h = Variable.linearTanh(h, l.weight, l.bias) }
+            return layers.last!(h)
+        }
+        #expect(fused == chain)
     }
 
     /// An element-wise op's pullback is ḡ times its slope, each product exactly as written out

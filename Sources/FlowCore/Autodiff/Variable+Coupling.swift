@@ -19,32 +19,36 @@ extension Variable {
         let n = x.rows
         let xv = x.value, hv = h.value
         // Per row: the bounded scale s, its slope ds/dŝ and the factor e = e^{±s}.
-        var scale = [Float](repeating: 0, count: n), slope = scale, factor = scale
-        var y = xv
-        hv.storage.withUnsafeBufferPointer { hp in
-            scale.withUnsafeMutableBufferPointer { sp in
-                slope.withUnsafeMutableBufferPointer { dp in
-                    for r in 0..<n {
-                        let s = Kernels.softClamp(hp[2 * r], bound: bound), q = s / bound
-                        sp[r] = s
-                        dp[r] = 1 - q * q
-                    }
+        let hp = hv.storage
+        var slope = [Float](repeating: 0, count: n)
+        let scale = [Float](unsafeUninitializedCapacity: n) { sp, count in
+            slope.withUnsafeMutableBufferPointer { dp in
+                for r in 0..<n {
+                    let s = Kernels.softClamp(hp[2 * r], bound: bound), q = s / bound
+                    sp[r] = s
+                    dp[r] = 1 - q * q
                 }
             }
-            factor.withUnsafeMutableBufferPointer { ep in
-                y.storage.withUnsafeMutableBufferPointer { yp in
-                    if inverse {
-                        for r in 0..<n { ep[r] = Float.expCompat(-scale[r]) }
-                        for r in 0..<n { yp[2 * r + tc] = (yp[2 * r + tc] - hp[2 * r + 1]) * ep[r] }
-                    } else {
-                        for r in 0..<n { ep[r] = Float.expCompat(scale[r]) }
-                        for r in 0..<n { yp[2 * r + tc] = yp[2 * r + tc] * ep[r] + hp[2 * r + 1] }
-                    }
-                }
+            count = n
+        }
+        let factor = [Float](unsafeUninitializedCapacity: n) { ep, count in
+            if inverse {
+                for r in 0..<n { ep[r] = Float.expCompat(-scale[r]) }
+            } else {
+                for r in 0..<n { ep[r] = Float.expCompat(scale[r]) }
+            }
+            count = n
+        }
+        var y = xv
+        y.storage.withUnsafeMutableBufferPointer { yp in
+            if inverse {
+                for r in 0..<n { yp[2 * r + tc] = (yp[2 * r + tc] - hp[2 * r + 1]) * factor[r] }
+            } else {
+                for r in 0..<n { yp[2 * r + tc] = yp[2 * r + tc] * factor[r] + hp[2 * r + 1] }
             }
         }
-        let yv = y
-        let coupled = Variable(op: .affineCoupling, value: y, parents: [x, h]) { g in
+        let yv = y, slopes = slope
+        let coupled = Variable(op: .affineCoupling, value: yv, parents: [x, h]) { g in
             var gx = g, gh = Matrix(rows: n, cols: 2)
             g.storage.withUnsafeBufferPointer { gp in
                 gx.storage.withUnsafeMutableBufferPointer { gxp in
@@ -54,7 +58,7 @@ extension Variable {
                             for r in 0..<n {
                                 let gt = gp[2 * r + tc], e = factor[r]
                                 gxp[2 * r + tc] = gt * e
-                                ghp[2 * r] = -gt * yv.storage[2 * r + tc] * slope[r]
+                                ghp[2 * r] = -gt * yv.storage[2 * r + tc] * slopes[r]
                                 ghp[2 * r + 1] = -gt * e
                             }
                         } else {
@@ -62,7 +66,7 @@ extension Variable {
                             for r in 0..<n {
                                 let gt = gp[2 * r + tc], e = factor[r]
                                 gxp[2 * r + tc] = gt * e
-                                ghp[2 * r] = gt * xv.storage[2 * r + tc] * e * slope[r]
+                                ghp[2 * r] = gt * xv.storage[2 * r + tc] * e * slopes[r]
                                 ghp[2 * r + 1] = gt
                             }
                         }
@@ -76,7 +80,7 @@ extension Variable {
         let logAbsDet = Variable(op: .boundedLogScale, value: logScale, parents: [h]) { g in
             [Matrix(rows: n, cols: 2) { out in
                 for r in 0..<n {
-                    out[2 * r] = sign * g.storage[r] * slope[r]
+                    out[2 * r] = sign * g.storage[r] * slopes[r]
                     out[2 * r + 1] = 0
                 }
             }]

@@ -100,7 +100,7 @@ package final class Variable {
 /// without a check fails the suite.
 package enum OpKind: String, CaseIterable, Sendable {
     case constant, parameter
-    case matmul, linear, linearTanh
+    case matmul, linear, linearTanh, tanhMLP
     case add, sub, mul, div
     case neg, scale, shift
     case tanh, sigmoid, relu, softplus, exp, log, sqrt, square, sin

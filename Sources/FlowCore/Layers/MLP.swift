@@ -39,6 +39,10 @@ package struct MLP: Module {
     package var parameters: [Variable] { layers.flatMap(\.parameters) }
 
     package func callAsFunction(_ x: Variable) -> Variable {
+        if activation == .tanh && !sineFirstLayer {
+            // One tape node for the whole network (`Variable.tanhMLP`), bit for bit the chain below.
+            return Variable.tanhMLP(x, weights: layers.map(\.weight), biases: layers.map(\.bias))
+        }
         var h = x
         for (i, layer) in layers.enumerated() {
             if i == layers.count - 1 { return layer(h) }
