@@ -42,6 +42,14 @@ package struct ConstantStepSize: StepSizeController {
     package func nextStep(_ h: Double, ratio: Double, order: Int) -> Double { h }
 }
 
+/// Sums of squares across the shards of a batch solved in lockstep (`DataParallel`): each
+/// shard's solver hands in its partial sums and gets back the totals over all shards, the same
+/// numbers on every shard, so every shard takes the steps one solve of the whole batch would.
+/// Every shard must make the same sequence of calls.
+package protocol ErrorSumReduction: Sendable {
+    func total(_ partial: [Double]) -> [Double]
+}
+
 /// Step-size control as in torchdiffeq's dopri5 (Hairer, Nørsett & Wanner, Solving ODEs I,
 /// §II.4): mixed RMS/max error norm, safety 0.9, growth ≤ 10, shrink ≥ 0.2, accepted steps
 /// never shrink, Hairer's initial step.
@@ -53,6 +61,15 @@ package struct AdaptiveStepSize: StepSizeController, Equatable {
     package var maxShrink = 0.2
     package var maxSteps = 1000
     package var minStep = 1e-10
+    /// Where a data-parallel shard's norms become the whole batch's (nil: this solve is the
+    /// whole batch).
+    package var reduction: (any ErrorSumReduction)?
+
+    package static func == (a: AdaptiveStepSize, b: AdaptiveStepSize) -> Bool {
+        a.atol == b.atol && a.rtol == b.rtol && a.safety == b.safety && a.maxGrowth == b.maxGrowth
+            && a.maxShrink == b.maxShrink && a.maxSteps == b.maxSteps && a.minStep == b.minStep
+            && (a.reduction == nil) == (b.reduction == nil)
+    }
 
     package init(atol: Double, rtol: Double, maxSteps: Int = 1000) {
         self.atol = atol
@@ -62,9 +79,12 @@ package struct AdaptiveStepSize: StepSizeController, Equatable {
 
     package var needsErrorEstimate: Bool { true }
 
-    /// `max over parts of RMS(v / (atol + rtol·max(|a|, |b|)))`.
+    /// `max over parts of RMS(v / (atol + rtol·max(|a|, |b|)))`, over the whole batch when the
+    /// solve is one shard of it (`reduction`).
     func norm(_ v: [Matrix], scaleA: [Matrix], scaleB: [Matrix]) -> Double {
-        var worst = 0.0
+        // Per part: the sum of squares and the element count.
+        var sums: [Double] = []
+        sums.reserveCapacity(2 * v.count)
         for (p, (x, y)) in zip(v, zip(scaleA, scaleB)) {
             var s = 0.0
             for i in 0..<p.count {
@@ -72,7 +92,13 @@ package struct AdaptiveStepSize: StepSizeController, Equatable {
                 let r = Double(p.storage[i]) / tol
                 s += r * r
             }
-            worst = max(worst, (s / Double(max(p.count, 1))).squareRoot())
+            sums.append(s)
+            sums.append(Double(p.count))
+        }
+        if let reduction { sums = reduction.total(sums) }
+        var worst = 0.0
+        for k in stride(from: 0, to: sums.count, by: 2) {
+            worst = max(worst, (sums[k] / max(sums[k + 1], 1)).squareRoot())
         }
         return worst
     }

@@ -13,11 +13,13 @@ package func concurrentShards(_ count: Int, _ body: (Int) -> Void) {
 
 /// The runner for `threads`-way data-parallel shards: a persistent `ShardPool` (its workers
 /// spin between steps instead of being woken for each), or Dispatch where `Synchronization`
-/// is unavailable (macOS before 15).
-package func shardRunner(threads: Int) -> ShardRunner {
+/// is unavailable (macOS before 15). `concurrent`: every shard runs at the same time on a
+/// thread of its own, so shards may wait for each other (`TrainingSession.useShards`'s
+/// lockstep solves); Dispatch may run them in turn.
+package func shardRunner(threads: Int) -> (run: ShardRunner, concurrent: Bool) {
     if #available(macOS 15, *) {
         let pool = ShardPool(threads: threads)
-        return { pool.run($0, $1) }
+        return ({ pool.run($0, $1) }, true)
     }
-    return concurrentShards
+    return (concurrentShards, false)
 }

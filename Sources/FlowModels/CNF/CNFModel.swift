@@ -18,6 +18,9 @@ import FlowODE
 package final class CNFModel: GenerativeModel, ModelInspection {
     package let config: ModelConfig
     package internal(set) var options: CNFOptions
+    /// Set by `DataParallel` while this replica computes one shard's loss and gradients: the
+    /// training solves then take the whole batch's steps.
+    private var lockstep: (any ErrorSumReduction)?
     /// One ODE net per stacked CNF block (`--layers`); data passes through them in order.
     package let nets: [ODENet]
     /// The first block's net.
@@ -55,8 +58,12 @@ package final class CNFModel: GenerativeModel, ModelInspection {
     var trainingSolver: ODESolver {
         let t = ButcherTableau.named(options.solver)!
         if t.errorWeights == nil { return ODESolver(tableau: t, controller: ConstantStepSize(steps: options.steps)) }
-        return ODESolver(tableau: t, controller: AdaptiveStepSize(atol: options.atol, rtol: options.rtol, maxSteps: options.maxSteps))
+        var controller = AdaptiveStepSize(atol: options.atol, rtol: options.rtol, maxSteps: options.maxSteps)
+        controller.reduction = lockstep
+        return ODESolver(tableau: t, controller: controller)
     }
+
+    package func solveInLockstep(_ reduction: (any ErrorSumReduction)?) { lockstep = reduction }
 
     var evaluationSolver: ODESolver {
         ODESolver(tableau: .dopri5, controller: AdaptiveStepSize(atol: options.atol, rtol: options.rtol, maxSteps: options.maxSteps))

@@ -1,5 +1,6 @@
 import FlowCore
 import FlowData
+import FlowODE
 
 /// A model's math, what the trainer, the CLI and the evaluation use: parameters, a loss,
 /// sampling and (where tractable) the log-density. What the explorer shows of a model is the
@@ -36,6 +37,11 @@ package protocol GenerativeModel: AnyObject {
     var learningRateScales: [Float]? { get }
     /// Adam's β₁ for this model (nil: Adam's default 0.9).
     var adamBeta1: Float? { get }
+
+    /// Makes the adaptive ODE solves of this replica's `loss` and its backward pass one shard
+    /// of a lockstep group (`LockstepSums`), or whole-batch solves again with nil. Models
+    /// without adaptive solves ignore it.
+    func solveInLockstep(_ reduction: (any ErrorSumReduction)?)
 }
 
 extension GenerativeModel {
@@ -46,6 +52,7 @@ extension GenerativeModel {
     package func reportFigures(dataset: Dataset) -> Figures { [:] }
     package var learningRateScales: [Float]? { nil }
     package var adamBeta1: Float? { nil }
+    package func solveInLockstep(_ reduction: (any ErrorSumReduction)?) {}
 }
 
 /// A model as the registry builds it: its math and what the explorer shows of it.

@@ -1,5 +1,6 @@
 import FlowCore
 import FlowData
+import FlowODE
 
 /// Data-parallel gradients: a batch split into contiguous shards, one model replica per shard,
 /// each replica's loss and backward pass computed on its own, and the gradients summed into the
@@ -13,11 +14,13 @@ struct DataParallel {
     /// What a replica's parameters hold between steps: one all-zero matrix per parameter,
     /// allocated once and never written. During a step they share the main model's storage.
     let idleValues: [Matrix]
+    /// Shard i's share of a `LockstepSums` group, when the shards run at the same time.
+    let lockstepMember: ((Int) -> any ErrorSumReduction)?
 
     var shards: Int { replicas.count + 1 }
 
     /// Builds T − 1 replicas of `model` (same configuration, attached to the same data).
-    init(model: any FlowLabModel, dataset: Dataset, threads: Int, runner: @escaping ShardRunner) throws {
+    init(model: any FlowLabModel, dataset: Dataset, threads: Int, runner: @escaping ShardRunner, lockstep: Bool = false) throws {
         replicas = try (1..<max(threads, 1)).map { _ in
             let r = try ModelFactory.make(model.config)
             r.attach(to: dataset)
@@ -25,6 +28,12 @@ struct DataParallel {
         }
         idleValues = model.parameters.map { Matrix(rows: $0.value.rows, cols: $0.value.cols) }
         self.runner = runner
+        if #available(macOS 15, *), lockstep, threads > 1 {
+            let group = LockstepSums(shards: threads)
+            lockstepMember = { group.member($0) }
+        } else {
+            lockstepMember = nil
+        }
     }
 
     /// Row ranges of the shards of an n-row batch.
@@ -46,6 +55,8 @@ struct DataParallel {
         var results = [(loss: Double, figures: Figures, message: String?)](repeating: (.nan, [:], nil), count: shards)
         let weights = parts.map { Double($0.count) / Double(rows) }
         let idle = idleValues
+        // Lockstep only when every shard has rows (an empty shard's solve is not the others').
+        let lockstep = parts.allSatisfy { !$0.isEmpty } ? lockstepMember : nil
         results.withUnsafeMutableBufferPointer { out in
             runner(shards) { i in
                 // A replica reads the main model's parameter storage for the step (no copy), and
@@ -55,6 +66,8 @@ struct DataParallel {
                     models[i].didLoadParameters()
                 }
                 defer { if i > 0 { for (p, v) in zip(params[i], idle) { p.value = v } } }
+                models[i].solveInLockstep(lockstep?(i))
+                defer { models[i].solveInLockstep(nil) }
                 var shardRNG = Xoshiro256(seed: seeds[i])
                 let shardBatch = dataset.isEnergy ? Matrix(rows: parts[i].count, cols: 2) : batch.rows(parts[i])
                 Gradients.zero(params[i])

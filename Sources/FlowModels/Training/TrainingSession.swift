@@ -42,9 +42,13 @@ package final class TrainingSession {
 
     /// Splits every batch into `threads` shards whose gradients `runner` computes (at the same
     /// time, if it runs them on threads) and sums in a fixed order. With `threads == 1` the
-    /// session is exactly the single-threaded one.
-    package func useShards(_ threads: Int, runner: @escaping ShardRunner) throws {
-        parallel = threads > 1 ? try DataParallel(model: model, dataset: dataset, threads: threads, runner: runner) : nil
+    /// session is exactly the single-threaded one. `lockstep` says the runner runs every shard
+    /// at the same time on a thread of its own (a `ShardPool`); then the shards' adaptive ODE
+    /// solves share their error norms and take the whole batch's steps (`LockstepSums`).
+    package func useShards(_ threads: Int, runner: @escaping ShardRunner, lockstep: Bool = false) throws {
+        parallel = threads > 1
+            ? try DataParallel(model: model, dataset: dataset, threads: threads, runner: runner, lockstep: lockstep)
+            : nil
     }
 
     /// How many shards each batch is split into.

@@ -227,7 +227,7 @@ enum ModelBench {
         for _ in 0..<3 {
             for threads in [1, 2] {
                 let s = TrainingSession(model: try ModelFactory.make(c), dataset: .toy(.eightGaussians))
-                if threads == 2 { try s.useShards(2, runner: runner) }
+                if threads == 2 { try s.useShards(2, runner: runner.run, lockstep: runner.concurrent) }
                 s.step()  // first-touch allocations, waking the pool
                 let t0 = clock.now
                 for _ in 0..<steps { s.step() }

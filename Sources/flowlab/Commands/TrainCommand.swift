@@ -14,9 +14,10 @@ struct TrainCommand: ParsableCommand {
 
     @Option(parsing: .unconditional, help: """
         Data-parallel threads: each batch is split into this many shards whose gradients are \
-        computed at the same time and summed in a fixed order. A seed reproduces a run exactly \
-        for a given thread count; different counts differ slightly (float rounding, and on energy \
-        targets the random draws).
+        computed at the same time and summed in a fixed order. FFJORD's shards share their ODE \
+        solvers' error norms, so every shard takes the steps of one solve of the whole batch. A \
+        seed reproduces a run exactly for a given thread count; different counts differ slightly \
+        (float rounding, and on energy targets the random draws).
         """)
     var threads: Int = 1
 
@@ -35,7 +36,8 @@ struct TrainCommand: ParsableCommand {
         if let save { do { try Checkpoint.checkDestination(save) } catch let e as CheckpointError { throw CLIError(e.message) } }
         let session = try options.makeSession()
         do {
-            try session.useShards(threads, runner: shardRunner(threads: threads))
+            let shards = shardRunner(threads: threads)
+            try session.useShards(threads, runner: shards.run, lockstep: shards.concurrent)
         } catch let e as ModelError { throw CLIError(e.message) }
         let report = HeadlessTraining(quiet: quiet).run(session)
         var saveError: CLIError?
