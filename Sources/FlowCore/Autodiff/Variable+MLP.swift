@@ -52,14 +52,8 @@ extension Variable {
                     upstream.storage.withUnsafeMutableBufferPointer { gp in
                         h.storage.withUnsafeBufferPointer { hp in
                             sums.storage.withUnsafeMutableBufferPointer { bp in
-                                for r in 0..<h.rows {
-                                    let o = r * m
-                                    for j in 0..<m {
-                                        let v = gp[o + j] * (1 - hp[o + j] * hp[o + j])
-                                        gp[o + j] = v
-                                        bp[j] += v
-                                    }
-                                }
+                                Kernels.tanhBackward(gp.baseAddress!, output: hp.baseAddress!, gp.baseAddress!,
+                                                     columnSums: bp.baseAddress!, rows: h.rows, cols: m)
                             }
                         }
                     }

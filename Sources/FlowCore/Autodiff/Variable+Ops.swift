@@ -38,14 +38,8 @@ extension Variable {
                 g.storage.withUnsafeBufferPointer { gp in
                     yv.storage.withUnsafeBufferPointer { yp in
                         bias.storage.withUnsafeMutableBufferPointer { bp in
-                            for r in 0..<g.rows {
-                                let o = r * m
-                                for j in 0..<m {
-                                    let v = gp[o + j] * (1 - yp[o + j] * yp[o + j])
-                                    out[o + j] = v
-                                    bp[j] += v
-                                }
-                            }
+                            Kernels.tanhBackward(gp.baseAddress!, output: yp.baseAddress!, out.baseAddress!,
+                                                 columnSums: bp.baseAddress!, rows: g.rows, cols: m)
                         }
                     }
                 }

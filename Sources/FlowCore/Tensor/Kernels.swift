@@ -464,6 +464,22 @@ package enum Kernels {
     @inline(__always)
     package static func softClamp(_ x: Float, bound: Float) -> Float { bound * tanh(x / bound) }
 
+    /// A tanh layer's backward pass: `a = g ⊙ (1 − h²)` for its output h, and the column sums of
+    /// a (the bias gradient, added to `columnSums`) in the same pass. `a` may be `g` itself.
+    @inline(__always)
+    package static func tanhBackward(_ g: UnsafePointer<Float>, output h: UnsafePointer<Float>,
+                                     _ a: UnsafeMutablePointer<Float>, columnSums: UnsafeMutablePointer<Float>,
+                                     rows: Int, cols m: Int) {
+        for r in 0..<rows {
+            let o = r * m
+            for j in 0..<m {
+                let v = g[o + j] * (1 - h[o + j] * h[o + j])
+                a[o + j] = v
+                columnSums[j] += v
+            }
+        }
+    }
+
     /// `y[i] = tanh(x[i])` over `count` elements.
     package static func tanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
         for i in 0..<count { y[i] = tanh(x[i]) }
