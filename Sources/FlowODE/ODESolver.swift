@@ -145,7 +145,7 @@ package struct ODESolver: Sendable {
             if !ratio.isFinite {
                 // NaN/inf in a trial step: shrink hard; give up when the step cannot shrink.
                 sol.rejected += 1
-                if !controller.needsErrorEstimate || abs(h * 0.2) < controller.minStep {
+                if !controller.needsErrorEstimate || !(abs(h * 0.2) >= controller.minStep) {
                     sol.result = .nonFinite(t + h)
                     break
                 }

@@ -80,8 +80,10 @@ package struct AdaptiveStepSize: StepSizeController, Equatable {
     package var needsErrorEstimate: Bool { true }
 
     /// `max over parts of RMS(v / (atol + rtol·max(|a|, |b|)))`, over the whole batch when the
-    /// solve is one shard of it (`reduction`).
-    func norm(_ v: [Matrix], scaleA: [Matrix], scaleB: [Matrix]) -> Double {
+    /// solve is one shard of it (`reduction`). A NaN part makes the norm NaN when
+    /// `propagatingNaN` (a trial step's error: the step must be rejected); otherwise it is
+    /// skipped (`Swift.max` keeps the first argument when the second is NaN).
+    func norm(_ v: [Matrix], scaleA: [Matrix], scaleB: [Matrix], propagatingNaN: Bool = false) -> Double {
         // Per part: the sum of squares and the element count.
         var sums: [Double] = []
         sums.reserveCapacity(2 * v.count)
@@ -98,13 +100,15 @@ package struct AdaptiveStepSize: StepSizeController, Equatable {
         if let reduction { sums = reduction.total(sums) }
         var worst = 0.0
         for k in stride(from: 0, to: sums.count, by: 2) {
-            worst = max(worst, (sums[k] / max(sums[k + 1], 1)).squareRoot())
+            let rms = (sums[k] / max(sums[k + 1], 1)).squareRoot()
+            if propagatingNaN && rms.isNaN { return .nan }
+            worst = max(worst, rms)
         }
         return worst
     }
 
     package func errorRatio(_ error: [Matrix], y0: [Matrix], y1: [Matrix]) -> Double {
-        norm(error, scaleA: y0, scaleB: y1)
+        norm(error, scaleA: y0, scaleB: y1, propagatingNaN: true)
     }
 
     package func nextStep(_ h: Double, ratio: Double, order: Int) -> Double {

@@ -120,6 +120,12 @@ struct ODESolverTests {
         let nan = ODESolver(tableau: .rk4, controller: ConstantStepSize(steps: 4))
             .solve({ _, y in MatrixState([y.parts[0].map { _ in .nan }]) }, y0: MatrixState([Matrix([[1]])]), from: 0, to: 1)
         #expect(nan.result == .nonFinite(0.25))
+        // An adaptive solve whose field turns NaN part-way: the error norm must not drop it.
+        let nanLater = ODESolver(tableau: .dopri5, controller: AdaptiveStepSize(atol: 1e-6, rtol: 1e-6))
+            .solve({ t, y in MatrixState([y.parts[0].map { t > 0.3 ? .nan : -$0 }]) },
+                   y0: MatrixState([Matrix([[1, 2]])]), from: 0, to: 1)
+        #expect(!nanLater.result.isSuccess, "a NaN state must not report success (got \(nanLater.result))")
+        #expect(!nanLater.y.parts[0].storage.contains { $0.isNaN })
     }
 }
 
