@@ -6,7 +6,9 @@ import FlowODE
 /// each replica's loss and backward pass computed on its own, and the gradients summed into the
 /// main model in a fixed order with weights n_i / n — so the result is the full batch's mean
 /// gradient, and a seed reproduces a run exactly for a given shard count (different shard
-/// counts differ in float rounding and, on energy targets, in their random draws).
+/// counts differ in float rounding and, on energy targets, in their random draws). With
+/// `lockstep` (shards on threads of their own) the replicas' adaptive ODE solves share their
+/// error norms (`LockstepSums`), so each shard takes the whole batch's steps.
 struct DataParallel {
     /// Replicas 1…T−1 (shard 0 runs on the main model).
     let replicas: [any FlowLabModel]
