@@ -178,6 +178,15 @@ struct DataParallelTests {
         }
     }
 
+    /// More threads than batch rows: one shard per row, and every model still steps (an empty
+    /// shard crashed FFJORD's stacked streams).
+    @Test(arguments: [ModelKind.ffjord, .realnvp])
+    func moreThreadsThanRowsCapsTheShards(_ kind: ModelKind) throws {
+        let s = try Self.session(kind, shards: 200)
+        #expect(s.shardCount == 96)
+        #expect(s.step().loss.isFinite)
+    }
+
     @Test func energyTargetsTrainSharded() throws {
         let s = try Self.session(.realnvp, dataset: .energy(.u1), shards: 2, runner: Self.concurrent)
         let first = s.step().loss

@@ -14,12 +14,13 @@ package func concurrentShards(_ count: Int, _ body: (Int) -> Void) {
 /// The runner for `threads`-way data-parallel shards: a persistent `ShardPool` (its workers
 /// spin between steps instead of being woken for each), or Dispatch where `Synchronization`
 /// is unavailable (macOS before 15). `concurrent`: every shard runs at the same time on a
-/// thread of its own, so shards may wait for each other (`TrainingSession.useShards`'s
-/// lockstep solves); Dispatch may run them in turn.
+/// thread and a core of its own, so shards may spin waiting for each other
+/// (`TrainingSession.useShards`'s lockstep solves). Dispatch may run them in turn, and more
+/// threads than cores would spin while the shard they wait for has no core.
 package func shardRunner(threads: Int) -> (run: ShardRunner, concurrent: Bool) {
     if #available(macOS 15, *) {
         let pool = ShardPool(threads: threads)
-        return ({ pool.run($0, $1) }, true)
+        return ({ pool.run($0, $1) }, threads <= ProcessInfo.processInfo.activeProcessorCount)
     }
     return (concurrentShards, false)
 }

@@ -45,9 +45,11 @@ package final class TrainingSession {
     /// session is exactly the single-threaded one. `lockstep` says the runner runs every shard
     /// at the same time on a thread of its own (a `ShardPool`); then the shards' adaptive ODE
     /// solves share their error norms and take the whole batch's steps (`LockstepSums`).
+    /// There are never more shards than batch rows: an empty shard has nothing to compute.
     package func useShards(_ threads: Int, runner: @escaping ShardRunner, lockstep: Bool = false) throws {
-        parallel = threads > 1
-            ? try DataParallel(model: model, dataset: dataset, threads: threads, runner: runner, lockstep: lockstep)
+        let shards = min(threads, model.config.batchSize)
+        parallel = shards > 1
+            ? try DataParallel(model: model, dataset: dataset, threads: shards, runner: runner, lockstep: lockstep)
             : nil
     }
 

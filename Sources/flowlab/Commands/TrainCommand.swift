@@ -13,7 +13,8 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var options: ModelOptions
 
     @Option(parsing: .unconditional, help: """
-        Data-parallel threads: each batch is split into this many shards whose gradients are \
+        Data-parallel threads: each batch is split into this many shards (at most one per \
+        batch row) whose gradients are \
         computed at the same time and summed in a fixed order. FFJORD's shards share their ODE \
         solvers' error norms, so every shard takes the steps of one solve of the whole batch. A \
         seed reproduces a run exactly for a given thread count; different counts differ slightly \
