@@ -39,19 +39,17 @@ package struct MLP: Module {
     package var parameters: [Variable] { layers.flatMap(\.parameters) }
 
     package func callAsFunction(_ x: Variable) -> Variable {
-        if activation == .tanh && !sineFirstLayer {
-            // One tape node for the whole network (`Variable.tanhMLP`), bit for bit the chain below.
-            return Variable.tanhMLP(x, weights: layers.map(\.weight), biases: layers.map(\.bias))
+        // A sine first layer feeds the rest of the network.
+        let input = sineFirstLayer ? layers[0](x).sin() : x
+        let rest = sineFirstLayer ? layers.dropFirst() : layers[...]
+        switch activation {
+        case .tanh:
+            // One tape node for the whole tanh network (`Variable.tanhMLP`).
+            return Variable.tanhMLP(input, weights: rest.map(\.weight), biases: rest.map(\.bias))
+        case .relu:
+            var h = input
+            for layer in rest.dropLast() { h = layer(h).relu() }
+            return rest.last!(h)
         }
-        var h = x
-        for (i, layer) in layers.enumerated() {
-            if i == layers.count - 1 { return layer(h) }
-            if i == 0 && sineFirstLayer { h = layer(h).sin(); continue }
-            switch activation {
-            case .tanh: h = Variable.linearTanh(h, layer.weight, layer.bias)
-            case .relu: h = layer(h).relu()
-            }
-        }
-        return h
     }
 }
