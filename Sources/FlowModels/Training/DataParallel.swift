@@ -21,8 +21,11 @@ struct DataParallel {
 
     var shards: Int { replicas.count + 1 }
 
-    /// Builds T − 1 replicas of `model` (same configuration, attached to the same data).
+    /// Builds T − 1 replicas of `model` (same configuration, attached to the same data). Every
+    /// shard has rows (`TrainingSession.useShards` caps T at the batch size): an empty shard
+    /// would crash FFJORD's stacked streams and leave lockstep solves waiting for it.
     init(model: any FlowLabModel, dataset: Dataset, threads: Int, runner: @escaping ShardRunner, lockstep: Bool = false) throws {
+        precondition(threads <= model.config.batchSize, "DataParallel: more shards than batch rows")
         replicas = try (1..<max(threads, 1)).map { _ in
             let r = try ModelFactory.make(model.config)
             r.attach(to: dataset)
@@ -57,8 +60,6 @@ struct DataParallel {
         var results = [(loss: Double, figures: Figures, message: String?)](repeating: (.nan, [:], nil), count: shards)
         let weights = parts.map { Double($0.count) / Double(rows) }
         let idle = idleValues
-        // Lockstep only when every shard has rows (an empty shard's solve is not the others').
-        let lockstep = parts.allSatisfy { !$0.isEmpty } ? lockstepMember : nil
         results.withUnsafeMutableBufferPointer { out in
             runner(shards) { i in
                 // A replica reads the main model's parameter storage for the step (no copy), and
@@ -68,7 +69,7 @@ struct DataParallel {
                     models[i].didLoadParameters()
                 }
                 defer { if i > 0 { for (p, v) in zip(params[i], idle) { p.value = v } } }
-                models[i].solveInLockstep(lockstep?(i))
+                models[i].solveInLockstep(lockstepMember?(i))
                 defer { models[i].solveInLockstep(nil) }
                 var shardRNG = Xoshiro256(seed: seeds[i])
                 let shardBatch = dataset.isEnergy ? Matrix(rows: parts[i].count, cols: 2) : batch.rows(parts[i])
