@@ -87,6 +87,54 @@ struct KernelTests {
         }
     }
 
+    /// `A·Bᵀ` with a narrow result reads Bᵀ's rows directly instead of transposing B twice; it
+    /// must equal the product with the materialised transpose, bit for bit.
+    @Test(arguments: [(100, 64, 1), (100, 64, 2), (7, 64, 2), (13, 19, 3), (6, 64, 15), (100, 64, 64), (5, 3, 2)])
+    func narrowTransposedProductEqualsTheTransposedPath(_ shape: (Int, Int, Int)) {
+        let (n, k, m) = shape
+        var rng = Xoshiro256(seed: 17)
+        let a = rng.normalMatrix(rows: n, cols: k), w = rng.normalMatrix(rows: m, cols: k)
+        #expect(a.matmulTransposed(w).storage == a.matmul(w.transposed()).storage)
+    }
+
+    /// The tanh layer's backward pass keeps its column sums in registers; values and sums must
+    /// equal the plain loop (rows summed in order from zero), bit for bit, for every column
+    /// block (32, 8 and single columns), in place or not.
+    @Test(arguments: [(100, 64), (7, 70), (3, 8), (5, 3), (1, 41), (2, 96)])
+    func tanhBackwardEqualsThePlainLoop(_ shape: (Int, Int)) {
+        let (n, m) = shape
+        var rng = Xoshiro256(seed: 19)
+        let g = rng.normalMatrix(rows: n, cols: m)
+        let h = rng.normalMatrix(rows: n, cols: m).map { Kernels.tanh($0) }
+        var plain = [Float](repeating: 0, count: n * m), plainSums = [Float](repeating: 0, count: m)
+        for r in 0..<n { for j in 0..<m {
+            let v = g[r, j] * (1 - h[r, j] * h[r, j])
+            plain[r * m + j] = v
+            plainSums[j] += v
+        } }
+        var out = [Float](repeating: .nan, count: n * m), sums = [Float](repeating: .nan, count: m)
+        var inPlace = g.storage
+        g.storage.withUnsafeBufferPointer { gp in
+            h.storage.withUnsafeBufferPointer { hp in
+                out.withUnsafeMutableBufferPointer { op in
+                    sums.withUnsafeMutableBufferPointer { sp in
+                        Kernels.tanhBackward(gp.baseAddress!, output: hp.baseAddress!, op.baseAddress!,
+                                             columnSums: sp.baseAddress!, rows: n, cols: m)
+                    }
+                }
+                var sums2 = [Float](repeating: .nan, count: m)
+                inPlace.withUnsafeMutableBufferPointer { ip in
+                    sums2.withUnsafeMutableBufferPointer { sp in
+                        Kernels.tanhBackward(UnsafePointer(ip.baseAddress!), output: hp.baseAddress!, ip.baseAddress!,
+                                             columnSums: sp.baseAddress!, rows: n, cols: m)
+                    }
+                }
+                #expect(sums2 == plainSums)
+            }
+        }
+        #expect(out == plain && sums == plainSums && inPlace == plain)
+    }
+
     /// Widths the micro-kernel does not take go through register-blocked multiply-adds; each
     /// element must equal the plain loop `c += a·b` (p in order), bit for bit, for A·B and Aᵀ·B.
     @Test(arguments: [(100, 64, 23), (13, 64, 23), (256, 64, 40), (9, 5, 17), (100, 1, 64), (7, 3, 64), (5, 8, 8),

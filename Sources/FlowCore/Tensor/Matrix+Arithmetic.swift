@@ -16,8 +16,23 @@ extension Matrix {
         }
     }
 
-    /// `self · otherᵀ`.
-    package func matmulTransposed(_ other: Matrix) -> Matrix { matmul(other.transposed()) }
+    /// `self · otherᵀ`. A narrow result (fewer than 16 columns, e.g. the input gradient of a
+    /// 1 → 64 first layer) takes `gemm`'s dot-product path directly: `other` already is the
+    /// transposed operand that path would build, so nothing is transposed twice.
+    package func matmulTransposed(_ other: Matrix) -> Matrix {
+        precondition(cols == other.cols, "matmulTransposed shape mismatch \(rows)x\(cols) · (\(other.rows)x\(other.cols))ᵀ")
+        let (n, k, m) = (rows, cols, other.rows)
+        guard m > 0 && m < 16 && k >= 16 && n > 0 else { return matmul(other.transposed()) }
+        return Matrix(rows: n, cols: m) { c in
+            guard let cp = c.baseAddress else { return }
+            cp.update(repeating: 0, count: n * m)
+            storage.withUnsafeBufferPointer { a in
+                other.storage.withUnsafeBufferPointer { bt in
+                    Kernels.narrowDots(a.baseAddress!, bt.baseAddress!, cp, n: n, k: k, m: m)
+                }
+            }
+        }
+    }
 
     /// `selfᵀ · other`, without materialising the transpose.
     package func transposedMatmul(_ other: Matrix) -> Matrix {
