@@ -264,6 +264,7 @@ package enum Kernels {
     /// at a time: eight independent sums instead of one dependent chain, and their lanes added
     /// through an 8×8 register transpose. Each output's arithmetic is exactly `dot`'s (lane sums
     /// over p ≡ l mod 8, then lanes 0…7 in order, then the tail), so results equal it bit for bit.
+    @inline(never)  // inlined into a large caller, its eight accumulators spilled to the stack (10 µs a Real NVP step)
     static func narrowDots(_ a: UnsafePointer<Float>, _ bt: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                            n: Int, k: Int, m: Int) {
         // Widths dividing 8 keep 8/m rows of A and all m rows of Bᵀ in registers.
