@@ -334,21 +334,33 @@ package enum Kernels {
     }
 
     /// The last `rows − from` (< 6) rows after `blocked`: the micro-kernel runs on the final six
-    /// rows (overlapping rows already done) into a scratch panel, and only the missing rows are
-    /// written back, so a batch of 100 or a width of 64 keeps the blocked speed for its tail. The
-    /// panel's sums start from zero; a bias or C's own values are added to them afterwards.
+    /// rows (overlapping rows already done), or on exactly four when four are left (a batch of
+    /// 100, a width of 64), into a scratch panel, and only the missing rows are written back, so
+    /// the tail keeps the blocked speed. The panel's sums start from zero; a bias or C's own
+    /// values are added to them afterwards.
     static func blockedTail(_ a: UnsafePointer<Float>, rowStride: Int, innerStride: Int,
                             _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                             rows: Int, from: Int, inner: Int, m: Int, accumulate: Bool, bias: UnsafePointer<Float>? = nil) {
-        let first = rows - 6
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 6 * m)
-        defer { scratch.deallocate() }
+        let four = rows - from == 4
+        let first = four ? from : rows - 6
+        // With nothing to add (no bias, not accumulating) the panel is C's own rows: rows the
+        // overlap recomputes get the same sums from zero that they already hold.
+        let direct = bias == nil && !accumulate
+        let scratch = direct ? c + first * m : UnsafeMutablePointer<Float>.allocate(capacity: 6 * m)
+        defer { if !direct { scratch.deallocate() } }
         var col = 0
         while col < m {
-            microKernel6x16(a + first * rowStride, rowStride: rowStride, innerStride: innerStride,
-                            b + col, scratch + col, k: inner, m: m, accumulate: false)
+            let a0 = a + first * rowStride
+            if four {
+                microKernel6x16(a0, rowStride: rowStride, innerStride: innerStride, b + col, scratch + col,
+                                k: inner, m: m, accumulate: false, rows: 4)
+            } else {
+                microKernel6x16(a0, rowStride: rowStride, innerStride: innerStride, b + col, scratch + col,
+                                k: inner, m: m, accumulate: false)
+            }
             col += 16
         }
+        if direct { return }
         for r in from..<rows {
             let src = scratch + (r - first) * m, dst = c + r * m
             if let bias {
@@ -415,12 +427,15 @@ package enum Kernels {
         return s
     }
 
-    /// Six rows of A times a 16-wide column panel of B, accumulated into C (12 accumulators),
-    /// which start from C itself (`accumulate`), from the 16 bias values, or from zero.
+    /// Six (or, with `rows: 4`, four) rows of A times a 16-wide column panel of B, accumulated
+    /// into C (12 or 8 accumulators), which start from C itself (`accumulate`), from the 16 bias
+    /// values, or from zero. Each row's sums are independent of the others', so a row's result
+    /// is the same whichever block computes it.
     @inline(__always)
     static func microKernel6x16(_ a: UnsafePointer<Float>, rowStride rs: Int, innerStride cs: Int,
                                 _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                                k: Int, m: Int, accumulate: Bool, bias: UnsafePointer<Float>? = nil) {
+                                k: Int, m: Int, accumulate: Bool, bias: UnsafePointer<Float>? = nil, rows: Int = 6) {
+        let six = rows == 6
         var c00 = V8(), c01 = V8(), c10 = V8(), c11 = V8(), c20 = V8(), c21 = V8()
         var c30 = V8(), c31 = V8(), c40 = V8(), c41 = V8(), c50 = V8(), c51 = V8()
         if let bias {
@@ -432,8 +447,10 @@ package enum Kernels {
             c10 = load8(c + m); c11 = load8(c + m + 8)
             c20 = load8(c + 2 * m); c21 = load8(c + 2 * m + 8)
             c30 = load8(c + 3 * m); c31 = load8(c + 3 * m + 8)
-            c40 = load8(c + 4 * m); c41 = load8(c + 4 * m + 8)
-            c50 = load8(c + 5 * m); c51 = load8(c + 5 * m + 8)
+            if six {
+                c40 = load8(c + 4 * m); c41 = load8(c + 4 * m + 8)
+                c50 = load8(c + 5 * m); c51 = load8(c + 5 * m + 8)
+            }
         }
         for p in 0..<k {
             let bp = b + p * m
@@ -447,17 +464,21 @@ package enum Kernels {
             c20.addProduct(s, b0); c21.addProduct(s, b1)
             s = V8(repeating: ap[3 * rs])
             c30.addProduct(s, b0); c31.addProduct(s, b1)
-            s = V8(repeating: ap[4 * rs])
-            c40.addProduct(s, b0); c41.addProduct(s, b1)
-            s = V8(repeating: ap[5 * rs])
-            c50.addProduct(s, b0); c51.addProduct(s, b1)
+            if six {
+                s = V8(repeating: ap[4 * rs])
+                c40.addProduct(s, b0); c41.addProduct(s, b1)
+                s = V8(repeating: ap[5 * rs])
+                c50.addProduct(s, b0); c51.addProduct(s, b1)
+            }
         }
         store8(c00, c); store8(c01, c + 8)
         store8(c10, c + m); store8(c11, c + m + 8)
         store8(c20, c + 2 * m); store8(c21, c + 2 * m + 8)
         store8(c30, c + 3 * m); store8(c31, c + 3 * m + 8)
-        store8(c40, c + 4 * m); store8(c41, c + 4 * m + 8)
-        store8(c50, c + 5 * m); store8(c51, c + 5 * m + 8)
+        if six {
+            store8(c40, c + 4 * m); store8(c41, c + 4 * m + 8)
+            store8(c50, c + 5 * m); store8(c51, c + 5 * m + 8)
+        }
     }
 
     /// Rational tanh (Eigen's 13/6 form), clamped where tanh is ±1 in Float32. Horner steps are
