@@ -24,6 +24,7 @@ struct GradientCheckTests {
         },
         Case(kind: .add, shapes: [(4, 3), (1, 3)]) { v in v[0] + v[1] },
         Case(kind: .sub, shapes: [(4, 3), (4, 1)]) { v in v[0] - v[1] },
+        Case(kind: .sumOf, shapes: [(4, 3), (4, 3), (4, 3)]) { v in Variable.sum([v[0], v[1].scaled(by: 2), v[2], v[0]]) },
         Case(kind: .mul, shapes: [(4, 3), (4, 3)]) { v in v[0] * v[1] },
         Case(kind: .div, shapes: [(4, 3), (1, 1)], positive: true) { v in v[0] / v[1] },
         Case(kind: .neg, shapes: [(3, 3)]) { v in -v[0] },

@@ -75,6 +75,25 @@ extension Variable {
         }
     }
 
+    /// `t₁ + t₂ + … + tₖ` for terms of one shape, summed left to right as the chain of `+`
+    /// nodes it replaces (so bit for bit the same), as one node: a flow's log|det| adds one term
+    /// per step, and a node costs about 0.36 µs forward and backward. Each term's gradient is g.
+    package static func sum(_ terms: [Variable]) -> Variable {
+        guard let first = terms.first else { preconditionFailure("sum of no terms") }
+        precondition(terms.allSatisfy { $0.rows == first.rows && $0.cols == first.cols }, "sum: terms differ in shape")
+        var total = first.value
+        total.storage.withUnsafeMutableBufferPointer { t in
+            for term in terms.dropFirst() {
+                term.value.storage.withUnsafeBufferPointer { v in
+                    for i in 0..<t.count { t[i] = t[i] + v[i] }
+                }
+            }
+        }
+        return Variable(op: .sumOf, value: total, parents: terms) { g in
+            terms.map { $0.requiresGrad ? g : nil }
+        }
+    }
+
     package static func - (a: Variable, b: Variable) -> Variable {
         Variable(op: .sub, value: broadcastZip(a.value, b.value, -), parents: [a, b]) { g in
             [a.requiresGrad ? g : nil, b.requiresGrad ? reduceBroadcast(g.map { -$0 }, to: b.value) : nil]

@@ -101,7 +101,7 @@ package final class Variable {
 package enum OpKind: String, CaseIterable, Sendable {
     case constant, parameter
     case matmul, linear, linearTanh, tanhMLP
-    case add, sub, mul, div
+    case add, sub, mul, div, sumOf
     case neg, scale, shift
     case tanh, sigmoid, relu, softplus, exp, log, sqrt, square, sin
     case sumCols, sumAll, mean

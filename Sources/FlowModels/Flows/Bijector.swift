@@ -24,24 +24,34 @@ package final class ComposedBijector: Bijector {
 
     package func forward(_ x: Variable) -> (y: Variable, logAbsDet: Variable) {
         var h = x
-        var total: Variable? = nil
+        var terms: [Variable] = []
         for s in steps {
             let (y, ld) = s.forward(h)
             h = y
-            total = total.map { $0 + ld } ?? ld
+            terms.append(ld)
         }
-        return (h, total ?? Variable(Matrix(rows: x.rows, cols: 1)))
+        return (h, Self.total(terms, rows: x.rows))
     }
 
     package func inverse(_ y: Variable) -> (x: Variable, logAbsDet: Variable) {
         var h = y
-        var total: Variable? = nil
+        var terms: [Variable] = []
         for s in steps.reversed() {
             let (x, ld) = s.inverse(h)
             h = x
-            total = total.map { $0 + ld } ?? ld
+            terms.append(ld)
         }
-        return (h, total ?? Variable(Matrix(rows: y.rows, cols: 1)))
+        return (h, Self.total(terms, rows: y.rows))
+    }
+
+    /// The steps' log|det| terms added in order: one node when they share a shape, else a chain
+    /// of broadcasting `+` (a step may give one value for every row).
+    private static func total(_ terms: [Variable], rows: Int) -> Variable {
+        guard let first = terms.first else { return Variable(Matrix(rows: rows, cols: 1)) }
+        if terms.count > 1 && terms.allSatisfy({ $0.rows == first.rows && $0.cols == first.cols }) {
+            return Variable.sum(terms)
+        }
+        return terms.dropFirst().reduce(first, +)
     }
 
     package func initialize(with x: Matrix) {
