@@ -18,17 +18,26 @@ extension Matrix {
 
     /// `self · otherᵀ`. A narrow result (fewer than 16 columns, e.g. the input gradient of a
     /// 1 → 64 first layer) takes `gemm`'s dot-product path directly: `other` already is the
-    /// transposed operand that path would build, so nothing is transposed twice.
+    /// transposed operand that path would build, so nothing is transposed twice. Otherwise
+    /// `other` is transposed into a scratch buffer (on the stack when small) instead of a new
+    /// matrix, and the product is `gemm`'s on it, the same as `matmul(other.transposed())`.
     package func matmulTransposed(_ other: Matrix) -> Matrix {
         precondition(cols == other.cols, "matmulTransposed shape mismatch \(rows)x\(cols) · (\(other.rows)x\(other.cols))ᵀ")
         let (n, k, m) = (rows, cols, other.rows)
-        guard m > 0 && m < 16 && k >= 16 && n > 0 else { return matmul(other.transposed()) }
+        guard n > 0 && k > 0 && m > 0 else { return matmul(other.transposed()) }
         return Matrix(rows: n, cols: m) { c in
-            guard let cp = c.baseAddress else { return }
-            cp.update(repeating: 0, count: n * m)
+            let cp = c.baseAddress!
             storage.withUnsafeBufferPointer { a in
                 other.storage.withUnsafeBufferPointer { bt in
-                    Kernels.narrowDots(a.baseAddress!, bt.baseAddress!, cp, n: n, k: k, m: m)
+                    if m < 16 && k >= 16 {
+                        cp.update(repeating: 0, count: n * m)
+                        Kernels.narrowDots(a.baseAddress!, bt.baseAddress!, cp, n: n, k: k, m: m)
+                        return
+                    }
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: k * m) { b in
+                        Kernels.transpose(bt.baseAddress!, b.baseAddress!, rows: m, cols: k)
+                        Kernels.gemm(a.baseAddress!, UnsafePointer(b.baseAddress!), cp, n: n, k: k, m: m, accumulate: false)
+                    }
                 }
             }
         }
