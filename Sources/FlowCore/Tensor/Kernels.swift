@@ -344,8 +344,9 @@ package enum Kernels {
         let four = rows - from == 4
         let first = four ? from : rows - 6
         // With nothing to add (no bias, not accumulating) the panel is C's own rows: rows the
-        // overlap recomputes get the same sums from zero that they already hold.
-        let direct = bias == nil && !accumulate
+        // overlap recomputes get the same sums from zero that they already hold. So it is with a
+        // bias and no overlap (four rows), the bias added in place afterwards.
+        let direct = !accumulate && (bias == nil || four)
         let scratch = direct ? c + first * m : UnsafeMutablePointer<Float>.allocate(capacity: 6 * m)
         defer { if !direct { scratch.deallocate() } }
         var col = 0
@@ -360,7 +361,15 @@ package enum Kernels {
             }
             col += 16
         }
-        if direct { return }
+        if direct {
+            if let bias {
+                for r in from..<rows {
+                    let row = c + r * m
+                    for j in 0..<m { row[j] = bias[j] + row[j] }
+                }
+            }
+            return
+        }
         for r in from..<rows {
             let src = scratch + (r - first) * m, dst = c + r * m
             if let bias {
