@@ -1,5 +1,6 @@
 import Foundation
 import FlowCore
+import FlowModels
 
 /// Runs data-parallel shards on Dispatch's worker threads (`TrainingSession.useShards`). Each
 /// shard touches only its own replica and result slot (`DataParallel`), which is what makes the
@@ -23,4 +24,14 @@ package func shardRunner(threads: Int) -> (run: ShardRunner, concurrent: Bool) {
         return ({ pool.run($0, $1) }, threads <= ProcessInfo.processInfo.activeProcessorCount)
     }
     return (concurrentShards, false)
+}
+
+extension TrainingSession {
+    /// `useShards` with the runner `shardRunner(threads:)` picks, and lockstep ODE solves exactly
+    /// when that runner runs every shard at once: the one way the CLI and the explorer set up
+    /// `--threads`.
+    package func useThreads(_ threads: Int) throws {
+        let shards = shardRunner(threads: threads)
+        try useShards(threads, runner: shards.run, lockstep: shards.concurrent)
+    }
 }

@@ -19,10 +19,7 @@ extension TrainerWorker {
                 config.cosineDecay = false
                 if let preset, preset.model == model { preset.apply(to: &config) }
                 let fresh = TrainingSession(model: try ModelFactory.make(config), dataset: data)
-                if trainingThreads > 1 {
-                    let shards = shardRunner(threads: trainingThreads)
-                    try fresh.useShards(trainingThreads, runner: shards.run, lockstep: shards.concurrent)
-                }
+                if trainingThreads > 1 { try fresh.useThreads(trainingThreads) }
                 session = fresh
                 history = []
                 lastLoss = nil
@@ -121,10 +118,7 @@ extension TrainerWorker {
                     post("\(path) holds \(loaded.config.kind.rawValue) on \(loaded.dataset.name); switch to it first")
                     return
                 }
-                if trainingThreads > 1 {
-                    let shards = shardRunner(threads: trainingThreads)
-                    try loaded.useShards(trainingThreads, runner: shards.run, lockstep: shards.concurrent)
-                }
+                if trainingThreads > 1 { try loaded.useThreads(trainingThreads) }
                 session = loaded
                 run += 1
                 timeline.clear()

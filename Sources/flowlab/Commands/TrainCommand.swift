@@ -37,8 +37,7 @@ struct TrainCommand: ParsableCommand {
         if let save { do { try Checkpoint.checkDestination(save) } catch let e as CheckpointError { throw CLIError(e.message) } }
         let session = try options.makeSession()
         do {
-            let shards = shardRunner(threads: threads)
-            try session.useShards(threads, runner: shards.run, lockstep: shards.concurrent)
+            try session.useThreads(threads)
         } catch let e as ModelError { throw CLIError(e.message) }
         let report = HeadlessTraining(quiet: quiet).run(session)
         var saveError: CLIError?
